@@ -1,0 +1,77 @@
+// The fact model where probes, rules and reports meet (docs/facts.md lists the paths).
+// A fact is a path (e.g. "served_from.countries") with a list of string values, a status, and
+// the provenance of every source that contributed to it. Predicates read facts; they never see
+// DNS, GeoIP or YAML types.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace core {
+
+// How much is known about a fact. Anything but `known` makes a predicate test unknown.
+enum class FactStatus {
+  known,          // observed or declared, values are meaningful (an empty list is still unknown)
+  unknown,        // could not be observed (timeout, missing database, …); detail says why
+  inconclusive,   // sources disagree (e.g. two GeoIP databases give different countries)
+  indeterminate,  // cannot be decided in principle (anycast network: no single location)
+};
+
+std::string_view to_string(FactStatus status);
+
+// Where a fact came from: probe, database (file, type, build date), rule pack, inventory line.
+struct Provenance {
+  std::string source;  // "dns", "geoip", "rules", "inventory", "tls", …
+  std::string detail;  // resolver address, database file and build date, rule file, file:line
+  std::string time;    // ISO 8601 UTC time of observation; empty for static data
+
+  auto operator<=>(const Provenance&) const = default;
+};
+
+struct Fact {
+  std::vector<std::string> values;
+  FactStatus status = FactStatus::known;
+  std::string detail;  // why not known, e.g. "timeout: unreachable"
+  std::vector<Provenance> provenance;
+
+  // True when the fact is known and has at least one value.
+  bool usable() const { return status == FactStatus::known && !values.empty(); }
+};
+
+// A set of facts keyed by path, e.g. "target.tags.classification", "controlled_by.laws".
+class Facts {
+ public:
+  // Replace the fact at `path`.
+  void set(std::string path, Fact fact) { m_facts[std::move(path)] = std::move(fact); }
+  // Set a known fact with values and one provenance entry.
+  void set_known(std::string path, std::vector<std::string> values, Provenance provenance = {});
+  // Set a fact that could not be established, with the reason.
+  void set_status(std::string path, FactStatus status, std::string detail, Provenance provenance = {});
+  // Return the fact at `path`, or nullptr.
+  const Fact* find(std::string_view path) const;
+  const std::map<std::string, Fact, std::less<>>& all() const { return m_facts; }
+
+ private:
+  std::map<std::string, Fact, std::less<>> m_facts;
+};
+
+// One link of the chain that explains a verdict, e.g.
+// {kind "cname", subject "portal.example.fr", value "portal.azurewebsites.net", method "dns"}.
+struct EvidenceStep {
+  std::string kind;        // cname, address, country, asn, region, provider, entity, parent,
+                           // control_country, law, certification, declared, …
+  std::string subject;     // what the statement is about
+  std::string value;       // what was found
+  std::string method;      // how: "dns A", "geoip country (file, build date)", "asn → provider"
+  std::string confidence;  // high, medium, low (empty when not applicable)
+  std::string source;      // a URL, a rule file, a database; with its as_of date when known
+
+  auto operator<=>(const EvidenceStep&) const = default;
+};
+
+using Evidence = std::vector<EvidenceStep>;
+
+}  // namespace core

@@ -1,0 +1,46 @@
+// Targets (what an audit looks at), severities and verdicts: the vocabulary of findings.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace core {
+
+enum class TargetKind { host, url, ip, mail_domain, cloud_resource };
+
+std::string_view to_string(TargetKind kind);
+std::optional<TargetKind> parse_target_kind(std::string_view text);
+
+// Where something was declared, so SARIF and error messages can point at it.
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+
+  // "file:line:column", dropping the parts that are unknown.
+  std::string to_string() const;
+  auto operator<=>(const SourceLocation&) const = default;
+};
+
+struct Target {
+  std::string id;
+  TargetKind kind = TargetKind::host;
+  std::string value;                        // host name, URL, IP, mail domain
+  std::map<std::string, std::string> tags;  // e.g. classification → health
+  // For cloud resources: the declared provider, region and service.
+  std::string provider;
+  std::string region;
+  std::string service;
+  SourceLocation declared_at;
+};
+
+enum class Severity { info, low, medium, high, critical };
+std::string_view to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+
+enum class Verdict { pass, fail, unknown, waived };
+std::string_view to_string(Verdict verdict);
+
+}  // namespace core

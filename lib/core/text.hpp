@@ -1,0 +1,26 @@
+// Small text helpers shared by every module (one place for each).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace core {
+
+// Split `s` on `sep`, keeping empty fields.
+std::vector<std::string_view> split(std::string_view s, char sep);
+// Remove leading and trailing ASCII white space.
+std::string_view trim(std::string_view s);
+// ASCII lower-case copy.
+std::string to_lower(std::string_view s);
+// True when `name` equals `suffix` or ends with "." + suffix (DNS-style, case-insensitive).
+bool has_domain_suffix(std::string_view name, std::string_view suffix);
+// Levenshtein distance, for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` within a small distance, if any.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+// Parse a duration with a unit: "500ms", "2s", "1m". Returns milliseconds.
+std::optional<long long> parse_duration_ms(std::string_view s);
+
+}  // namespace core

@@ -1,0 +1,25 @@
+#include "core/date.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace core;
+
+TEST_CASE("core::parse_date: strict ISO dates", "[core]") {
+  auto d = parse_date("2020-07-16");
+  REQUIRE(d);
+  CHECK(d->to_string() == "2020-07-16");
+  CHECK_FALSE(parse_date("2020-02-30"));
+  CHECK_FALSE(parse_date("2020-7-16"));
+  CHECK_FALSE(parse_date("16/07/2020"));
+  CHECK_FALSE(parse_date("2020-13-01"));
+  CHECK(parse_date("2024-02-29"));
+}
+
+TEST_CASE("core::Date: ordering and arithmetic", "[core]") {
+  auto a = *parse_date("2023-07-10");
+  auto b = *parse_date("2020-07-16");
+  CHECK(b < a);
+  CHECK(a.plus_days(1).to_string() == "2023-07-11");
+  CHECK(parse_date("2024-01-01")->days_since(*parse_date("2023-01-01")) == 365);
+  CHECK(format_utc(0) == "1970-01-01T00:00:00Z");
+}

@@ -1,0 +1,59 @@
+#include "core/ip.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace core;
+
+TEST_CASE("core::parse_ip: IPv4 and IPv6 round trip", "[core]") {
+  for (const char* s : {"1.2.3.4", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::ffff:1.2.3.4"}) {
+    auto ip = parse_ip(s);
+    REQUIRE(ip);
+    CHECK(format_ip(*ip) == s);
+  }
+  CHECK(parse_ip("1.2.3.4")->family == IpFamily::v4);
+  CHECK(parse_ip("2001:db8::1")->family == IpFamily::v6);
+}
+
+TEST_CASE("core::parse_ip: rejects junk", "[core]") {
+  for (const char* s : {"", "1.2.3", "1.2.3.256", "abc", "2001:::1", "1.2.3.4/24", " 1.2.3.4"}) {
+    CHECK_FALSE(parse_ip(s));
+  }
+}
+
+TEST_CASE("core::parse_prefix: lengths and host bits", "[core]") {
+  auto p = parse_prefix("10.0.0.0/8");
+  REQUIRE(p);
+  CHECK(p->length == 8);
+  CHECK(p->contains(*parse_ip("10.255.1.2")));
+  CHECK_FALSE(p->contains(*parse_ip("11.0.0.0")));
+  CHECK_FALSE(p->contains(*parse_ip("::a00:1")));
+  CHECK(parse_prefix("1.2.3.4")->length == 32);
+  CHECK(parse_prefix("2001:db8::/32")->length == 32);
+  CHECK_FALSE(parse_prefix("10.0.0.1/8"));   // host bits set
+  CHECK_FALSE(parse_prefix("10.0.0.0/33"));
+  CHECK_FALSE(parse_prefix("10.0.0.0/"));
+  CHECK_FALSE(parse_prefix("10.0.0.0/x"));
+}
+
+TEST_CASE("core::range_to_prefixes: minimal CIDR cover", "[core]") {
+  auto cover = [](const char* a, const char* b) {
+    std::vector<std::string> out;
+    for (const auto& p : range_to_prefixes(*parse_ip(a), *parse_ip(b))) out.push_back(format_prefix(p));
+    return out;
+  };
+  CHECK(cover("1.0.0.0", "1.0.0.255") == std::vector<std::string>{"1.0.0.0/24"});
+  CHECK(cover("1.0.0.1", "1.0.0.6") ==
+        std::vector<std::string>{"1.0.0.1/32", "1.0.0.2/31", "1.0.0.4/31", "1.0.0.6/32"});
+  CHECK(cover("0.0.0.0", "255.255.255.255") == std::vector<std::string>{"0.0.0.0/0"});
+  CHECK(cover("2001::", "2001::ffff:ffff:ffff:ffff:ffff:ffff") == std::vector<std::string>{"2001::/32"});
+  CHECK(cover("255.255.255.255", "255.255.255.255") == std::vector<std::string>{"255.255.255.255/32"});
+  CHECK(cover("1.0.0.5", "1.0.0.4").empty());
+}
+
+TEST_CASE("core::IpAddress: IPv4-mapped form", "[core]") {
+  auto v4 = *parse_ip("192.0.2.1");
+  auto mapped = v4.to_v6_mapped();
+  CHECK(format_ip(mapped) == "::ffff:192.0.2.1");
+  CHECK(mapped.is_v4_mapped());
+  CHECK_FALSE(parse_ip("2001:db8::1")->is_v4_mapped());
+}

@@ -38,5 +38,6 @@ std::filesystem::path source_data_dir();
 // Subcommand registration: one function per subcommand file.
 void add_geoip_commands(CLI::App& geoip, Context& ctx);        // cmd_geoip.cpp: info, lookup
 void add_geoip_build_command(CLI::App& geoip, Context& ctx);   // cmd_geoip_build.cpp: build
+void add_rules_commands(CLI::App& rules, Context& ctx);        // cmd_rules.cpp: validate, list, show, explain
 
 }  // namespace app

@@ -30,6 +30,10 @@ int run(int argc, char** argv) {
   app::add_geoip_commands(*geoip, ctx);
   app::add_geoip_build_command(*geoip, ctx);
 
+  auto* rules = cli.add_subcommand("rules", "Validate, list and explain jurisdiction rule packs");
+  rules->require_subcommand(1);
+  app::add_rules_commands(*rules, ctx);
+
   cli.parse_complete_callback([&] {
     if (ctx.quiet) ctx.diag.set_min_level(core::Level::warning);
     else if (ctx.verbosity >= 2) ctx.diag.set_min_level(core::Level::debug);

@@ -108,6 +108,11 @@ std::string format_prefix(const Prefix& prefix) {
   return fmt::format("{}/{}", format_ip(prefix.address), prefix.length);
 }
 
+Prefix prefix_of(const IpAddress& ip, int length) {
+  const int len = length < 0 ? 0 : (length > ip.bits() ? ip.bits() : length);
+  return Prefix{mask_to(ip, len), len};
+}
+
 std::vector<Prefix> range_to_prefixes(const IpAddress& first, const IpAddress& last) {
   std::vector<Prefix> out;
   if (first.family != last.family || last < first) return out;

@@ -49,6 +49,8 @@ struct Prefix {
 // Parse "a.b.c.d/n" or "x::/n"; a bare address is a host prefix. Host bits set → error.
 Result<Prefix> parse_prefix(std::string_view text);
 std::string format_prefix(const Prefix& prefix);
+// Return the prefix of `length` bits containing `ip` (host bits cleared, length clamped to 0..bits).
+Prefix prefix_of(const IpAddress& ip, int length);
 
 // Return the smallest set of prefixes exactly covering [first, last] (same family, first <= last).
 std::vector<Prefix> range_to_prefixes(const IpAddress& first, const IpAddress& last);

@@ -20,6 +20,10 @@ bool has_domain_suffix(std::string_view name, std::string_view suffix);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within a small distance, if any.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+// A stable 64-bit FNV-1a hash of `s` as 16 hex digits (fingerprints, not security).
+std::string stable_hash(std::string_view s);
+// Glob match with `*` and `?` (case-sensitive), for waivers' requirement and target patterns.
+bool glob_match(std::string_view pattern, std::string_view text);
 // Parse a duration with a unit: "500ms", "2s", "1m". Returns milliseconds.
 std::optional<long long> parse_duration_ms(std::string_view s);
 

@@ -33,3 +33,20 @@ TEST_CASE("core::split and trim", "[core]") {
   CHECK(split("a,,b", ',') == std::vector<std::string_view>{"a", "", "b"});
   CHECK(trim("  x \t\r\n") == "x");
 }
+
+TEST_CASE("core::glob_match: star and question mark", "[core]") {
+  CHECK(glob_match("FR-*", "FR-HDS-LOC"));
+  CHECK(glob_match("*.example.fr", "portal.example.fr"));
+  CHECK_FALSE(glob_match("*.example.fr", "example.fr"));
+  CHECK(glob_match("*", ""));
+  CHECK(glob_match("a?c", "abc"));
+  CHECK_FALSE(glob_match("a?c", "ac"));
+  CHECK(glob_match("*a*b*c*", "xxaxxbxxcxx"));
+  CHECK_FALSE(glob_match("FR-*", "SNC-19.6"));
+}
+
+TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
+  CHECK(stable_hash("") == "cbf29ce484222325");
+  CHECK(stable_hash("a") == "af63dc4c8601ec8c");
+  CHECK(stable_hash("target|req") != stable_hash("target|req2"));
+}

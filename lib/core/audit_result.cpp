@@ -1,0 +1,57 @@
+// Lookups and counts over the result model; the one place verdicts are counted.
+#include "core/audit_result.hpp"
+
+namespace core {
+
+namespace {
+
+void add(Counts& c, Verdict v) {
+  switch (v) {
+    case Verdict::pass: ++c.pass; break;
+    case Verdict::fail: ++c.fail; break;
+    case Verdict::unknown: ++c.unknown; break;
+    case Verdict::waived: ++c.waived; break;
+  }
+}
+
+}  // namespace
+
+Counts AuditResult::counts() const {
+  Counts c;
+  for (const auto& f : findings) add(c, f.verdict);
+  return c;
+}
+
+Counts AuditResult::counts_for_policy(const std::string& policy_id) const {
+  Counts c;
+  for (const auto& f : findings) {
+    if (f.policy_id == policy_id) add(c, f.verdict);
+  }
+  return c;
+}
+
+const RequirementInfo* AuditResult::requirement(const std::string& policy_id, const std::string& id) const {
+  for (const auto& r : requirements) {
+    if (r.policy_id == policy_id && r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+const TargetReport* AuditResult::target(const std::string& id) const {
+  for (const auto& t : targets) {
+    if (t.target.id == id) return &t;
+  }
+  return nullptr;
+}
+
+std::string_view to_string(WaiverInfo::State state) {
+  switch (state) {
+    case WaiverInfo::State::active: return "active";
+    case WaiverInfo::State::expiring: return "expiring";
+    case WaiverInfo::State::expired: return "expired";
+    case WaiverInfo::State::unused: return "unused";
+  }
+  return "active";
+}
+
+}  // namespace core

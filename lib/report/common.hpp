@@ -1,0 +1,36 @@
+// Internal to lib/report: the orderings and phrases every renderer shares, so all formats list
+// the same findings in the same order and state the same counts.
+#pragma once
+
+#include "core/audit_result.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace report::detail {
+
+// Findings sorted by (target, policy, requirement); the model's order is not trusted.
+std::vector<const core::Finding*> sorted_findings(const core::AuditResult& result);
+// Requirements sorted by (policy, id).
+std::vector<const core::RequirementInfo*> sorted_requirements(const core::AuditResult& result);
+// Targets sorted by id.
+std::vector<const core::TargetReport*> sorted_targets(const core::AuditResult& result);
+// Waivers sorted by id.
+std::vector<const core::WaiverInfo*> sorted_waivers(const core::AuditResult& result);
+// Policy ids: the run's policies plus any named by a finding, sorted and unique.
+std::vector<std::string> policy_ids(const core::AuditResult& result);
+// "12 findings: 3 pass, 4 fail, 2 unknown, 3 waived" (every human format prints this line).
+std::string summary_line(const core::Counts& counts);
+// What the run's exit code means, in one sentence.
+std::string exit_meaning(const core::AuditResult& result);
+// One evidence step as "kind: subject → value (method, confidence, source)", not escaped.
+std::string evidence_text(const core::EvidenceStep& step);
+// "Started 2026-11-30T05:00:00Z on host, as of 2026-11-30", not escaped.
+std::string run_line(const core::AuditResult& result);
+// ASCII upper-case copy ("FAIL").
+std::string to_upper(std::string_view s);
+// The waiver text of a finding ("waived by W1: …", "waiver W2 expired on …"), or empty.
+std::string waiver_text(const core::Finding& finding);
+
+}  // namespace report::detail

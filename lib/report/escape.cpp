@@ -1,0 +1,166 @@
+// Escaping for every report syntax. Everything starts from clean(): a decoder that keeps valid
+// UTF-8, replaces invalid bytes by U+FFFD and drops control characters, so NULs or terminal
+// escapes in hostile target names or messages never reach a report. Each syntax then escapes its
+// own specials on top.
+#include "report/escape.hpp"
+
+#include <cstdint>
+
+namespace report::detail {
+
+namespace {
+
+constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+  }
+  if (n == 3 && c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+  if (n == 3 && c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+  if (n == 4 && c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+  if (n == 4 && c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+  return n;
+}
+
+bool is_dropped_control(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
+}  // namespace
+
+std::string clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += k_replacement;
+      ++i;
+      continue;
+    }
+    if (n > 1 || !is_dropped_control(static_cast<unsigned char>(s[i]))) out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string one_line(std::string_view s) {
+  std::string out = clean(s);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : clean(s)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\r': out += "&#13;"; break;
+      case '\t': out += "&#9;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : clean(s)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string md_escape(std::string_view s) {
+  static constexpr std::string_view k_specials = "\\`*_[]|~";
+  std::string out;
+  for (char c : one_line(s)) {
+    if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else {
+      if (k_specials.find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string csv_cell(std::string_view s) {
+  std::string value = clean(s);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
+    value.insert(value.begin(), '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string uri_encode_path(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : clean(s)) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string md_url(std::string_view url) {
+  std::string out;
+  for (char c : one_line(url)) {
+    switch (c) {
+      case ' ': out += "%20"; break;
+      case '"': out += "%22"; break;
+      case '<': out += "%3C"; break;
+      case '>': out += "%3E"; break;
+      case '(': out += "%28"; break;
+      case ')': out += "%29"; break;
+      case '\\': out += "%5C"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+bool is_web_url(std::string_view url) {
+  return url.starts_with("https://") || url.starts_with("http://");
+}
+
+}  // namespace report::detail

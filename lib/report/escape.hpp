@@ -1,0 +1,31 @@
+// Internal to lib/report: making untrusted strings safe for each output syntax.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace report::detail {
+
+// Valid UTF-8 copy of `s`: invalid sequences become U+FFFD, C0 controls (NUL, ESC, …) and DEL
+// are dropped except tab and newlines, which are kept.
+std::string clean(std::string_view s);
+// clean() and fold tabs and newlines to single spaces: for one-line fields.
+std::string one_line(std::string_view s);
+// XML text and attribute escaping (& < > " ' and newlines as character references), cleaned.
+std::string xml_escape(std::string_view s);
+// HTML escaping (& < > " '), cleaned.
+std::string html_escape(std::string_view s);
+// Markdown inline escaping for tables and prose: one line, | and markdown specials escaped,
+// < and > as entities so no raw HTML reaches the renderer.
+std::string md_escape(std::string_view s);
+// One RFC 4180 CSV cell: formula-injection prefix ('), quoted when needed, quotes doubled.
+std::string csv_cell(std::string_view s);
+// Percent-encode `s` as a URI reference path (unreserved characters and '/' kept).
+std::string uri_encode_path(std::string_view s);
+// A URL for a Markdown link target: cleaned, with spaces, quotes, < > ( ) and backslashes
+// percent-encoded so the URL cannot close the link.
+std::string md_url(std::string_view url);
+// True when `url` starts with http:// or https:// (the only links reports render).
+bool is_web_url(std::string_view url);
+
+}  // namespace report::detail

@@ -1,0 +1,131 @@
+// The format table (bloaty style) that drives `--list-formats` and format validation, and
+// write_reports(), which renders each requested format to memory and writes it atomically: one
+// format to exactly --output (or stdout), several to <output>/report.<format>.
+#include "report/report.hpp"
+
+#include "core/atomic_file.hpp"
+#include "core/text.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <sstream>
+#include <system_error>
+
+namespace report {
+
+namespace {
+
+template <void (*Writer)(const core::AuditResult&, std::ostream&)>
+void plain(const core::AuditResult& result, std::ostream& out, bool /*colour*/) {
+  Writer(result, out);
+}
+
+void text_writer(const core::AuditResult& result, std::ostream& out, bool colour) {
+  write_text(result, out, TextOptions{colour ? Colour::yes : Colour::no});
+}
+
+std::string render(const Format& format, const core::AuditResult& result, bool colour) {
+  std::ostringstream out;
+  format.writer(result, out, colour);
+  return out.str();
+}
+
+std::vector<std::string> format_names() {
+  std::vector<std::string> names;
+  for (const auto& f : formats()) names.emplace_back(f.name);
+  return names;
+}
+
+// Check `dir` is a folder, creating it (and its parents) when missing.
+core::Result<void> ensure_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    if (std::filesystem::is_directory(dir, ec)) return {};
+    return core::fail(core::ErrorCode::usage, "--output names a file, but several formats need a folder",
+                      dir.string());
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::fail(core::ErrorCode::io, fmt::format("cannot create folder: {}", ec.message()), dir.string());
+  return {};
+}
+
+// Write one report file; a missing parent folder is reported as such, not as a temp-file error.
+core::Result<void> write_one(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path dir = path.parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+    return core::fail(core::ErrorCode::io, fmt::format("cannot write the report: folder '{}' does not exist",
+                                                       dir.string()), path.string());
+  }
+  return core::write_file_atomic(path, content);
+}
+
+}  // namespace
+
+const std::vector<Format>& formats() {
+  static const std::vector<Format> k_formats = {
+      {"text", "human-readable summary, failures with evidence, passes (default)", &text_writer},
+      {"json", "versioned machine-readable report (residency/report/v1)", &plain<&write_json>},
+      {"sarif", "SARIF 2.1.0 for code-scanning tools", &plain<&write_sarif>},
+      {"junit", "JUnit XML: a test suite per policy, a test case per target and requirement",
+       &plain<&write_junit>},
+      {"markdown", "Markdown for a pull-request comment", &plain<&write_markdown>},
+      {"html", "one self-contained, printable HTML page", &plain<&write_html>},
+      {"csv", "RFC 4180 CSV, one row per finding", &plain<&write_csv>},
+  };
+  return k_formats;
+}
+
+const Format* find_format(std::string_view name) {
+  for (const auto& f : formats()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+core::Result<void> validate_formats(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (find_format(name)) continue;
+    std::string message = fmt::format("unknown report format '{}'", name);
+    if (auto hint = core::closest(name, format_names())) message += fmt::format(" (did you mean '{}'?)", *hint);
+    message += fmt::format("; formats: {}", fmt::join(format_names(), ", "));
+    return core::fail(core::ErrorCode::usage, message, "--format");
+  }
+  return {};
+}
+
+core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
+                                 const std::optional<std::filesystem::path>& output,
+                                 std::ostream& stdout_stream, bool colour) {
+  if (formats.empty()) return core::fail(core::ErrorCode::usage, "no report format given", "--format");
+  if (auto ok = validate_formats(formats); !ok) return ok;
+  std::vector<std::string> unique;
+  std::set<std::string> seen;
+  for (const auto& f : formats) {
+    if (seen.insert(f).second) unique.push_back(f);
+  }
+  if (unique.size() == 1) {
+    const Format& format = *find_format(unique.front());
+    if (!output) {
+      stdout_stream << render(format, result, colour);
+      stdout_stream.flush();
+      if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
+      return {};
+    }
+    return write_one(*output, render(format, result, false));
+  }
+  if (!output) {
+    return core::fail(core::ErrorCode::usage,
+                      fmt::format("{} formats need --output FOLDER (one report.<format> each)", unique.size()),
+                      "--format");
+  }
+  if (auto ok = ensure_folder(*output); !ok) return ok;
+  for (const auto& name : unique) {
+    const Format& format = *find_format(name);
+    if (auto ok = write_one(*output / fmt::format("report.{}", name), render(format, result, false)); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace report

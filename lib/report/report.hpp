@@ -1,0 +1,61 @@
+// report: renderers of the result model (core::AuditResult) into text, JSON, SARIF 2.1.0,
+// JUnit XML, Markdown, HTML and CSV. Renderers are pure: no clock, no network, no host lookup;
+// every time, host and as-of date comes from the model, and output is sorted and byte-stable.
+#pragma once
+
+#include "core/audit_result.hpp"
+#include "core/error.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace report {
+
+// Whether the text report uses ANSI colours (the caller decides: a TTY and no NO_COLOR).
+enum class Colour { no, yes };
+
+struct TextOptions {
+  Colour colour = Colour::no;
+};
+
+// Summary, then failures and unknowns with their evidence chains, then passes compactly.
+void write_text(const core::AuditResult& result, std::ostream& out, TextOptions options = {});
+// The versioned JSON report ("schema": "residency/report/v1"; docs/report.schema.json).
+void write_json(const core::AuditResult& result, std::ostream& out);
+// SARIF 2.1.0: one run, rules = requirements, results for fail, unknown and waived findings.
+void write_sarif(const core::AuditResult& result, std::ostream& out);
+// JUnit XML: one <testsuite> per policy, one <testcase> per (target, requirement).
+void write_junit(const core::AuditResult& result, std::ostream& out);
+// Markdown for a pull-request comment: summary, failures table, collapsible evidence.
+void write_markdown(const core::AuditResult& result, std::ostream& out);
+// One self-contained, printable HTML file (inline CSS, no scripts, no external assets).
+void write_html(const core::AuditResult& result, std::ostream& out);
+// RFC 4180 CSV, one row per finding, cells safe against formula injection.
+void write_csv(const core::AuditResult& result, std::ostream& out);
+
+// A report format: its name (also the file extension in multi-format output) and writer.
+struct Format {
+  std::string_view name;
+  std::string_view description;
+  void (*writer)(const core::AuditResult&, std::ostream&, bool colour);
+};
+
+// Every format, in the order `--list-formats` shows them.
+const std::vector<Format>& formats();
+// Return the format called `name`, or nullptr.
+const Format* find_format(std::string_view name);
+// Check format names: a usage error naming the bad one (with a did-you-mean hint), or ok.
+core::Result<void> validate_formats(const std::vector<std::string>& names);
+
+// Render `formats`: one format goes to `output` (exactly that path) or to `stdout_stream`;
+// several go to `output`/report.<format> (folder created if missing) and require `output`.
+// Files are written atomically.
+core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
+                                 const std::optional<std::filesystem::path>& output,
+                                 std::ostream& stdout_stream, bool colour);
+
+}  // namespace report

@@ -1,0 +1,145 @@
+// SARIF 2.1.0 output: one run whose tool.driver.rules are the requirements (rationale as full
+// description, remediation and references as help), and one result per fail, unknown or waived
+// finding (waived ones carry an external suppression with the waiver's justification). Each
+// result points at the manifest line that declared the target and carries a partial fingerprint
+// from the model, so code-scanning services track it across runs. The invocation's exit code and
+// start time come from the model.
+#include "report/common.hpp"
+#include "report/escape.hpp"
+#include "report/report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using detail::clean;
+
+constexpr std::string_view k_information_uri = "https://github.com/residency-audit/residency";
+
+std::string_view level_of(core::Severity s) {
+  switch (s) {
+    case core::Severity::critical:
+    case core::Severity::high: return "error";
+    case core::Severity::medium: return "warning";
+    case core::Severity::low:
+    case core::Severity::info: return "note";
+  }
+  return "note";
+}
+
+// Rule id of each (policy, requirement): the requirement id, qualified by the policy when two
+// policies use the same id (SARIF rule ids must be unique within a run).
+std::map<std::pair<std::string, std::string>, std::string> rule_ids(
+    const std::vector<const core::RequirementInfo*>& reqs) {
+  std::map<std::string, int> uses;
+  for (const auto* r : reqs) ++uses[r->id];
+  std::map<std::pair<std::string, std::string>, std::string> out;
+  for (const auto* r : reqs) out[{r->policy_id, r->id}] = uses[r->id] > 1 ? r->policy_id + "/" + r->id : r->id;
+  return out;
+}
+
+Json help_json(const core::RequirementInfo& r) {
+  std::string text = r.remediation;
+  std::string markdown = detail::md_escape(r.remediation);
+  for (const auto& ref : r.references) {
+    text += fmt::format("\n- {}{}", ref.citation, ref.url.empty() ? "" : " <" + ref.url + ">");
+    const bool link = detail::is_web_url(ref.url);
+    markdown += link ? fmt::format("\n- [{}]({})", detail::md_escape(ref.citation), detail::md_url(ref.url))
+                     : fmt::format("\n- {}", detail::md_escape(ref.citation));
+  }
+  return Json{{"text", clean(text)}, {"markdown", clean(markdown)}};
+}
+
+Json rule_json(const core::RequirementInfo& r, const std::string& id) {
+  Json rule{{"id", clean(id)},
+            {"name", clean(r.title)},
+            {"shortDescription", Json{{"text", clean(r.title.empty() ? r.id : r.title)}}},
+            {"fullDescription", Json{{"text", clean(r.rationale.empty() ? r.title : r.rationale)}}},
+            {"help", help_json(r)},
+            {"defaultConfiguration", Json{{"level", std::string(level_of(r.severity))}}}};
+  rule["properties"] = Json{{"severity", std::string(core::to_string(r.severity))},
+                            {"policy", clean(r.policy_id)},
+                            {"tags", Json::array({"residency", clean(r.policy_id)})}};
+  return rule;
+}
+
+Json location_json(const core::AuditResult& result, const core::Finding& f) {
+  const auto* t = result.target(f.target_id);
+  if (t == nullptr || t->target.declared_at.file.empty()) return Json::array();
+  const auto& at = t->target.declared_at;
+  Json artifact{{"uri", detail::uri_encode_path(at.file)}};
+  if (!at.file.starts_with("/")) artifact["uriBaseId"] = "%SRCROOT%";
+  Json physical{{"artifactLocation", artifact}};
+  if (at.line > 0) {
+    physical["region"] = Json{{"startLine", at.line}};
+    if (at.column > 0) physical["region"]["startColumn"] = at.column;
+  }
+  return Json::array({Json{{"physicalLocation", physical}}});
+}
+
+Json result_json(const core::AuditResult& result, const core::Finding& f, const std::string& rule_id, int index) {
+  std::string text = fmt::format("{}: {}", f.target_id, f.message);
+  if (f.verdict == core::Verdict::unknown) text = "Unknown: " + text;
+  Json out{{"ruleId", clean(rule_id)}, {"ruleIndex", index}, {"level", std::string(level_of(f.severity))},
+           {"message", Json{{"text", clean(text)}}}};
+  out["locations"] = location_json(result, f);
+  out["partialFingerprints"] = Json{{"residency/v1", clean(f.fingerprint)}};
+  if (f.verdict == core::Verdict::waived) {
+    const std::string why = f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
+    out["suppressions"] = Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
+  }
+  out["properties"] = Json{{"target", clean(f.target_id)},
+                           {"policy", clean(f.policy_id)},
+                           {"severity", std::string(core::to_string(f.severity))},
+                           {"verdict", std::string(core::to_string(f.verdict))},
+                           {"counts_as_failure", f.counts_as_failure},
+                           {"explanation", Json::array()}};
+  for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  return out;
+}
+
+Json invocation_json(const core::AuditResult& r) {
+  Json inv{{"executionSuccessful", r.exit_code != 2}, {"exitCode", r.exit_code}};
+  if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
+  if (!r.host.empty()) inv["machine"] = clean(r.host);
+  inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
+  return inv;
+}
+
+}  // namespace
+
+void write_sarif(const core::AuditResult& result, std::ostream& out) {
+  const auto reqs = detail::sorted_requirements(result);
+  const auto ids = rule_ids(reqs);
+  Json rules = Json::array();
+  std::map<std::pair<std::string, std::string>, int> index;
+  for (const auto* r : reqs) {
+    index[{r->policy_id, r->id}] = static_cast<int>(rules.size());
+    rules.push_back(rule_json(*r, ids.at({r->policy_id, r->id})));
+  }
+  Json results = Json::array();
+  for (const auto* f : detail::sorted_findings(result)) {
+    if (f->verdict == core::Verdict::pass) continue;
+    const auto key = std::make_pair(f->policy_id, f->requirement_id);
+    auto it = index.find(key);
+    Json res = result_json(result, *f, it == index.end() ? f->requirement_id : ids.at(key),
+                           it == index.end() ? -1 : it->second);
+    if (it == index.end()) res.erase("ruleIndex");
+    results.push_back(std::move(res));
+  }
+  Json driver{{"name", "residency"}, {"version", clean(result.tool_version)},
+              {"informationUri", std::string(k_information_uri)}, {"rules", rules}};
+  Json run{{"tool", Json{{"driver", driver}}}, {"invocations", Json::array({invocation_json(result)})},
+           {"results", results}};
+  Json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"},
+           {"runs", Json::array({run})}};
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace report

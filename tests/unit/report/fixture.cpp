@@ -1,0 +1,257 @@
+// The report tests' fixtures, built by hand so the renderers are tested on a known model: a
+// Health Data Hub-like audit (the case the project started from) and a hostile variant.
+#include "fixture.hpp"
+
+#include "core/text.hpp"
+#include "report/report.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace report_test {
+
+namespace {
+
+using core::Severity;
+using core::Verdict;
+
+core::Date date(const char* text) { return *core::parse_date(text); }
+
+core::RequirementInfo requirement(std::string policy, std::string id, std::string title, Severity severity,
+                                  std::string rationale, std::string remediation,
+                                  std::vector<core::Reference> refs, std::string on_unknown = "fail") {
+  return core::RequirementInfo{std::move(id), std::move(policy), std::move(title), severity, std::move(rationale),
+                               std::move(remediation), std::move(refs), std::move(on_unknown)};
+}
+
+core::TargetReport target(std::string id, core::TargetKind kind, std::string value, int line) {
+  core::TargetReport t;
+  t.target.id = std::move(id);
+  t.target.kind = kind;
+  t.target.value = std::move(value);
+  t.target.tags["classification"] = "health";
+  t.target.declared_at = {"examples/health-data-hub/audit.yaml", line, 5};
+  return t;
+}
+
+core::Provenance dns_at(const char* time) { return {"dns", "resolver 127.0.0.1:5300", time}; }
+core::Provenance geoip() { return {"geoip", "geo-whois-asn-country.mmdb (2026-11-28)", ""}; }
+core::Provenance rules() { return {"rules", "rules/providers", ""}; }
+
+std::vector<core::TargetReport> targets() {
+  auto azure = target("hdh-azure", core::TargetKind::cloud_resource, "azure:francecentral:hdh-storage", 12);
+  azure.target.provider = "azure";
+  azure.target.region = "francecentral";
+  azure.target.service = "storage";
+  azure.facts.set_known("served_from.countries", {"FR"}, {"inventory", "declared region", ""});
+  azure.facts.set_known("served_from.regions", {"azure:francecentral"}, {"inventory", "audit.yaml:12", ""});
+  azure.facts.set_known("controlled_by.laws", {"us-cloud-act", "us-fisa-702"}, rules());
+  azure.evidence = {{"region", "hdh-azure", "azure:francecentral", "declared", "high", "audit.yaml:12"},
+                    {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"}};
+  auto ovh = target("hdh-ovh", core::TargetKind::host, "snc.hdh-ovh.example.fr", 20);
+  ovh.facts.set_known("dns.addresses", {"203.0.113.10"}, dns_at("2026-11-30T05:00:01Z"));
+  ovh.facts.set_known("served_from.countries", {"FR"}, geoip());
+  ovh.facts.set_known("certifications", {"secnumcloud:ovhcloud-hpc-snc"}, rules());
+  ovh.evidence = {{"address", "snc.hdh-ovh.example.fr", "203.0.113.10", "dns A", "high", ""},
+                  {"asn", "203.0.113.10", "AS16276", "geoip asn", "high", "asn.mmdb (2026-11-28)"}};
+  auto portal = target("portal", core::TargetKind::url, "https://portal.hdh.example.fr/", 27);
+  portal.facts.set_known("tls.terminated_by", {"cloudflare"}, {"tls", "issuer and cf-ray header", "2026-11-30T05:00:02Z"});
+  portal.facts.set_status("served_from.countries", core::FactStatus::indeterminate, "anycast network", geoip());
+  auto registry = target("registry", core::TargetKind::host, "registry.hdh.example.fr", 33);
+  registry.facts.set_status("dns.status", core::FactStatus::unknown, "timeout: unreachable", dns_at("2026-11-30T05:00:03Z"));
+  auto analytics = target("analytics", core::TargetKind::host, "analytics.hdh.example.fr", 39);
+  auto sftp = target("legacy-sftp", core::TargetKind::host, "sftp.hdh.example.fr", 45);
+  sftp.facts.set_known("served_from.countries", {"US"}, geoip());
+  return {analytics, azure, ovh, sftp, portal, registry};
+}
+
+std::vector<core::RequirementInfo> requirements() {
+  return {
+      requirement("fr-health-data", "FR-HDS-LOC", "Health data is served from the EEA", Severity::high,
+                  "GDPR chapter V restricts transfers of personal data outside the EEA.",
+                  "Host the service in an EEA region of an EEA-controlled provider.",
+                  {{"GDPR art. 44", "https://eur-lex.europa.eu/eli/reg/2016/679/oj"}}),
+      requirement("fr-health-data", "FR-TLS-TERM", "TLS is terminated by an EEA-controlled operator", Severity::medium,
+                  "A CDN that terminates TLS sees the health data in clear.",
+                  "Terminate TLS on infrastructure the data controller operates.", {}, "warn"),
+      requirement("fr-secnumcloud", "SNC-19.6", "The operator is immune to non-EU law", Severity::critical,
+                  "SecNumCloud 3.2 §19.6 requires protection against extraterritorial laws.",
+                  "Use a SecNumCloud-qualified offer (e.g. OVHcloud, 3DS Outscale).",
+                  {{"18 U.S.C. § 2713 (CLOUD Act)", "https://www.law.cornell.edu/uscode/text/18/2713"},
+                   {"SecNumCloud 3.2, §19.6", ""}}),
+  };
+}
+
+core::Finding finding(std::string target, std::string policy, std::string req, Severity sev, Verdict v,
+                      std::string message) {
+  core::Finding f;
+  f.target_id = std::move(target);
+  f.policy_id = std::move(policy);
+  f.requirement_id = std::move(req);
+  f.severity = sev;
+  f.verdict = v;
+  f.raw_verdict = v;
+  f.counts_as_failure = (v == Verdict::fail && sev >= Severity::high) || v == Verdict::unknown;
+  f.message = std::move(message);
+  f.fingerprint = core::stable_hash(f.target_id + "|" + f.requirement_id);
+  return f;
+}
+
+core::Finding snc(std::string target, Verdict v, std::string message, std::string entity, std::string country) {
+  auto f = finding(std::move(target), "fr-secnumcloud", "SNC-19.6", Severity::critical, v, std::move(message));
+  f.entity = std::move(entity);
+  f.jurisdiction = std::move(country);
+  f.fingerprint = core::stable_hash(f.target_id + "|" + f.requirement_id + "|" + f.entity + "|" + f.jurisdiction);
+  return f;
+}
+
+core::Finding loc(std::string target, Verdict v, std::string message) {
+  return finding(std::move(target), "fr-health-data", "FR-HDS-LOC", Severity::high, v, std::move(message));
+}
+
+core::Finding tls(std::string target, Verdict v, std::string message) {
+  return finding(std::move(target), "fr-health-data", "FR-TLS-TERM", Severity::medium, v, std::move(message));
+}
+
+std::vector<core::Finding> findings() {
+  auto azure_snc = snc("hdh-azure", Verdict::fail, "Microsoft Corporation is subject to the US CLOUD Act.",
+                       "Microsoft Corporation", "US");
+  azure_snc.explanation = {"controlled_by.laws = [us-cloud-act, us-fisa-702] not_in [us-cloud-act, us-fisa-702, "
+                           "cn-national-intelligence-law]: false"};
+  azure_snc.evidence = {{"region", "hdh-azure", "azure:francecentral", "declared", "high", "audit.yaml:12"},
+                        {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"},
+                        {"control_country", "Microsoft Corporation", "US", "entity → country", "high", ""},
+                        {"law", "US", "us-cloud-act", "country → law", "high", "rules/laws.yaml (as of 2026-01-15)"}};
+  auto portal_snc = snc("portal", Verdict::fail, "TLS is terminated by Cloudflare, Inc., subject to the US CLOUD Act.",
+                        "Cloudflare, Inc.", "US");
+  portal_snc.evidence = {{"provider", "portal.hdh.example.fr", "cloudflare", "tls issuer + cf-ray header", "high", ""}};
+  auto registry_loc = loc("registry", Verdict::unknown, "DNS lookup timed out; location cannot be established.");
+  registry_loc.explanation = {"served_from.countries: unknown (dns.status timeout: unreachable)"};
+  auto registry_tls = tls("registry", Verdict::unknown, "No TLS observation (DNS timed out).");
+  registry_tls.counts_as_failure = false;  // on_unknown: warn
+  auto waived = snc("analytics", Verdict::waived, "Google LLC is subject to the US CLOUD Act.", "Google LLC", "US");
+  waived.raw_verdict = Verdict::fail;
+  waived.counts_as_failure = false;
+  waived.waiver_id = "W1";
+  waived.waiver_note = "waived by W1 until 2027-03-31 (owner: dpo@hdh.example.fr)";
+  auto sftp = loc("legacy-sftp", Verdict::fail, "Served from US (203.0.113.99), outside the EEA.");
+  sftp.waiver_id = "W2";
+  sftp.waiver_note = "waiver W2 expired on 2026-10-01";
+  sftp.evidence = {{"country", "203.0.113.99", "US", "geoip country", "high", "geo-whois-asn-country.mmdb (2026-11-28)"}};
+  return {
+      loc("hdh-azure", Verdict::pass, "Served from FR (declared region azure:francecentral)."),
+      azure_snc,
+      loc("hdh-ovh", Verdict::pass, "Served from FR."),
+      snc("hdh-ovh", Verdict::pass, "OVH SAS holds SecNumCloud for ovhcloud-hpc-snc.", "OVH SAS", "FR"),
+      portal_snc,
+      tls("portal", Verdict::fail, "TLS is terminated by cloudflare (US-controlled)."),
+      registry_loc,
+      snc("registry", Verdict::unknown, "DNS lookup timed out; the operator cannot be established.", "", ""),
+      registry_tls,
+      waived,
+      sftp,
+  };
+}
+
+std::vector<core::WaiverInfo> waivers() {
+  core::WaiverInfo w1{"W1", "SNC-*", "analytics", "Migration to a qualified offer planned for Q1 2027.",
+                      "dpo@hdh.example.fr", "SCC 2021/914 + TIA-2026-04", date("2027-03-31"),
+                      {"examples/health-data-hub/audit.yaml", 60, 5}, core::WaiverInfo::State::active, 1};
+  core::WaiverInfo w2{"W2", "FR-HDS-LOC", "legacy-sftp", "Decommissioning of the legacy SFTP.",
+                      "ops@hdh.example.fr", "", date("2026-10-01"),
+                      {"examples/health-data-hub/audit.yaml", 66, 5}, core::WaiverInfo::State::expired, 1};
+  return {w1, w2};
+}
+
+}  // namespace
+
+core::AuditResult health_data_hub() {
+  core::AuditResult r;
+  r.tool_version = "0.1.0";
+  r.started_at = "2026-11-30T05:00:00Z";
+  r.as_of = date("2026-11-30");
+  r.host = "ci-runner-01";
+  r.organisation = "Health Data Hub (fixture)";
+  r.auditor = "DPO office";
+  r.scope = "national health data platform";
+  r.inputs = {"examples/health-data-hub/audit.yaml"};
+  r.policies = {"fr-health-data", "fr-secnumcloud"};
+  r.requirements = requirements();
+  r.targets = targets();
+  r.findings = findings();
+  r.waivers = waivers();
+  r.sources = {{"geoip", "geo-whois-asn-country.mmdb", "country 2026-11-28"}, {"rules", "embedded", "residency/v1 2026-11-01"}};
+  r.warnings = {"waiver W2 expired on 2026-10-01 and no longer applies"};
+  r.exit_code = 1;
+  return r;
+}
+
+core::AuditResult hostile() {
+  core::AuditResult r = health_data_hub();
+  const std::string evil = "<script>alert(\"x\")</script> | a,b \"q\" 'p'\nnew line =cmd|' /C calc'!A0 **b** [l](javascript:x) "
+                           "donn\xC3\xA9" "es-sant\xC3\xA9 \xE2\x9C\x93 nul:" + std::string(1, '\0') +
+                           " esc:\x1b[31m bad:\xff\xfe end";
+  r.host = "<b>host</b>\n\"evil\"";
+  r.organisation = evil;
+  r.policies.push_back("<policy&>");
+  for (auto& t : r.targets) t.target.id = evil + t.target.id;
+  for (auto& f : r.findings) {
+    f.target_id = evil + f.target_id;
+    f.message = "=HYPERLINK(\"http://x\")" + evil + f.message;
+    f.explanation.push_back(evil);
+    f.evidence.push_back({"cname", evil, "</failure>]]><!--", "dns", "", "@SUM(A1)"});
+  }
+  r.findings.back().policy_id = "<policy&>";
+  r.requirements.push_back(requirement("<policy&>", "FR-HDS-LOC", evil, Severity::high, evil, "-2+3",
+                                       {{evil, "javascript:alert(1)"}}));
+  r.targets.front().target.declared_at.file = "dir with space/a&b <x>.yaml";
+  r.warnings.push_back(evil);
+  return r;
+}
+
+std::string render(const std::string& name, const core::AuditResult& result) {
+  const report::Format* format = report::find_format(name);
+  REQUIRE(format != nullptr);
+  std::ostringstream out;
+  format->writer(result, out, false);
+  return out.str();
+}
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const char* base = std::getenv("RESIDENCY_TEST_TMP");
+  std::filesystem::path dir = base != nullptr ? std::filesystem::path(base) : std::filesystem::temp_directory_path();
+  dir /= "report-" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::filesystem::path source_path(const std::string& relative) {
+  return std::filesystem::path(RESIDENCY_SOURCE_DIR) / relative;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  REQUIRE(out.good());
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const auto path = source_path("tests/data/report/" + name + ".golden");
+  const char* update = std::getenv("RESIDENCY_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    write_text_file(path, actual);
+    WARN("rewrote " << path.string());
+  }
+  std::ifstream in(path, std::ios::binary);
+  INFO("golden file " << path.string() << " (RESIDENCY_UPDATE_GOLDEN=1 rewrites it)");
+  REQUIRE(in.good());
+  std::ostringstream expected;
+  expected << in.rdbuf();
+  CHECK(actual == expected.str());
+}
+
+}  // namespace report_test

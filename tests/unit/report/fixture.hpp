@@ -1,0 +1,30 @@
+// Shared fixtures of the report tests: a realistic Health Data Hub-like audit result built by
+// hand, a hostile one (markup, quotes, newlines, pipes, commas, formula prefixes, NULs, escapes,
+// invalid UTF-8), rendering helpers and test folders.
+#pragma once
+
+#include "core/audit_result.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace report_test {
+
+// Azure francecentral failing SNC-19.6, OVHcloud SecNumCloud passing, a CDN-fronted portal
+// failing, a DNS timeout giving unknowns, one waived finding and an expired waiver.
+core::AuditResult health_data_hub();
+// The same shape with hostile strings in every field a report prints.
+core::AuditResult hostile();
+// Render `result` in the format called `name` (no colour).
+std::string render(const std::string& name, const core::AuditResult& result);
+// A fresh, empty folder for one test, under RESIDENCY_TEST_TMP (or the system temp folder).
+std::filesystem::path fresh_dir(const std::string& name);
+// A path inside the source tree.
+std::filesystem::path source_path(const std::string& relative);
+// Write `content` to `path` (test helper; fails the test on error).
+void write_text_file(const std::filesystem::path& path, const std::string& content);
+
+// Compare `actual` with tests/data/report/<name>.golden (RESIDENCY_UPDATE_GOLDEN=1 rewrites it).
+void check_golden(const std::string& name, const std::string& actual);
+
+}  // namespace report_test

@@ -1,0 +1,157 @@
+// The shared check over every format (bloaty's fixture): parse each output back and require that
+// each (target, policy, requirement) appears once with the same verdict as in the model, and that
+// every format states the same verdict counts.
+#include "csv_parse.hpp"
+#include "fixture.hpp"
+#include "tool.hpp"
+
+#include "report/report.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <regex>
+#include <tuple>
+
+using namespace report_test;
+
+namespace {
+
+using Key = std::tuple<std::string, std::string, std::string>;  // target, policy, requirement
+using Verdicts = std::map<Key, std::string>;
+
+// Line-oriented formats fold line breaks; compare keys the same way everywhere.
+std::string fold(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return s;
+}
+
+void add(Verdicts& out, const std::string& t, const std::string& p, const std::string& r, const std::string& v) {
+  const Key key{fold(t), fold(p), fold(r)};
+  INFO("duplicate " << std::get<0>(key) << " / " << p << " / " << r);
+  CHECK(out.count(key) == 0);
+  out[key] = v;
+}
+
+Verdicts from_json(const std::string& text) {
+  Verdicts out;
+  const auto doc = nlohmann::json::parse(text);
+  for (const auto& f : doc["findings"]) {
+    add(out, f["target"], f["policy"], f["requirement"], f["verdict"]);
+  }
+  return out;
+}
+
+Verdicts from_sarif(const std::string& text) {
+  Verdicts out;
+  const auto doc = nlohmann::json::parse(text);
+  for (const auto& r : doc["runs"][0]["results"]) {
+    const auto& p = r["properties"];
+    std::string rule = r["ruleId"];
+    const std::string policy = p["policy"];
+    if (rule.starts_with(policy + "/")) rule = rule.substr(policy.size() + 1);
+    add(out, p["target"], policy, rule, p["verdict"]);
+  }
+  return out;
+}
+
+Verdicts from_csv(const std::string& text) {
+  Verdicts out;
+  const auto rows = parse_csv(text);
+  for (std::size_t i = 1; i < rows.size(); ++i) add(out, rows[i][0], rows[i][1], rows[i][2], rows[i][4]);
+  return out;
+}
+
+std::string xml_unescape(std::string s) {
+  const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},   {"&gt;", ">"},    {"&quot;", "\""},
+                                                          {"&apos;", "'"}, {"&#10;", "\n"},  {"&#13;", "\r"},
+                                                          {"&#9;", "\t"},  {"&amp;", "&"}};
+  for (const auto& [from, to] : entities) {
+    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + 1)) s.replace(pos, std::strlen(from), to);
+  }
+  return s;
+}
+
+std::string junit_verdict(const std::string& body) {
+  if (body.find("<failure") != std::string::npos) return "fail";
+  if (body.find("<error") != std::string::npos) return "unknown";
+  if (body.find("<skipped message=\"waived:") != std::string::npos) return "waived";
+  if (body.find("<skipped message=\"unknown") != std::string::npos) return "unknown";
+  return "pass";
+}
+
+Verdicts from_junit(const std::string& text) {
+  Verdicts out;
+  const std::regex testcase(R"re(<testcase name="([^"]*) :: ([^"]*)" classname="([^"]*)" time="0"(/>|>([\s\S]*?)</testcase>))re");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), testcase); it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    add(out, xml_unescape(m[1]), xml_unescape(m[3]), xml_unescape(m[2]), junit_verdict(m[5]));
+  }
+  return out;
+}
+
+core::Counts tally(const Verdicts& v) {
+  core::Counts c;
+  for (const auto& [key, verdict] : v) {
+    if (verdict == "pass") ++c.pass;
+    if (verdict == "fail") ++c.fail;
+    if (verdict == "unknown") ++c.unknown;
+    if (verdict == "waived") ++c.waived;
+  }
+  return c;
+}
+
+// The "N findings: P pass, F fail, U unknown, W waived" line of the human formats.
+core::Counts summary_counts(const std::string& text) {
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex(R"((\d+) findings: (\d+) pass, (\d+) fail, (\d+) unknown, (\d+) waived)")));
+  core::Counts c{std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5])};
+  CHECK(std::stoi(m[1]) == c.total());
+  return c;
+}
+
+void check_counts(const core::Counts& a, const core::Counts& b) {
+  CHECK(a.pass == b.pass);
+  CHECK(a.fail == b.fail);
+  CHECK(a.unknown == b.unknown);
+  CHECK(a.waived == b.waived);
+}
+
+void check_all_formats(const core::AuditResult& result) {
+  const core::Counts expected = result.counts();
+  const Verdicts json = from_json(render("json", result));
+  REQUIRE(json.size() == result.findings.size());
+  check_counts(tally(json), expected);
+  CHECK(from_csv(render("csv", result)) == json);
+  CHECK(from_junit(render("junit", result)) == json);
+  Verdicts non_pass = json;
+  std::erase_if(non_pass, [](const auto& kv) { return kv.second == "pass"; });
+  CHECK(from_sarif(render("sarif", result)) == non_pass);
+  for (const char* human : {"text", "markdown", "html"}) {
+    INFO("format " << human);
+    check_counts(summary_counts(render(human, result)), expected);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("report: every format lists each finding once with the same verdicts and counts", "[report]") {
+  REQUIRE(report::formats().size() == 7);
+  SECTION("health data hub") { check_all_formats(health_data_hub()); }
+  SECTION("hostile strings") { check_all_formats(hostile()); }
+}
+
+TEST_CASE("report: every format is byte-stable", "[report]") {
+  auto shuffled = hostile();
+  std::reverse(shuffled.findings.begin(), shuffled.findings.end());
+  std::reverse(shuffled.waivers.begin(), shuffled.waivers.end());
+  for (const auto& format : report::formats()) {
+    INFO("format " << format.name);
+    CHECK(render(std::string(format.name), shuffled) == render(std::string(format.name), hostile()));
+  }
+}

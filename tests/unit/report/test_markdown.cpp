@@ -1,0 +1,43 @@
+// Tests of the Markdown report: golden output and escaping of hostile strings.
+#include "fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+using namespace report_test;
+
+TEST_CASE("report::write_markdown: matches the golden file", "[report]") {
+  check_golden("health_data_hub.markdown", render("markdown", health_data_hub()));
+}
+
+TEST_CASE("report::write_markdown: summary table, failures table, collapsible evidence", "[report]") {
+  const std::string md = render("markdown", health_data_hub());
+  CHECK(md.find("| fail | 4 |") != std::string::npos);
+  CHECK(md.find("| unknown | 3 |") != std::string::npos);
+  CHECK(md.find("| fail | critical | hdh\\-azure") == std::string::npos);  // '-' is not escaped
+  CHECK(md.find("| fail | critical | hdh-azure | fr-secnumcloud | SNC-19.6 |") != std::string::npos);
+  CHECK(md.find("<details><summary>hdh-azure — fr-secnumcloud SNC-19.6: fail</summary>") != std::string::npos);
+}
+
+TEST_CASE("report::write_markdown: hostile strings stay inside their table cell", "[report]") {
+  const std::string md = render("markdown", hostile());
+  CHECK(md.find("<script>") == std::string::npos);
+  CHECK(md.find("&lt;script&gt;") != std::string::npos);
+  CHECK(md.find('\0') == std::string::npos);
+  CHECK(md.find("[l](javascript") == std::string::npos);
+  // Each row of the failures table has exactly 7 unescaped pipes (6 cells).
+  std::istringstream lines(md);
+  std::string line;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with("| fail") && !line.starts_with("| unknown")) continue;
+    if (line.find("&lt;script") == std::string::npos) continue;
+    ++rows;
+    const auto unescaped = std::regex_replace(line, std::regex(R"(\\\|)"), "");
+    CHECK(std::count(unescaped.begin(), unescaped.end(), '|') == 7);
+  }
+  CHECK(rows == 7);
+}

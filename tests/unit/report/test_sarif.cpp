@@ -1,0 +1,110 @@
+// Tests of the SARIF report: validation against the OASIS 2.1.0 schema (tests/data/schemas),
+// rules, levels, locations, suppressions and fingerprints.
+#include "fixture.hpp"
+#include "tool.hpp"
+
+#include "core/text.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+using namespace report_test;
+
+namespace {
+
+void check_valid_sarif(const std::string& sarif, const std::string& name) {
+  const auto dir = fresh_dir(name);
+  write_text_file(dir / "report.sarif", sarif);
+  const auto result = run("python3 -m jsonschema -i " + shell_quote((dir / "report.sarif").string()) + " " +
+                          shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()));
+  INFO(result.output);
+  CHECK(result.status == 0);
+}
+
+const nlohmann::json* result_for(const nlohmann::json& run, const std::string& target, const std::string& rule) {
+  for (const auto& r : run["results"]) {
+    if (r["properties"]["target"] == target && r["ruleId"] == rule) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("report::write_sarif: validates against the SARIF 2.1.0 schema", "[report]") {
+  REQUIRE(run("python3 -c 'import jsonschema'").status == 0);
+  check_valid_sarif(render("sarif", health_data_hub()), "sarif-valid");
+  check_valid_sarif(render("sarif", hostile()), "sarif-valid-hostile");
+}
+
+TEST_CASE("report::write_sarif: rules, results, levels, locations, suppressions", "[report]") {
+  const auto doc = nlohmann::json::parse(render("sarif", health_data_hub()));
+  CHECK(doc["version"] == "2.1.0");
+  REQUIRE(doc["runs"].size() == 1);
+  const auto& run0 = doc["runs"][0];
+  const auto& driver = run0["tool"]["driver"];
+  CHECK(driver["name"] == "residency");
+  CHECK(driver["version"] == "0.1.0");
+  REQUIRE(driver["rules"].size() == 3);
+  const auto& snc = driver["rules"][2];
+  CHECK(snc["id"] == "SNC-19.6");
+  CHECK(snc["fullDescription"]["text"] == "SecNumCloud 3.2 §19.6 requires protection against extraterritorial laws.");
+  CHECK(snc["help"]["text"].get<std::string>().find("18 U.S.C. § 2713") != std::string::npos);
+  CHECK(snc["help"]["markdown"].get<std::string>().find(
+            "- [18 U.S.C. § 2713 (CLOUD Act)](https://www.law.cornell.edu/uscode/text/18/2713)") != std::string::npos);
+  CHECK(snc["properties"]["severity"] == "critical");
+  CHECK(snc["properties"]["policy"] == "fr-secnumcloud");
+  CHECK(run0["results"].size() == 8);  // 11 findings minus 3 passes
+  const auto* azure = result_for(run0, "hdh-azure", "SNC-19.6");
+  REQUIRE(azure != nullptr);
+  CHECK((*azure)["level"] == "error");
+  CHECK((*azure)["ruleIndex"] == 2);
+  const auto& loc = (*azure)["locations"][0]["physicalLocation"];
+  CHECK(loc["artifactLocation"]["uri"] == "examples/health-data-hub/audit.yaml");
+  CHECK(loc["region"]["startLine"] == 12);
+  CHECK((*azure)["partialFingerprints"]["residency/v1"] == core::stable_hash("hdh-azure|SNC-19.6|Microsoft Corporation|US"));
+  const auto* tls = result_for(run0, "portal", "FR-TLS-TERM");
+  REQUIRE(tls != nullptr);
+  CHECK((*tls)["level"] == "warning");
+  const auto* waived = result_for(run0, "analytics", "SNC-19.6");
+  REQUIRE(waived != nullptr);
+  CHECK((*waived)["suppressions"][0]["kind"] == "external");
+  CHECK((*waived)["suppressions"][0]["justification"] == "waived by W1 until 2027-03-31 (owner: dpo@hdh.example.fr)");
+  CHECK(result_for(run0, "hdh-ovh", "SNC-19.6") == nullptr);  // passes are not results
+  const auto& inv = run0["invocations"][0];
+  CHECK(inv["exitCode"] == 1);
+  CHECK(inv["startTimeUtc"] == "2026-11-30T05:00:00Z");
+}
+
+TEST_CASE("report::write_sarif: fingerprints are stable across runs", "[report]") {
+  auto later = health_data_hub();
+  later.started_at = "2026-12-01T05:00:00Z";
+  later.as_of = *core::parse_date("2026-12-01");
+  const auto a = nlohmann::json::parse(render("sarif", health_data_hub()));
+  const auto b = nlohmann::json::parse(render("sarif", later));
+  REQUIRE(a["runs"][0]["results"].size() == b["runs"][0]["results"].size());
+  for (std::size_t i = 0; i < a["runs"][0]["results"].size(); ++i) {
+    CHECK(a["runs"][0]["results"][i]["partialFingerprints"] == b["runs"][0]["results"][i]["partialFingerprints"]);
+  }
+}
+
+TEST_CASE("report::write_sarif: hostile strings are JSON-escaped and URIs encoded", "[report]") {
+  const std::string sarif = render("sarif", hostile());
+  const auto doc = nlohmann::json::parse(sarif);
+  CHECK(sarif.find('\0') == std::string::npos);
+  CHECK(sarif.find("\x1b") == std::string::npos);
+  CHECK(sarif.find("(javascript:alert") == std::string::npos);  // only http(s) references become links
+  bool encoded = false;
+  for (const auto& r : doc["runs"][0]["results"]) {
+    for (const auto& l : r["locations"]) {
+      if (l["physicalLocation"]["artifactLocation"]["uri"] == "dir%20with%20space/a%26b%20%3Cx%3E.yaml") encoded = true;
+    }
+  }
+  CHECK(encoded);
+  // The two policies with a FR-HDS-LOC requirement get distinct rule ids.
+  std::set<std::string> ids;
+  for (const auto& rule : doc["runs"][0]["tool"]["driver"]["rules"]) ids.insert(rule["id"].get<std::string>());
+  CHECK(ids.size() == 4);
+  CHECK(ids.count("<policy&>/FR-HDS-LOC") == 1);
+}

@@ -1,0 +1,51 @@
+// Tests of the text report: golden output, colour switch, hostile strings.
+#include "fixture.hpp"
+
+#include "report/report.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace report_test;
+
+TEST_CASE("report::write_text: matches the golden file", "[report]") {
+  check_golden("health_data_hub.text", render("text", health_data_hub()));
+}
+
+TEST_CASE("report::write_text: summary first, failures before passes", "[report]") {
+  const std::string text = render("text", health_data_hub());
+  const auto summary = text.find("Summary: 11 findings: 3 pass, 4 fail, 3 unknown, 1 waived");
+  const auto failures = text.find("Failures (4)");
+  const auto unknowns = text.find("Unknowns (3)");
+  const auto passes = text.find("Passes (3)");
+  REQUIRE(summary != std::string::npos);
+  REQUIRE(failures != std::string::npos);
+  REQUIRE(unknowns != std::string::npos);
+  REQUIRE(passes != std::string::npos);
+  CHECK(summary < failures);
+  CHECK(failures < unknowns);
+  CHECK(unknowns < passes);
+  CHECK(text.find("exit code 1: a proven failure at or above --fail-on high") != std::string::npos);
+  CHECK(text.find("as of 2026-11-30") != std::string::npos);
+  CHECK(text.find("evidence: law: US → us-cloud-act") != std::string::npos);
+  CHECK(text.find("waiver: waiver W2 expired on 2026-10-01") != std::string::npos);
+}
+
+TEST_CASE("report::write_text: colour only when asked", "[report]") {
+  std::ostringstream plain, coloured;
+  report::write_text(health_data_hub(), plain, {report::Colour::no});
+  report::write_text(health_data_hub(), coloured, {report::Colour::yes});
+  CHECK(plain.str().find('\x1b') == std::string::npos);
+  CHECK(coloured.str().find("\x1b[1;31mFAIL\x1b[0m") != std::string::npos);
+}
+
+TEST_CASE("report::write_text: hostile strings cannot inject control characters", "[report]") {
+  const std::string text = render("text", hostile());
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\0') == std::string::npos);
+  CHECK(text.find("\xff") == std::string::npos);
+  CHECK(text.find("donn\xC3\xA9" "es-sant\xC3\xA9") != std::string::npos);
+  // Every finding line stays on one line: the hostile newline became a space.
+  CHECK(text.find("'p' new line =cmd") != std::string::npos);
+}

@@ -1,0 +1,81 @@
+// policy::attribute: turn raw observations about one target (declared cloud resource, CNAME
+// chain, PTR names, ASNs, provider-range matches, GeoIP countries) into facts, using the rule
+// data: provider → legal entities → control countries → laws with extraterritorial reach, and
+// certifications of the declared offer valid on the audit date. Every step is kept as evidence.
+// Precedence of provider evidence (docs/facts.md): declared > ip-range > cname-suffix > ptr-suffix > asn.
+#pragma once
+
+#include "core/date.hpp"
+#include "core/facts.hpp"
+#include "core/target.hpp"
+#include "policy/rule_set.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace policy {
+
+// An address found in a provider range database (geo's provider/region database).
+struct RangeMatch {
+  std::string address;
+  std::string provider;  // provider id, as in rules/providers/<id>.yaml
+  std::string region;    // region as stored in the feed, e.g. Azure "centralfrance"; may be empty
+  std::string service;   // e.g. "AzureCloud", "EC2"; may be empty
+  std::string source;    // database file and build date
+};
+
+// The GeoIP country of one address.
+struct GeoCountry {
+  std::string address;
+  std::string country;  // ISO 3166-1 alpha-2; empty when not found
+  core::FactStatus status = core::FactStatus::known;
+  std::string source;   // database file and build date
+};
+
+struct AsnObservation {
+  std::string address;
+  std::uint32_t asn = 0;
+  std::string source;
+};
+
+// What the probes and the inventory observed about one target.
+struct Observations {
+  std::string subject;            // the target's name (host, IP, resource id)
+  std::string declared_provider;  // cloud-resource provider or the `provider` tag
+  std::string declared_region;    // canonical code or a feed alias
+  std::string declared_offer;     // the `offer` tag: the certified offer the target runs on
+  std::vector<std::string> addresses;    // every address the target resolves to
+  std::vector<std::string> cname_chain;  // names after the target's own name, in order
+  std::vector<std::string> ptr_names;
+  std::vector<AsnObservation> asns;
+  std::vector<RangeMatch> ranges;
+  std::vector<GeoCountry> geo;
+  bool anycast = false;  // a probe or database flagged the addresses as anycast
+  std::optional<std::vector<std::string>> tls_terminated_by;  // passed through when observed
+  std::string observed_at;                                    // ISO 8601 time, for provenance
+};
+
+// One reason to attribute the target to a provider.
+struct ProviderMatch {
+  std::string provider;
+  std::string method;      // declared, ip-range, cname-suffix, ptr-suffix, asn
+  std::string confidence;  // high, medium, low
+  std::string subject;     // the name or address that matched
+  std::string value;       // the suffix, range or ASN that matched
+};
+
+struct Attribution {
+  core::Facts facts;
+  core::Evidence evidence;
+  std::vector<ProviderMatch> matches;  // in precedence order
+};
+
+// Fill the declared provider/region/offer from a target (cloud-resource fields, or tags
+// `provider`, `region`, `offer`).
+Observations declared_observations(const core::Target& target);
+// Attribute `obs` using `rules` on date `as_of`.
+Attribution attribute(const RuleSet& rules, const Observations& obs, core::Date as_of);
+
+}  // namespace policy

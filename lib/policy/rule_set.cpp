@@ -1,0 +1,109 @@
+// Queries on the loaded rule data: region aliases, certification validity, and set expansion,
+// including the sets derived from adequacy decisions at the audit date (@adequacy,
+// @adequacy-partial). Nested sets ("@EEA" contains "@EU") are expanded with a depth limit.
+#include "policy/rule_set.hpp"
+
+#include <algorithm>
+
+namespace policy {
+
+namespace {
+
+constexpr int k_max_set_depth = 16;
+
+void expand_into(const RuleSet& rules, const std::vector<std::string>& values, core::Date as_of, int depth,
+                 std::vector<std::string>& out, std::vector<std::string>* missing) {
+  for (const auto& v : values) {
+    if (!v.starts_with("@")) {
+      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+      continue;
+    }
+    if (depth >= k_max_set_depth) continue;
+    const std::string_view name = std::string_view(v).substr(1);
+    if (name == "adequacy" || name == "adequacy-partial") {
+      auto derived = rules.resolve_set(v, as_of);
+      for (auto& m : *derived) {
+        if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+      }
+      continue;
+    }
+    auto it = rules.sets.find(std::string(name));
+    if (it == rules.sets.end()) {
+      if (missing != nullptr) missing->push_back(v);
+      continue;
+    }
+    expand_into(rules, it->second.members, as_of, depth + 1, out, missing);
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(CertStatus status) {
+  switch (status) {
+    case CertStatus::qualified: return "qualified";
+    case CertStatus::certified: return "certified";
+    case CertStatus::attested: return "attested";
+    case CertStatus::in_progress: return "in-progress";
+    case CertStatus::withdrawn: return "withdrawn";
+  }
+  return "?";
+}
+
+std::string_view to_string(OnUnknown value) {
+  switch (value) {
+    case OnUnknown::fail: return "fail";
+    case OnUnknown::warn: return "warn";
+    case OnUnknown::pass: return "pass";
+  }
+  return "fail";
+}
+
+bool Certification::valid_on(core::Date date) const {
+  const bool granting =
+      status == CertStatus::qualified || status == CertStatus::certified || status == CertStatus::attested;
+  return granting && from <= date && (!until || date <= *until);
+}
+
+const Region* Provider::find_region(std::string_view code_or_alias) const {
+  if (auto it = regions.find(std::string(code_or_alias)); it != regions.end()) return &it->second;
+  for (const auto& [code, region] : regions) {
+    if (std::find(region.aliases.begin(), region.aliases.end(), code_or_alias) != region.aliases.end()) return &region;
+  }
+  return nullptr;
+}
+
+const Requirement* RuleSet::find_requirement(std::string_view id) const {
+  for (const auto& [pid, policy] : policies) {
+    for (const auto& r : policy.requirements) {
+      if (r.id == id) return &r;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::vector<std::string>> RuleSet::resolve_set(std::string_view name, core::Date as_of) const {
+  if (name.starts_with("@")) name.remove_prefix(1);
+  if (name == "adequacy" || name == "adequacy-partial") {
+    std::vector<std::string> out;
+    for (const auto& [id, decision] : adequacy) {
+      const bool scope_ok = name == "adequacy-partial" || decision.scope == AdequacyScope::full;
+      if (scope_ok && decision.stands(as_of) &&
+          std::find(out.begin(), out.end(), decision.country) == out.end()) {
+        out.push_back(decision.country);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  if (sets.find(std::string(name)) == sets.end()) return std::nullopt;
+  return expand({"@" + std::string(name)}, as_of);
+}
+
+std::vector<std::string> RuleSet::expand(const std::vector<std::string>& values, core::Date as_of,
+                                         std::vector<std::string>* missing) const {
+  std::vector<std::string> out;
+  expand_into(*this, values, as_of, 0, out, missing);
+  return out;
+}
+
+}  // namespace policy

@@ -1,0 +1,185 @@
+// The final pass of validation, once every pack of every layer is loaded: dangling references
+// (countries, laws, providers, sets, regions, certified offers), values checked against the
+// domain of the fact they test (a set used there is checked member by member), requirement ids
+// unique across policies, and notes on certifications that are history at --as-of.
+#include "policy/builder.hpp"
+
+#include "core/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace policy {
+
+namespace {
+
+std::string hint_for(std::string_view word, const std::vector<std::string>& candidates) {
+  auto c = core::closest(word, candidates);
+  return c ? fmt::format(" (did you mean '{}'?)", *c) : "";
+}
+
+template <typename Map>
+std::vector<std::string> keys_of(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  return out;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  return s;
+}
+
+const std::vector<std::string>& enum_domain(std::string_view fact) {
+  static const std::vector<std::string> none;
+  static const std::vector<std::string> status{"known", "inconclusive", "indeterminate", "unknown"};
+  static const std::vector<std::string> dns{"ok", "nxdomain", "nodata", "servfail", "timeout", "refused", "loop"};
+  static const std::vector<std::string> kinds{"host", "url", "ip", "mail-domain", "cloud-resource"};
+  if (fact == "served_from.status") return status;
+  if (fact == "dns.status") return dns;
+  if (fact == "target.kind") return kinds;
+  return none;
+}
+
+}  // namespace
+
+void Builder::add_problem_at(const Ref& ref, std::string message) {
+  add_problem(core::Level::error, ref.loc, std::move(message));
+}
+
+// Return an error message when `value` is not in the domain of `fact`, or an empty string.
+std::string Builder::domain_problem(std::string_view fact, const std::string& value) const {
+  const RuleSet& r = m_rules;
+  if (fact == "served_from.countries" || fact == "controlled_by.countries") {
+    if (r.countries.count(value) == 0) {
+      // EU texts write EL and UK; ISO 3166-1 says GR and GB. Case is the other common slip.
+      const std::string u = upper(value);
+      std::string hint = u == "UK" ? "GB" : u == "EL" ? "GR" : u;
+      if (r.countries.count(hint) == 0) hint.clear();
+      return fmt::format("unknown country code '{}'; expected an ISO 3166-1 alpha-2 code listed in jurisdictions.yaml{}", value,
+                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
+    }
+  } else if (fact == "controlled_by.laws") {
+    if (r.laws.count(value) == 0) return fmt::format("unknown law '{}'; expected a law id from laws.yaml{}", value, hint_for(value, keys_of(r.laws)));
+  } else if (fact == "controlled_by.providers" || fact == "tls.terminated_by") {
+    if (r.providers.count(value) == 0) {
+      return fmt::format("unknown provider '{}'; expected a provider id from providers/*.yaml{}", value, hint_for(value, keys_of(r.providers)));
+    }
+  } else if (fact == "served_from.regions") {
+    return region_problem(value);
+  } else if (fact == "certifications") {
+    return offer_problem(value);
+  } else if (const auto& domain = enum_domain(fact); !domain.empty()) {
+    if (std::find(domain.begin(), domain.end(), value) == domain.end()) {
+      return fmt::format("'{}' is not a value of {}; expected one of {}{}", value, fact, fmt::join(domain, ", "), hint_for(value, domain));
+    }
+  }
+  return {};
+}
+
+std::string Builder::region_problem(const std::string& value) const {
+  const auto colon = value.find(':');
+  if (colon == std::string::npos) return fmt::format("malformed region '{}'; expected provider:region, e.g. azure:francecentral", value);
+  const std::string provider = value.substr(0, colon);
+  auto it = m_rules.providers.find(provider);
+  if (it == m_rules.providers.end()) {
+    return fmt::format("unknown provider '{}' in region '{}'; expected a provider id{}", provider, value,
+                       hint_for(provider, keys_of(m_rules.providers)));
+  }
+  const std::string code = value.substr(colon + 1);
+  if (it->second.find_region(code) == nullptr) {
+    return fmt::format("unknown region '{}' of provider '{}'; expected a region listed in providers/{}.yaml{}", code, provider,
+                       provider, hint_for(code, keys_of(it->second.regions)));
+  }
+  return {};
+}
+
+std::string Builder::offer_problem(const std::string& value) const {
+  std::vector<std::string> offers;
+  for (const auto& [id, p] : m_rules.providers) {
+    for (const auto& c : p.certifications) offers.push_back(c.key());
+  }
+  if (std::find(offers.begin(), offers.end(), value) != offers.end()) return {};
+  return fmt::format("unknown certification '{}'; expected scheme:offer of a certification in providers/*.yaml{}", value,
+                     hint_for(value, offers));
+}
+
+void Builder::check_reference(const Ref& ref) {
+  const RuleSet& r = m_rules;
+  std::string problem;
+  switch (ref.kind) {
+    case Ref::Kind::country: problem = domain_problem("served_from.countries", ref.value); break;
+    case Ref::Kind::law: problem = domain_problem("controlled_by.laws", ref.value); break;
+    case Ref::Kind::provider: problem = domain_problem("controlled_by.providers", ref.value); break;
+    case Ref::Kind::region: problem = region_problem(ref.value); break;
+    case Ref::Kind::offer: problem = offer_problem(ref.value); break;
+    case Ref::Kind::set:
+      if (r.sets.count(ref.value) == 0 && ref.value != "adequacy" && ref.value != "adequacy-partial") {
+        std::vector<std::string> names{"@adequacy", "@adequacy-partial"};
+        for (const auto& [id, set] : r.sets) names.push_back("@" + id);
+        problem = fmt::format("unknown set '@{}'; expected a set defined in jurisdictions.yaml or a policy's 'sets'{}", ref.value,
+                              hint_for("@" + ref.value, names));
+      }
+      break;
+    case Ref::Kind::fact_value: check_fact_value(ref); return;
+  }
+  if (!problem.empty()) add_problem_at(ref, std::move(problem));
+}
+
+void Builder::check_fact_value(const Ref& ref) {
+  if (!ref.value.starts_with("@")) {
+    if (auto problem = domain_problem(ref.fact, ref.value); !problem.empty()) add_problem_at(ref, std::move(problem));
+    return;
+  }
+  const std::string name = ref.value.substr(1);
+  if (m_rules.sets.count(name) == 0) return;  // reported as an unknown set
+  std::vector<std::string> missing;
+  for (const auto& member : m_rules.expand({ref.value}, m_as_of.value_or(core::Date{}), &missing)) {
+    auto problem = domain_problem(ref.fact, member);
+    if (problem.empty() || !m_checked_members.insert(name + "\n" + member + "\n" + ref.fact).second) continue;
+    add_problem_at(ref, fmt::format("set '@{}' (defined at {}) used with {}: {}", name, m_rules.sets.at(name).loc.to_string(),
+                                    ref.fact, problem));
+  }
+}
+
+void Builder::check_requirement_ids() {
+  std::map<std::string, SourceLocation> seen;
+  for (const auto& [pid, p] : m_rules.policies) {
+    for (const auto& req : p.requirements) {
+      if (req.id.empty()) continue;
+      auto [it, fresh] = seen.emplace(req.id, req.loc);
+      if (!fresh) {
+        add_problem(core::Level::error, req.loc,
+                    fmt::format("duplicate requirement id '{}' (first defined at {}); expected ids unique across all policies",
+                                req.id, it->second.to_string()));
+      }
+    }
+  }
+}
+
+void Builder::check_certification_dates() {
+  if (!m_as_of) return;
+  for (const auto& [id, p] : m_rules.providers) {
+    for (const auto& c : p.certifications) {
+      if (c.until && *c.until < *m_as_of && c.from <= *c.until) {
+        add_problem(core::Level::note, c.loc,
+                    fmt::format("certification '{}' of provider '{}' expired on {}, before --as-of {}; it is history and "
+                                "does not count on that date",
+                                c.key(), id, c.until->to_string(), m_as_of->to_string()));
+      }
+    }
+  }
+}
+
+void Builder::finish() {
+  for (const auto& ref : m_refs) check_reference(ref);
+  check_requirement_ids();
+  check_certification_dates();
+  std::stable_sort(m_problems.begin(), m_problems.end(), [](const Problem& a, const Problem& b) {
+    return std::tie(a.loc.file, a.loc.line, a.loc.column) < std::tie(b.loc.file, b.loc.line, b.loc.column);
+  });
+}
+
+}  // namespace policy

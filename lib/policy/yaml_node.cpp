@@ -1,0 +1,96 @@
+// The yaml-cpp adapter: parse text with yaml-cpp and copy it into a policy::Node tree, keeping
+// each node's position (yaml-cpp marks are 0-based; ours are 1-based). Every yaml-cpp exception
+// stops here and becomes a core::Error with file:line:column. Duplicate map keys, which yaml-cpp
+// accepts silently, are reported too.
+#include "policy/node.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace policy {
+
+namespace {
+
+struct Converter {
+  const std::string& file_name;
+  int file_index;
+  std::string first_error;
+
+  void place(Node& out, const YAML::Mark& mark, const Node* parent) {
+    out.file = file_index;
+    if (mark.line >= 0) {
+      out.line = mark.line + 1;
+      out.column = mark.column + 1;
+    } else if (parent != nullptr) {
+      out.line = parent->line;
+      out.column = parent->column;
+    }
+  }
+
+  Node convert(const YAML::Node& in, const Node* parent) {
+    Node out;
+    place(out, in.Mark(), parent);
+    switch (in.Type()) {
+      case YAML::NodeType::Scalar:
+        out.kind = Node::Kind::scalar;
+        out.scalar = in.Scalar();
+        break;
+      case YAML::NodeType::Sequence:
+        out.kind = Node::Kind::sequence;
+        for (const auto& item : in) out.items.push_back(convert(item, &out));
+        break;
+      case YAML::NodeType::Map:
+        out.kind = Node::Kind::map;
+        for (auto it = in.begin(); it != in.end(); ++it) add_pair(out, it->first, it->second);
+        break;
+      default:
+        out.kind = Node::Kind::null;
+        break;
+    }
+    return out;
+  }
+
+  void add_pair(Node& map, const YAML::Node& key, const YAML::Node& value) {
+    Node k = convert(key, &map);
+    if (k.is_scalar() && map.get(k.scalar) != nullptr && first_error.empty()) {
+      first_error = fmt::format("{}:{}:{}: duplicate key '{}'; expected each key once per map", file_name, k.line,
+                                k.column, k.scalar);
+    }
+    Node v = convert(value, &k);
+    map.items.push_back(std::move(k));
+    map.items.push_back(std::move(v));
+  }
+};
+
+}  // namespace
+
+const Node* Node::get(std::string_view name) const {
+  if (kind != Kind::map) return nullptr;
+  for (std::size_t i = 0; i < map_size(); ++i) {
+    if (key(i).is_scalar() && key(i).scalar == name) return &value(i);
+  }
+  return nullptr;
+}
+
+core::Result<Node> parse_yaml(std::string_view text, const std::string& file_name, int file_index) {
+  try {
+    YAML::Node root = YAML::Load(std::string(text));
+    Converter conv{file_name, file_index, {}};
+    Node out = conv.convert(root, nullptr);
+    if (out.line == 0) out.line = out.column = 1;
+    if (!conv.first_error.empty()) {
+      auto pos = conv.first_error.find(": ");
+      return core::fail(core::ErrorCode::config, conv.first_error.substr(pos + 2), conv.first_error.substr(0, pos));
+    }
+    return out;
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
+    const int column = e.mark.column >= 0 ? e.mark.column + 1 : 1;
+    return core::fail(core::ErrorCode::config, fmt::format("YAML syntax error: {}; expected valid YAML", e.msg),
+                      fmt::format("{}:{}:{}", file_name, line, column));
+  } catch (const std::exception& e) {
+    return core::fail(core::ErrorCode::config, fmt::format("cannot parse YAML: {}", e.what()), file_name);
+  }
+}
+
+}  // namespace policy

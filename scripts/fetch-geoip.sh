@@ -22,7 +22,7 @@ cache=geoip/cache
 mkdir -p "$out" "$cache"
 
 # The stamp names everything the data is made from; equal stamp → nothing to do.
-stamp_now=$( { cat geoip/data.lock; sha256sum geoip/sources/*.xz; } | sha256sum | cut -d' ' -f1)
+stamp_now=$( { cat geoip/data.lock; sha256sum geoip/sources/*.xz scripts/fetch-geoip.sh; } | sha256sum | cut -d' ' -f1)
 if [[ $force -eq 0 && -f $out/.stamp && "$(cat "$out/.stamp")" == "$stamp_now" ]]; then
   echo "fetch-geoip: default data is up to date in $out/" >&2
   exit 0
@@ -79,13 +79,20 @@ tar -xzf "$asn_tgz" -C "$work/asn" package/asn-ipv4.csv package/asn-ipv6.csv \
 install -m 0644 "$work/package/geo-whois-asn-country.mmdb" "$out/.country.mmdb.tmp"
 mv "$out/.country.mmdb.tmp" "$out/country.mmdb"
 
+# Build dates come from the data, not the clock (SOURCE_DATE_EPOCH), so every machine builds
+# byte-identical databases and reports that name them agree.
+v=${asn_ver##*.}   # 2.3.2026061719 → 2026061719 (YYYYMMDDHH)
+asn_epoch=$(date -u -d "${v:0:4}-${v:4:2}-${v:6:2} ${v:8:2}:00:00" +%s)
+src_date=$(ls geoip/sources/*.xz | sed -n 's/.*\.\([0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}\)\..*/\1/p' | sort | tail -n1)
+src_epoch=$(date -u -d "$src_date 00:00:00" +%s)
+
 echo "fetch-geoip: building asn.mmdb from the ASN CSV" >&2
-"$bin" geoip build --from "asn-csv:$work/asn/package/asn-ipv4.csv" \
+SOURCE_DATE_EPOCH=$asn_epoch "$bin" geoip build --from "asn-csv:$work/asn/package/asn-ipv4.csv" \
                    --from "asn-csv:$work/asn/package/asn-ipv6.csv" -o "$out/asn.mmdb"
 
 echo "fetch-geoip: building providers.mmdb from geoip/sources/" >&2
 for f in geoip/sources/*.xz; do xz -dc "$f" > "$work/$(basename "${f%.xz}")"; done
-"$bin" geoip build \
+SOURCE_DATE_EPOCH=$src_epoch "$bin" geoip build \
   --from "aws:$(ls "$work"/aws-ip-ranges.*.json)" \
   --from "azure:$(ls "$work"/azure-servicetags.*.json)" \
   --from "gcp:$(ls "$work"/gcp-cloud.*.json)" \

@@ -11,7 +11,7 @@ packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-
 # npm fetches the default GeoIP data; a machine whose Node.js already brings npm keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema libxml2-utils)
+  packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema libxml2-utils chromium)
 fi
 
 # Install only what is missing, so a second run does not touch apt at all.

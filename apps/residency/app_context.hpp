@@ -39,5 +39,8 @@ std::filesystem::path source_data_dir();
 void add_geoip_commands(CLI::App& geoip, Context& ctx);        // cmd_geoip.cpp: info, lookup
 void add_geoip_build_command(CLI::App& geoip, Context& ctx);   // cmd_geoip_build.cpp: build
 void add_rules_commands(CLI::App& rules, Context& ctx);        // cmd_rules.cpp: validate, list, show, explain
+void add_audit_command(CLI::App& cli, Context& ctx);            // cmd_audit.cpp: audit
+void add_probe_command(CLI::App& cli, Context& ctx);            // cmd_probe.cpp: probe
+void add_diff_command(CLI::App& cli, Context& ctx);            // cmd_diff.cpp: diff A.json B.json
 
 }  // namespace app

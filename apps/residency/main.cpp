@@ -34,6 +34,10 @@ int run(int argc, char** argv) {
   rules->require_subcommand(1);
   app::add_rules_commands(*rules, ctx);
 
+  app::add_audit_command(cli, ctx);
+  app::add_probe_command(cli, ctx);
+  app::add_diff_command(cli, ctx);
+
   cli.parse_complete_callback([&] {
     if (ctx.quiet) ctx.diag.set_min_level(core::Level::warning);
     else if (ctx.verbosity >= 2) ctx.diag.set_min_level(core::Level::debug);

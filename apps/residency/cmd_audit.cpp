@@ -1,0 +1,136 @@
+// `residency audit [MANIFEST|LIST…]`: run the whole pipeline (lib/audit) and write the reports
+// (lib/report). YAML files are manifests; other files, and "-" for standard input, are plain
+// lists of targets. The exit code says whether proven failures or counted unknowns remain.
+#include "app_context.hpp"
+#include "audit/run.hpp"
+#include "common_options.hpp"
+#include "core/date.hpp"
+#include "progress.hpp"
+#include "report/report.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+namespace app {
+
+namespace {
+
+struct AuditFlags {
+  std::vector<std::string> inputs;
+  std::vector<std::string> lists;
+  std::vector<std::string> policies;
+  std::vector<std::string> rules;
+  GeoipFlags geoip;
+  DnsFlags dns;
+  std::string as_of;
+  std::vector<std::string> formats;
+  std::string output;
+  bool list_formats = false;
+  std::string fail_on = "high";
+  bool fail_on_unknown = true;
+  std::string baseline, save_facts, facts;
+};
+
+bool is_manifest(const std::string& path) {
+  return path.ends_with(".yaml") || path.ends_with(".yml");
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+std::optional<std::filesystem::path> opt_path(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return std::filesystem::path(s);
+}
+
+core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ctx) {
+  audit::AuditOptions o;
+  for (const auto& in : f.inputs) {
+    if (is_manifest(in)) o.manifests.emplace_back(in);
+    else o.lists.emplace_back(in);
+  }
+  for (const auto& l : f.lists) o.lists.emplace_back(l);
+  o.policies = f.policies;
+  o.rules.dirs.assign(f.rules.begin(), f.rules.end());
+  auto geoip = locate_geoip(f.geoip, Need::optional, ctx);
+  if (!geoip) return std::unexpected(geoip.error());
+  o.geoip = *geoip;
+  auto dns = dns_options(f.dns);
+  if (!dns) return std::unexpected(dns.error());
+  o.dns = *dns;
+  auto as_of = parse_as_of(f.as_of);
+  if (!as_of) return std::unexpected(as_of.error());
+  o.as_of = *as_of;
+  auto sev = core::parse_severity(f.fail_on);
+  if (!sev) return core::fail(core::ErrorCode::usage, fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
+  o.fail_on = *sev;
+  o.fail_on_unknown = f.fail_on_unknown;
+  o.baseline = opt_path(f.baseline);
+  o.save_facts = opt_path(f.save_facts);
+  o.facts = opt_path(f.facts);
+  o.tool_version = RESIDENCY_VERSION;
+  o.host = host_name();
+  o.started_at = core::format_utc(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch()).count());
+  return o;
+}
+
+void print_formats() {
+  for (const auto& f : report::formats()) std::cout << fmt::format("{:<10} {}\n", f.name, f.description);
+}
+
+void run_audit(const AuditFlags& f, Context& ctx) {
+  if (f.list_formats) return print_formats();
+  std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
+  if (auto ok = report::validate_formats(formats); !ok) return ctx.fail(ok.error());
+  if (f.inputs.empty() && f.lists.empty()) {
+    return ctx.fail({core::ErrorCode::usage, "nothing to audit; expected a manifest (.yaml), a list file, or - for stdin", ""});
+  }
+  auto opts = build_options(f, ctx);
+  if (!opts) return ctx.fail(opts.error());
+  Progress progress(ctx.diag.is_tty() && !ctx.quiet);
+  auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+  progress.finish();
+  if (!result) return ctx.fail(result.error());
+  for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
+  const char* no_colour = std::getenv("NO_COLOR");
+  const bool colour = ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok) return ctx.fail(ok.error());
+  ctx.exit_code = result->exit_code;
+}
+
+}  // namespace
+
+void add_audit_command(CLI::App& cli, Context& ctx) {
+  auto f = std::make_shared<AuditFlags>();
+  auto* cmd = cli.add_subcommand("audit", "Audit targets against jurisdiction policies and write reports");
+  cmd->add_option("INPUT", f->inputs, "Manifests (*.yaml) and plain target lists (one per line; - for stdin)");
+  cmd->add_option("--list", f->lists, "A plain list of hosts, URLs or IPs (repeatable; - for stdin)");
+  cmd->add_option("--policy", f->policies, "Policy id to apply (repeatable; replaces the manifests' policies)");
+  add_rules_option(*cmd, f->rules);
+  add_geoip_option(*cmd, f->geoip);
+  add_dns_options(*cmd, f->dns);
+  add_as_of_option(*cmd, f->as_of);
+  cmd->add_option("--format", f->formats, "Report format (repeatable): text, json, sarif, junit, markdown, html, csv");
+  cmd->add_option("-o,--output", f->output, "Write the report to this file (one format) or folder (several)");
+  cmd->add_flag("--list-formats", f->list_formats, "List the report formats and exit");
+  cmd->add_option("--fail-on", f->fail_on, "Lowest severity that fails the run (info, low, medium, high, critical)")
+      ->capture_default_str();
+  cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
+                "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
+  cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
+  cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
+  cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
+  cmd->callback([f, &ctx] { run_audit(*f, ctx); });
+}
+
+}  // namespace app

@@ -1,0 +1,81 @@
+// The shared options: declarations with one help text each, and their parsing into library
+// options (durations with units, resolver addresses, GeoIP locations).
+#include "common_options.hpp"
+
+#include "core/text.hpp"
+#include "geo/locate.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace app {
+
+void add_geoip_option(CLI::App& cmd, GeoipFlags& flags) {
+  cmd.add_option("--geoip", flags.paths,
+                 "GeoIP database file or folder of *.mmdb (repeatable; default: $RESIDENCY_GEOIP, the installed "
+                 "data, then geoip/data/)");
+}
+
+void add_rules_option(CLI::App& cmd, std::vector<std::string>& dirs) {
+  cmd.add_option("--rules", dirs, "Folder of extra rule packs (repeatable; later folders override by id)");
+}
+
+void add_as_of_option(CLI::App& cmd, std::string& as_of) {
+  cmd.add_option("--as-of", as_of, "Judge certifications and adequacy on this date (YYYY-MM-DD; default: today)");
+}
+
+void add_dns_options(CLI::App& cmd, DnsFlags& flags) {
+  cmd.add_option("--resolver", flags.resolvers, "DNS resolver IP[:PORT] (repeatable; default: /etc/resolv.conf)");
+  cmd.add_option("--timeout", flags.timeout, "DNS timeout per try, with a unit (500ms, 2s)")->capture_default_str();
+  cmd.add_option("--retries", flags.retries, "DNS retries after the first try")->capture_default_str()->check(CLI::Range(0, 10));
+  cmd.add_option("--concurrency", flags.concurrency, "DNS queries in flight")->capture_default_str()->check(CLI::Range(1, 65536));
+  cmd.add_option("--rate", flags.rate, "DNS queries per second (0: unlimited)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+}
+
+core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx) {
+  geo::LocateInput input;
+  input.explicit_paths.assign(flags.paths.begin(), flags.paths.end());
+  if (const char* env = std::getenv("RESIDENCY_GEOIP"); env != nullptr && *env != '\0') input.env_value = env;
+  input.default_folders = {installed_data_dir() / "geoip", source_data_dir() / "geoip" / "data"};
+  auto located = geo::locate_databases(input);
+  if (!located) return std::unexpected(located.error());
+  if (located->files.empty()) {
+    const std::string msg = fmt::format(
+        "no GeoIP database found (no --geoip, RESIDENCY_GEOIP unset, and no *.mmdb in {}); run "
+        "scripts/fetch-geoip.sh to fetch the default data, or pass --geoip PATH",
+        fmt::join(located->looked_in, " or "));
+    if (need == Need::required) return core::fail(core::ErrorCode::config, msg);
+    ctx.diag.warning("{}; locations will be unknown", msg);
+    return located->files;
+  }
+  ctx.diag.info("using {} GeoIP database(s) from {}", located->files.size(), located->origin);
+  return located->files;
+}
+
+core::Result<std::optional<core::Date>> parse_as_of(const std::string& text) {
+  if (text.empty()) return std::optional<core::Date>{};
+  auto d = core::parse_date(text);
+  if (!d) return core::fail(core::ErrorCode::usage, "--as-of: " + d.error().message);
+  return std::optional<core::Date>{*d};
+}
+
+core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags) {
+  probe::DnsOptions o;
+  for (const auto& r : flags.resolvers) {
+    auto s = probe::parse_server(r);
+    if (!s) return core::fail(core::ErrorCode::usage, fmt::format("--resolver '{}': {}", r, s.error().message));
+    o.servers.push_back(*s);
+  }
+  auto ms = core::parse_duration_ms(flags.timeout);
+  if (!ms || *ms <= 0) {
+    return core::fail(core::ErrorCode::usage, fmt::format("--timeout '{}': expected a duration with a unit, e.g. 500ms or 2s", flags.timeout));
+  }
+  o.timeout_ms = static_cast<int>(*ms);
+  o.retries = flags.retries;
+  o.concurrency = flags.concurrency;
+  o.rate_qps = flags.rate;
+  return o;
+}
+
+}  // namespace app

@@ -1,0 +1,48 @@
+// Options shared by the subcommands that use them (DESIGN.md "Conventions"): --geoip, --rules,
+// --resolver, --as-of, and the DNS knobs. One declaration each, so every subcommand spells and
+// documents them the same way.
+#pragma once
+
+#include "app_context.hpp"
+#include "core/date.hpp"
+#include "probe/dns.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace app {
+
+struct GeoipFlags {
+  std::vector<std::string> paths;
+};
+struct DnsFlags {
+  std::vector<std::string> resolvers;
+  std::string timeout = "2s";
+  int retries = 1;
+  int concurrency = 256;
+  double rate = 0;
+};
+
+// Declare --geoip PATH (repeatable).
+void add_geoip_option(CLI::App& cmd, GeoipFlags& flags);
+// Declare --rules DIR (repeatable).
+void add_rules_option(CLI::App& cmd, std::vector<std::string>& dirs);
+// Declare --as-of DATE.
+void add_as_of_option(CLI::App& cmd, std::string& as_of);
+// Declare --resolver, --timeout, --retries, --concurrency, --rate.
+void add_dns_options(CLI::App& cmd, DnsFlags& flags);
+
+// The databases to open: --geoip, else RESIDENCY_GEOIP, else the installed data, else the source
+// tree's geoip/data/. With Need::required, finding none is an error saying how to get data.
+enum class Need { required, optional };
+core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx);
+// Parse --as-of (empty: nullopt).
+core::Result<std::optional<core::Date>> parse_as_of(const std::string& text);
+// Build DNS options from the flags (durations with units, servers IP[:PORT]).
+core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags);
+
+}  // namespace app

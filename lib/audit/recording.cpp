@@ -1,0 +1,133 @@
+// Recorded facts as JSON (nlohmann-json, exceptions caught here). Every field of a DNS result is
+// kept, so replay can rebuild exactly what the live run saw; unknown enum spellings and
+// malformed addresses are reported with the key path that holds them.
+#include "audit/recording.hpp"
+
+#include "core/atomic_file.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace audit {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<probe::DnsStatus> parse_status(std::string_view s) {
+  for (auto st : {probe::DnsStatus::ok, probe::DnsStatus::nxdomain, probe::DnsStatus::nodata,
+                  probe::DnsStatus::servfail, probe::DnsStatus::timeout, probe::DnsStatus::refused,
+                  probe::DnsStatus::loop, probe::DnsStatus::invalid}) {
+    if (probe::to_string(st) == s) return st;
+  }
+  return std::nullopt;
+}
+
+json dns_to_json(const probe::DnsResult& r) {
+  json j;
+  j["name"] = r.name;
+  j["ascii_name"] = r.ascii_name;
+  j["unicode_name"] = r.unicode_name;
+  j["status"] = probe::to_string(r.status);
+  j["detail"] = r.detail;
+  j["addresses"] = json::array();
+  for (const auto& a : r.addresses) {
+    j["addresses"].push_back({{"ip", core::format_ip(a.ip)}, {"ttl", a.ttl}, {"ptr", a.ptr}});
+  }
+  j["cname_chain"] = r.cname_chain;
+  j["ns"] = r.ns;
+  j["ns_zone"] = r.ns_zone;
+  if (r.ns_status) j["ns_status"] = probe::to_string(*r.ns_status);
+  j["mx"] = json::array();
+  for (const auto& m : r.mx) j["mx"].push_back({{"preference", m.preference}, {"host", m.host}});
+  if (r.mx_status) j["mx_status"] = probe::to_string(*r.mx_status);
+  j["resolver"] = r.resolver;
+  j["time"] = r.time;
+  return j;
+}
+
+// Read one DNS result; throws std::runtime_error with the key path on malformed input.
+probe::DnsResult dns_from_json(const json& j, const std::string& where) {
+  auto status = [&](const json& v, const std::string& key) {
+    auto s = parse_status(v.get<std::string>());
+    if (!s) throw std::runtime_error(fmt::format("{}.{}: unknown DNS status '{}'", where, key, v.get<std::string>()));
+    return *s;
+  };
+  probe::DnsResult r;
+  r.name = j.at("name").get<std::string>();
+  r.ascii_name = j.value("ascii_name", r.name);
+  r.unicode_name = j.value("unicode_name", r.name);
+  r.status = status(j.at("status"), "status");
+  r.detail = j.value("detail", "");
+  for (const auto& a : j.value("addresses", json::array())) {
+    auto ip = core::parse_ip(a.at("ip").get<std::string>());
+    if (!ip) throw std::runtime_error(fmt::format("{}.addresses: {}", where, ip.error().message));
+    r.addresses.push_back({*ip, a.value("ttl", 0u), a.value("ptr", std::vector<std::string>{})});
+  }
+  r.cname_chain = j.value("cname_chain", std::vector<std::string>{});
+  r.ns = j.value("ns", std::vector<std::string>{});
+  r.ns_zone = j.value("ns_zone", "");
+  if (j.contains("ns_status")) r.ns_status = status(j.at("ns_status"), "ns_status");
+  for (const auto& m : j.value("mx", json::array())) {
+    r.mx.push_back({m.at("preference").get<int>(), m.at("host").get<std::string>()});
+  }
+  if (j.contains("mx_status")) r.mx_status = status(j.at("mx_status"), "mx_status");
+  r.resolver = j.value("resolver", "");
+  r.time = j.value("time", "");
+  return r;
+}
+
+}  // namespace
+
+const probe::DnsResult* Recording::find(std::string_view name) const {
+  auto it = std::lower_bound(dns.begin(), dns.end(), name,
+                             [](const probe::DnsResult& r, std::string_view n) { return r.name < n; });
+  return it != dns.end() && it->name == name ? &*it : nullptr;
+}
+
+std::string to_json(const Recording& recording) {
+  json j;
+  j["schema"] = k_recording_schema;
+  j["tool_version"] = recording.tool_version;
+  j["started_at"] = recording.started_at;
+  j["as_of"] = recording.as_of.to_string();
+  j["host"] = recording.host;
+  j["dns"] = json::array();
+  for (const auto& r : recording.dns) j["dns"].push_back(dns_to_json(r));
+  return j.dump(2) + "\n";
+}
+
+core::Result<Recording> parse_recording(std::string_view text, const std::string& file) {
+  try {
+    json j = json::parse(text);
+    if (!j.is_object() || j.value("schema", "") != k_recording_schema) {
+      return core::fail(core::ErrorCode::data,
+                        fmt::format("not a residency facts file; expected \"schema\": \"{}\"", k_recording_schema), file);
+    }
+    Recording rec;
+    rec.tool_version = j.value("tool_version", "");
+    rec.started_at = j.at("started_at").get<std::string>();
+    auto as_of = core::parse_date(j.at("as_of").get<std::string>());
+    if (!as_of) return core::fail(core::ErrorCode::data, "as_of: " + as_of.error().message, file);
+    rec.as_of = *as_of;
+    rec.host = j.value("host", "");
+    std::size_t i = 0;
+    for (const auto& d : j.at("dns")) rec.dns.push_back(dns_from_json(d, fmt::format("dns[{}]", i++)));
+    std::sort(rec.dns.begin(), rec.dns.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return rec;
+  } catch (const json::parse_error& e) {
+    return core::fail(core::ErrorCode::data, fmt::format("byte {}: malformed JSON: {}", e.byte, e.what()), file);
+  } catch (const std::exception& e) {
+    return core::fail(core::ErrorCode::data, fmt::format("malformed facts file: {}", e.what()), file);
+  }
+}
+
+core::Result<Recording> load_recording(const std::filesystem::path& path) {
+  auto text = core::read_file(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_recording(*text, path.string());
+}
+
+}  // namespace audit

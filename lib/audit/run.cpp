@@ -1,0 +1,284 @@
+// The audit pipeline as a list of named steps (mold_main style): load rules, load the inventory,
+// observe (live DNS, or recorded facts), open the GeoIP databases, observe and attribute every
+// target, evaluate every applicable requirement, apply waivers and the baseline, and compute
+// the exit code. Every configuration problem is reported before anything is probed.
+#include "audit/run.hpp"
+
+#include "audit/baseline.hpp"
+#include "audit/observe.hpp"
+#include "audit/recording.hpp"
+#include "audit/waivers.hpp"
+#include "core/atomic_file.hpp"
+#include "core/text.hpp"
+#include "geo/mmdb_reader.hpp"
+#include "inventory/list.hpp"
+#include "inventory/manifest.hpp"
+#include "policy/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace audit {
+
+namespace {
+
+// A target with the policies that apply to it.
+struct PlannedTarget {
+  core::Target target;
+  std::vector<std::string> policies;
+};
+
+struct Inventory {
+  std::vector<PlannedTarget> targets;
+  std::vector<core::WaiverInfo> waivers;
+  inventory::Metadata metadata;
+  std::vector<std::string> inputs;
+};
+
+core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of, core::Diag& diag) {
+  Inventory inv;
+  int errors = 0;
+  auto report = [&](const inventory::Diagnostics& diags) {
+    for (const auto& d : diags) diag.error("{}", d.to_string());
+    errors += static_cast<int>(diags.size());
+  };
+  for (const auto& path : opt.manifests) {
+    inventory::Diagnostics diags;
+    auto m = inventory::load_manifest(path, {as_of}, diags);
+    if (!m) {
+      if (diags.empty()) diags.push_back(m.error());
+      report(diags);
+      continue;
+    }
+    if (inv.inputs.empty()) inv.metadata = m->metadata;
+    inv.inputs.push_back(m->file);
+    for (const auto& entry : m->targets) {
+      inv.targets.push_back({entry.target, opt.policies.empty() ? m->policies_for(entry) : opt.policies});
+    }
+    inv.waivers.insert(inv.waivers.end(), m->waivers.begin(), m->waivers.end());
+  }
+  for (const auto& path : opt.lists) {
+    inventory::Diagnostics diags;
+    auto targets = inventory::load_list(path, diags);
+    if (!targets) {
+      if (diags.empty()) diags.push_back(targets.error());
+      report(diags);
+      continue;
+    }
+    inv.inputs.push_back(path == "-" ? std::string(inventory::k_stdin_name) : path.string());
+    if (opt.policies.empty()) {
+      diag.error("{}: a plain list names no policy; expected --policy ID", path.string());
+      ++errors;
+    }
+    for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies});
+  }
+  std::set<std::string> ids;
+  for (const auto& p : inv.targets) {
+    if (!ids.insert(p.target.id).second) {
+      diag.error("{}: target id '{}' is declared twice; expected unique ids across inputs", p.target.declared_at.to_string(), p.target.id);
+      ++errors;
+    }
+  }
+  if (errors > 0) return core::fail(core::ErrorCode::config, fmt::format("{} problem(s) in the inventory", errors));
+  if (inv.targets.empty()) return core::fail(core::ErrorCode::usage, "nothing to audit; expected a manifest or a list of targets");
+  return inv;
+}
+
+// Check that every policy named exists; report each unknown one with a hint.
+core::Result<void> check_policies(const Inventory& inv, const policy::RuleSet& rules, core::Diag& diag) {
+  std::vector<std::string> known;
+  for (const auto& [id, p] : rules.policies) known.push_back(id);
+  std::set<std::string> reported;
+  for (const auto& t : inv.targets) {
+    if (t.policies.empty()) {
+      diag.error("{}: target '{}' has no policy; expected `policies:` in the manifest or --policy", t.target.declared_at.to_string(), t.target.id);
+      return core::fail(core::ErrorCode::config, "a target has no policy");
+    }
+    for (const auto& id : t.policies) {
+      if (rules.policies.contains(id) || !reported.insert(id).second) continue;
+      auto hint = core::closest(id, known);
+      diag.error("unknown policy '{}'{}; expected one of: {}", id, hint ? fmt::format(" (did you mean '{}'?)", *hint) : "",
+                 fmt::join(known, ", "));
+    }
+  }
+  if (!reported.empty()) return core::fail(core::ErrorCode::config, "unknown policy");
+  return {};
+}
+
+core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& inv, core::Date as_of,
+                                    const probe::DnsProgress& progress) {
+  Recording rec;
+  rec.tool_version = opt.tool_version;
+  rec.started_at = opt.started_at;
+  rec.as_of = as_of;
+  rec.host = opt.host;
+  std::vector<core::Target> targets;
+  for (const auto& p : inv.targets) targets.push_back(p.target);
+  auto dns = resolve_targets(targets, opt.dns, progress);
+  if (!dns) return std::unexpected(dns.error());
+  rec.dns = std::move(*dns);
+  return rec;
+}
+
+std::string join(const core::Fact* f) {
+  if (f == nullptr || f->status != core::FactStatus::known) return {};
+  std::vector<std::string> v = f->values;
+  std::sort(v.begin(), v.end());
+  return fmt::format("{}", fmt::join(v, ", "));
+}
+
+std::string leaf_text(const policy::LeafResult& leaf) {
+  std::string actual = leaf.present ? fmt::format("[{}]", fmt::join(leaf.actual, ", ")) : "missing";
+  if (leaf.present && leaf.fact_status != core::FactStatus::known) actual += fmt::format(" ({})", core::to_string(leaf.fact_status));
+  return fmt::format("{} {} {}: {} → {}{}", leaf.fact, policy::to_string(leaf.op), leaf.expected, actual,
+                     policy::to_string(leaf.value), leaf.detail.empty() ? "" : " (" + leaf.detail + ")");
+}
+
+// One sentence for the verdict: the first leaf that decided it.
+std::string message_for(const policy::RequirementResult& r) {
+  const policy::Tri want = r.verdict == core::Verdict::fail ? policy::Tri::no : policy::Tri::unknown;
+  if (r.verdict != core::Verdict::pass) {
+    for (const auto& leaf : r.explanation.leaves) {
+      if (leaf.value == want) return leaf.detail.empty() ? leaf_text(leaf) : leaf.detail;
+    }
+  }
+  return r.verdict == core::Verdict::pass ? "every test holds" : "the check did not hold";
+}
+
+core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req, const core::TargetReport& t,
+                    core::Date as_of) {
+  policy::RequirementResult r = policy::evaluate(rules, req, t.facts, as_of);
+  core::Finding f;
+  f.target_id = t.target.id;
+  f.requirement_id = req.id;
+  f.policy_id = req.policy;
+  f.severity = req.severity;
+  f.verdict = f.raw_verdict = r.verdict;
+  f.message = message_for(r);
+  for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
+  f.evidence = t.evidence;
+  f.entity = join(t.facts.find("controlled_by.entities"));
+  f.jurisdiction = join(t.facts.find("controlled_by.countries"));
+  f.fingerprint = fingerprint(f.target_id, f.requirement_id, f.entity, f.jurisdiction);
+  return f;
+}
+
+bool counts(const core::Finding& f, const policy::Requirement& req, const AuditOptions& opt) {
+  if (f.severity < opt.fail_on) return false;
+  if (f.verdict == core::Verdict::fail) return true;
+  return f.verdict == core::Verdict::unknown && opt.fail_on_unknown && req.on_unknown == policy::OnUnknown::fail;
+}
+
+core::RequirementInfo info_of(const policy::Requirement& req) {
+  core::RequirementInfo info{req.id, req.policy, req.title, req.severity, req.rationale, req.remediation, {},
+                             std::string(policy::to_string(req.on_unknown))};
+  for (const auto& ref : req.references) info.references.push_back({ref.citation, ref.url});
+  return info;
+}
+
+}  // namespace
+
+int exit_code_of(const core::AuditResult& result) {
+  bool unknown = false;
+  for (const auto& f : result.findings) {
+    if (!f.counts_as_failure) continue;
+    if (f.verdict == core::Verdict::fail) return 1;
+    if (f.verdict == core::Verdict::unknown) unknown = true;
+  }
+  return unknown ? 3 : 0;
+}
+
+core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, const probe::DnsProgress& progress) {
+  // Recorded facts fix the audit date, start time and host, so a replay renders the same reports.
+  std::optional<Recording> replay;
+  if (opt.facts) {
+    auto rec = load_recording(*opt.facts);
+    if (!rec) return std::unexpected(rec.error());
+    replay = std::move(*rec);
+  }
+  const core::Date as_of = opt.as_of ? *opt.as_of : replay ? replay->as_of : core::today_utc();
+
+  policy::LoadOptions rule_opts = opt.rules;
+  rule_opts.as_of = as_of;
+  auto rules = policy::load_rules(rule_opts, diag);
+  if (!rules) return std::unexpected(rules.error());
+  auto inv = load_inventory(opt, as_of, diag);
+  if (!inv) return std::unexpected(inv.error());
+  if (auto ok = check_policies(*inv, *rules, diag); !ok) return std::unexpected(ok.error());
+  auto geoip = geo::DatabaseSet::open(opt.geoip);
+  if (!geoip) return std::unexpected(geoip.error());
+
+  Recording rec;
+  if (replay) {
+    rec = std::move(*replay);
+    rec.as_of = as_of;
+  } else {
+    auto live = observe_all(opt, *inv, as_of, progress);
+    if (!live) return std::unexpected(live.error());
+    rec = std::move(*live);
+  }
+  if (opt.save_facts) {
+    if (auto ok = core::write_file_atomic(*opt.save_facts, to_json(rec)); !ok) return std::unexpected(ok.error());
+  }
+
+  core::AuditResult result;
+  result.tool_version = opt.tool_version;
+  result.started_at = rec.started_at;
+  result.host = rec.host;
+  result.as_of = as_of;
+  result.organisation = inv->metadata.organisation;
+  result.auditor = inv->metadata.auditor;
+  result.scope = inv->metadata.scope;
+  result.inputs = inv->inputs;
+  result.fail_on = opt.fail_on;
+  result.fail_on_unknown = opt.fail_on_unknown;
+  result.sources = geoip_sources(*geoip);
+  for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
+  if (geoip->empty()) {
+    result.warnings.push_back("no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");
+  }
+
+  std::set<std::string> policies;
+  std::set<std::pair<std::string, std::string>> requirements;
+  for (const auto& planned : inv->targets) {
+    core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
+    for (const auto& pid : planned.policies) {
+      policies.insert(pid);
+      for (const auto& req : rules->policies.at(pid).requirements) {
+        if (!policy::applies(req, planned.target.tags)) continue;
+        core::Finding f = judge(*rules, req, t, as_of);
+        f.counts_as_failure = counts(f, req, opt);
+        if (f.verdict == core::Verdict::unknown && req.on_unknown == policy::OnUnknown::warn) {
+          result.warnings.push_back(fmt::format("{}: {} is unknown: {}", f.target_id, f.requirement_id, f.message));
+        }
+        if (requirements.insert({pid, req.id}).second) result.requirements.push_back(info_of(req));
+        result.findings.push_back(std::move(f));
+      }
+    }
+    result.targets.push_back(std::move(t));
+  }
+  result.policies.assign(policies.begin(), policies.end());
+
+  result.waivers = inv->waivers;
+  apply_waivers(result.findings, result.waivers, as_of, result.warnings);
+  if (opt.baseline) {
+    auto base = load_baseline(*opt.baseline);
+    if (!base) return std::unexpected(base.error());
+    apply_baseline(result.findings, *base);
+    result.baseline_used = true;
+  }
+
+  std::sort(result.targets.begin(), result.targets.end(), [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
+  std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.target_id, a.policy_id, a.requirement_id) < std::tie(b.target_id, b.policy_id, b.requirement_id);
+  });
+  std::sort(result.requirements.begin(), result.requirements.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id);
+  });
+  result.exit_code = exit_code_of(result);
+  return result;
+}
+
+}  // namespace audit

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# End-to-end tests of `residency audit` through the real binary: live DNS against nsd on
+# 127.0.0.1 (the flagship example's zones), replay byte-identical to the live run, every exit
+# code, schema validation of SARIF and JUnit, and golden text/markdown reports of the flagship.
+# Usage: audit_cli.sh RESIDENCY_BINARY SOURCE_DIR   (RESIDENCY_UPDATE_GOLDEN=1 rewrites goldens)
+set -uo pipefail
+bin=$(realpath "$1")
+root=$(realpath "$2")
+cd "$root"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
+expect_rc() {  # expect_rc WANT DESCRIPTION CMD…
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [[ $rc -eq $want ]]; then ok "$what (exit $rc)"; else bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; fi
+}
+ex=examples/health-data-hub
+replay=(audit "$ex/audit.yaml" --facts "$ex/facts.json")
+[[ -f geoip/data/country.mmdb ]] || { echo "FAILED: default GeoIP data missing (scripts/fetch-geoip.sh)"; exit 1; }
+
+# 1. Live against nsd, then replay: byte-identical JSON.
+if "$ex/record.sh" "$bin" "$tmp" 2>"$tmp/rec.err"; then
+  "$bin" -q audit "$ex/audit.yaml" --facts "$tmp/facts.json" --format json -o "$tmp/replay.json"
+  if cmp -s "$tmp/live.json" "$tmp/replay.json"; then ok "replay is byte-identical to the live run"; else bad "replay differs from the live run"; fi
+else
+  bad "live run against nsd failed"; sed 's/^/    /' "$tmp/rec.err" | tail -5
+fi
+
+# 2. `residency probe` prints the evidence chain against the same nsd.
+port=$("$ex/nsd.sh" start "$tmp/nsd")
+"$bin" -q probe plateforme.donnees-sante.example --resolver "127.0.0.1:$port" --as-of 2026-11-30 >"$tmp/probe.txt" 2>"$tmp/probe.err"
+prc=$?
+"$bin" -q probe nx.donnees-sante.example 51.210.10.10 --resolver "127.0.0.1:$port" --format json >"$tmp/probe.json" 2>>"$tmp/probe.err"
+"$bin" -q probe entrepot.donnees-sante.example --resolver "127.0.0.1:$((port == 65535 ? 1 : port + 1))" --timeout 300ms --retries 0 >"$tmp/probe-timeout.txt" 2>>"$tmp/probe.err"
+"$ex/nsd.sh" stop "$tmp/nsd"
+chain="plateforme.donnees-sante.example → CNAME hdh-prod.francecentral.cloudapp.azure.com → 4.178.10.20 (azure:francecentral, FR by region) → Microsoft Azure → Microsoft Corporation (US) →"
+if [[ $prc -eq 0 ]] && grep -qF "$chain" "$tmp/probe.txt" && grep -q "served_from.regions *azure:francecentral" "$tmp/probe.txt"; then
+  ok "probe prints the chain name → CNAME → address → provider → entity (country) → laws"
+else bad "probe chain (exit $prc): $(head -3 "$tmp/probe.txt") $(head -3 "$tmp/probe.err")"; fi
+if python3 - "$tmp/probe.json" <<'PY'
+import json, sys
+t = {x["value"]: x["facts"] for x in json.load(open(sys.argv[1]))["targets"]}
+assert t["nx.donnees-sante.example"]["dns.status"]["values"] == ["nxdomain"], t["nx.donnees-sante.example"]["dns.status"]
+assert t["nx.donnees-sante.example"]["served_from.countries"]["status"] == "unknown"
+ovh = t["51.210.10.10"]
+assert ovh["controlled_by.providers"]["values"] == ["ovhcloud"], ovh["controlled_by.providers"]
+assert ovh["controlled_by.laws"]["values"] == [] and ovh["controlled_by.laws"]["status"] == "known"
+assert ovh["served_from.countries"]["values"] == ["FR"]
+PY
+then ok "probe json: NXDOMAIN is an unknown location; an OVH address is FR, ovhcloud, no law"; else bad "probe json facts"; fi
+grep -q "dns.status *timeout" "$tmp/probe-timeout.txt" && grep -q "served_from.countries *? (unknown: dns timeout: unreachable)" "$tmp/probe-timeout.txt" \
+  && ok "probe against a dead resolver says timeout/unreachable and location unknown" || bad "probe timeout: $(cat "$tmp/probe-timeout.txt")"
+
+# 3. Exit codes.
+expect_rc 1 "flagship has proven failures" "$bin" -q "${replay[@]}"
+expect_rc 1 "--fail-on critical still fails on CLOUD Act exposure" "$bin" -q "${replay[@]}" --fail-on critical
+cat > "$tmp/clean.yaml" <<'YAML'
+schema: residency/manifest/v1
+policies: [fr-health-data]
+targets:
+  - host: entrepot.donnees-sante.example
+    tags: {classification: health, offer: ovhcloud-hpc-snc}
+YAML
+expect_rc 0 "a SecNumCloud-qualified OVHcloud offer passes fr-health-data" "$bin" -q audit "$tmp/clean.yaml" --facts "$ex/facts.json"
+cat > "$tmp/unknown.yaml" <<'YAML'
+schema: residency/manifest/v1
+policies: [gdpr-eea-residency]
+targets:
+  - host: absent.donnees-sante.example
+YAML
+expect_rc 3 "an unobserved host is unknown and counts as a failure" "$bin" -q audit "$tmp/unknown.yaml" --facts "$ex/facts.json"
+expect_rc 0 "--no-fail-on-unknown lets unknowns through" "$bin" -q audit "$tmp/unknown.yaml" --facts "$ex/facts.json" --no-fail-on-unknown
+printf 'schema: residency/manifest/v1\ntargets:\n  - hots: x.example\n' > "$tmp/broken.yaml"
+expect_rc 2 "a broken manifest is a configuration error" "$bin" -q audit "$tmp/broken.yaml" --facts "$ex/facts.json"
+grep -q "broken.yaml:3:5" "$tmp/err" && ok "the manifest error names file:line:column" || bad "no file:line:column in: $(cat "$tmp/err")"
+expect_rc 2 "an unknown policy is a configuration error" "$bin" -q "${replay[@]}" --policy fr-helth-data
+grep -q "did you mean 'fr-health-data'" "$tmp/err" && ok "unknown policy gets a hint" || bad "no hint in: $(cat "$tmp/err")"
+expect_rc 2 "a missing facts file is an error" "$bin" -q audit "$ex/audit.yaml" --facts "$tmp/none.json"
+echo '{"schema": "residency/facts/v1", "dns": [' > "$tmp/trunc.json"
+expect_rc 2 "a truncated facts file is an error" "$bin" -q audit "$ex/audit.yaml" --facts "$tmp/trunc.json"
+expect_rc 2 "an unknown format is a usage error" "$bin" -q "${replay[@]}" --format sarfi
+expect_rc 2 "a bad --as-of is a usage error" "$bin" -q "${replay[@]}" --as-of 2026-13-01
+
+# 4. Baseline: the same run as baseline leaves nothing new → exit 0; diff of a run with itself.
+"$bin" -q "${replay[@]}" --format json -o "$tmp/base.json"
+expect_rc 0 "with itself as baseline nothing is new" "$bin" -q "${replay[@]}" --baseline "$tmp/base.json"
+expect_rc 0 "diff of a report with itself shows nothing new" "$bin" diff "$tmp/base.json" "$tmp/base.json"
+
+# 5. Every format; SARIF and JUnit validate against their schemas; counts agree.
+"$bin" -q "${replay[@]}" --format json --format sarif --format junit --format csv --format markdown --format html --format text -o "$tmp/all"
+if python3 -m jsonschema -i "$tmp/all/report.sarif" tests/data/schemas/sarif-schema-2.1.0.json 2>"$tmp/js.err"; then ok "SARIF validates"; else bad "SARIF invalid: $(head -3 "$tmp/js.err")"; fi
+if xmllint --noout --schema tests/data/schemas/junit.xsd "$tmp/all/report.junit" 2>"$tmp/xl.err"; then ok "JUnit validates"; else bad "JUnit invalid: $(head -3 "$tmp/xl.err")"; fi
+if python3 -m jsonschema -i "$tmp/all/report.json" docs/report.schema.json 2>"$tmp/js2.err"; then ok "JSON report validates"; else bad "JSON invalid"; fi
+counts=$(python3 - "$tmp/all" <<'PY'
+import csv, json, sys, re
+d = sys.argv[1]
+j = json.load(open(f"{d}/report.json"))["counts"]
+want = (j["pass"], j["fail"], j["unknown"], j["waived"])
+rows = list(csv.DictReader(open(f"{d}/report.csv")))
+vcol = [c for c in rows[0] if c.lower() == "verdict"][0]
+c = tuple(sum(1 for r in rows if r[vcol] == v) for v in ("pass", "fail", "unknown", "waived"))
+x = open(f"{d}/report.junit").read()
+jun = (x.count("<failure") + x.count("<error"), )
+txt = open(f"{d}/report.text").read()
+m = re.search(r"(\d+) pass, (\d+) fail, (\d+) unknown, (\d+) waived", txt)
+t = tuple(int(g) for g in m.groups())
+print("agree" if want == c == t and sum(want) == len(rows) else f"disagree json={want} csv={c} text={t}")
+PY
+)
+[[ $counts == agree ]] && ok "verdict counts agree across json, csv and text" || bad "$counts"
+
+# 6. Goldens of the flagship (text and markdown).
+for fmt in text markdown; do
+  golden=tests/cli/golden/flagship.$fmt
+  "$bin" -q "${replay[@]}" --format "$fmt" -o "$tmp/flagship.$fmt"
+  if [[ ${RESIDENCY_UPDATE_GOLDEN:-} == 1 ]]; then cp "$tmp/flagship.$fmt" "$golden"; ok "golden $fmt rewritten";
+  elif cmp -s "$tmp/flagship.$fmt" "$golden"; then ok "golden $fmt";
+  else bad "golden $fmt differs (RESIDENCY_UPDATE_GOLDEN=1 rewrites it)"; diff "$golden" "$tmp/flagship.$fmt" | head -10; fi
+done
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -6,33 +6,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace core {
 
 namespace {
 
-// Add 1 to a big-endian byte array of `n` bytes; return false on overflow.
-bool increment(std::array<std::uint8_t, 16>& bytes, std::size_t n) {
-  for (std::size_t i = n; i-- > 0;) {
-    if (++bytes[i] != 0) return true;
-  }
-  return false;
-}
-
 IpAddress mask_to(const IpAddress& ip, int length) {
   IpAddress out = ip;
   for (int i = length; i < ip.bits(); ++i) {
     out.bytes[static_cast<std::size_t>(i / 8)] &= static_cast<std::uint8_t>(~(1u << (7 - i % 8)));
-  }
-  return out;
-}
-
-// The last address of the prefix of `length` that starts at `ip`.
-IpAddress last_of(const IpAddress& ip, int length) {
-  IpAddress out = ip;
-  for (int i = length; i < ip.bits(); ++i) {
-    out.bytes[static_cast<std::size_t>(i / 8)] |= static_cast<std::uint8_t>(1u << (7 - i % 8));
   }
   return out;
 }
@@ -110,29 +94,67 @@ std::string format_prefix(const Prefix& prefix) {
 
 Prefix prefix_of(const IpAddress& ip, int length) {
   const int len = length < 0 ? 0 : (length > ip.bits() ? ip.bits() : length);
-  return Prefix{mask_to(ip, len), len};
+  // Byte-wise (GeoIP lookups call this once per answer; mask_to works bit by bit).
+  Prefix out{ip, len};
+  const auto full = static_cast<std::size_t>(len / 8);
+  if (full < out.address.bytes.size()) {
+    out.address.bytes[full] &= static_cast<std::uint8_t>(0xff00u >> (len % 8));
+    for (std::size_t i = full + 1; i < out.address.bytes.size(); ++i) out.address.bytes[i] = 0;
+  }
+  return out;
 }
 
+namespace {
+
+__extension__ typedef unsigned __int128 U128;  // GCC extension; -Wpedantic wants the marker
+
+U128 to_u128(const IpAddress& ip) {
+  U128 v = 0;
+  for (int i = 0; i < ip.bits() / 8; ++i) v = (v << 8) | ip.bytes[static_cast<std::size_t>(i)];
+  return v;
+}
+
+IpAddress from_u128(U128 v, IpFamily family) {
+  IpAddress ip;
+  ip.family = family;
+  for (int i = ip.bits() / 8; i-- > 0;) {
+    ip.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xFF);
+    v >>= 8;
+  }
+  return ip;
+}
+
+int trailing_zeros(U128 v) {
+  const auto low = static_cast<std::uint64_t>(v);
+  if (low != 0) return __builtin_ctzll(low);
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  return high != 0 ? 64 + __builtin_ctzll(high) : 128;
+}
+
+int floor_log2(U128 v) {  // v > 0
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  if (high != 0) return 127 - __builtin_clzll(high);
+  return 63 - __builtin_clzll(static_cast<std::uint64_t>(v));
+}
+
+}  // namespace
+
+// Greedy on 128-bit integers: at each step take the largest block that is aligned at `cur`
+// (trailing zero bits) and does not pass `last` (floor(log2(last - cur + 1))).
 std::vector<Prefix> range_to_prefixes(const IpAddress& first, const IpAddress& last) {
   std::vector<Prefix> out;
   if (first.family != last.family || last < first) return out;
   const int bits = first.bits();
-  const std::size_t nbytes = static_cast<std::size_t>(bits / 8);
-  IpAddress cur = first;
+  U128 cur = to_u128(first);
+  const U128 end = to_u128(last);
   for (;;) {
-    // Largest aligned block starting at cur that does not pass last.
-    int len = bits;
-    while (len > 0) {
-      const int candidate = len - 1;
-      if (mask_to(cur, candidate) != cur) break;
-      if (last_of(cur, candidate) > last) break;
-      len = candidate;
-    }
-    out.push_back({cur, len});
-    IpAddress end = last_of(cur, len);
-    if (end == last) break;
-    cur = end;
-    if (!increment(cur.bytes, nbytes)) break;
+    const U128 diff = end - cur;  // number of addresses left, minus one
+    const int fit = diff == ~U128{0} ? 128 : floor_log2(diff + 1);
+    const int k = std::min({trailing_zeros(cur), fit, bits});
+    out.push_back({from_u128(cur, first.family), bits - k});
+    const U128 block_last = k == 128 ? ~U128{0} : cur + ((U128{1} << k) - 1);
+    if (block_last == end) break;
+    cur = block_last + 1;
   }
   return out;
 }

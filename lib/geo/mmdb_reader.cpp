@@ -1,1 +1,461 @@
-// placeholder, replaced by the module's implementation
+// Reading MaxMind-format databases with libmaxminddb (MMDB_MODE_MMAP).
+//
+// open() first checks the file itself (exists, not empty, metadata marker present) so the user
+// gets one precise error, then lets libmaxminddb parse the metadata, samples a few records by
+// walking the search tree to recognise the layout (schema.cpp), and verifies every node of small
+// trees. lookup() reads only the fields the schema defines, each through MMDB_aget_value with
+// its type checked (a field of the wrong type is ignored), so the hot path costs one tree walk
+// plus one or a few value reads. The raw entry is rendered as JSON from the entry data list on
+// request. Every libmaxminddb status is checked: a corrupt tree or data section is an error
+// naming the file, never a crash.
+#include "geo/mmdb_reader.hpp"
+
+#include <maxminddb.h>
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <unordered_set>
+
+namespace geo {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view k_metadata_marker = "\xAB\xCD\xEF" "MaxMind.com";
+constexpr std::size_t k_metadata_max = 128 * 1024;    // the format caps metadata at 128 KiB
+constexpr std::uint32_t k_verify_node_limit = 200'000;  // verify trees up to this size at open
+constexpr std::size_t k_sample_records = 16;
+constexpr std::size_t k_sample_nodes = 4096;
+constexpr int k_max_json_depth = 64;
+
+// Where a looked-up value goes in the GeoRecord, and which type it must have.
+enum class Target { country, country_if_code, registered_country, asn, asn_text, as_org, is_anycast,
+                    provider, region, service };
+
+struct Field {
+  std::array<const char*, 3> path;  // null-terminated lookup path
+  Target target;
+};
+
+constexpr Field k_country_map[] = {
+    {{"country", "iso_code", nullptr}, Target::country},
+    {{"registered_country", "iso_code", nullptr}, Target::registered_country},
+    {{"traits", "is_anycast", nullptr}, Target::is_anycast},
+};
+constexpr Field k_asn[] = {
+    {{"autonomous_system_number", nullptr, nullptr}, Target::asn},
+    {{"autonomous_system_organization", nullptr, nullptr}, Target::as_org},
+};
+constexpr Field k_ipinfo[] = {
+    {{"country_code", nullptr, nullptr}, Target::country},
+    {{"country", nullptr, nullptr}, Target::country_if_code},  // legacy country_asn: a code
+    {{"asn", nullptr, nullptr}, Target::asn_text},
+    {{"as_name", nullptr, nullptr}, Target::as_org},
+};
+constexpr Field k_country_code[] = {
+    {{"country_code", nullptr, nullptr}, Target::country},
+};
+constexpr Field k_provider[] = {
+    {{"provider", nullptr, nullptr}, Target::provider},
+    {{"region", nullptr, nullptr}, Target::region},
+    {{"service", nullptr, nullptr}, Target::service},
+    {{"country", nullptr, nullptr}, Target::country},
+};
+
+// The fields to read for a schema; an unknown schema tries every known field.
+std::vector<Field> fields_for(Schema schema) {
+  std::vector<Field> out;
+  const auto add = [&out](const auto& fields) { out.insert(out.end(), std::begin(fields), std::end(fields)); };
+  switch (layout_of(schema)) {
+    case Layout::country_map:
+    case Layout::city_map: add(k_country_map); break;
+    case Layout::asn: add(k_asn); break;
+    case Layout::ipinfo: add(k_ipinfo); break;
+    case Layout::country_code: add(k_country_code); break;
+    case Layout::provider: add(k_provider); break;
+    case Layout::none:
+      add(k_country_map), add(k_country_code), add(k_asn), add(k_ipinfo), add(k_provider);
+      break;
+  }
+  return out;
+}
+
+core::Error data_error(const std::string& path, std::string message) {
+  return core::Error{core::ErrorCode::data, std::move(message), path};
+}
+
+// Check what libmaxminddb cannot tell apart: missing, a folder, empty, no metadata marker.
+core::Result<void> preflight(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return core::fail(core::ErrorCode::io, fmt::format("cannot open: {}", std::strerror(errno)), path);
+  struct ::stat st {};
+  std::string tail;
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  if (stat_ok && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    tail.resize(std::min(size, k_metadata_max));
+    const auto got = ::pread(fd, tail.data(), tail.size(), static_cast<off_t>(size - tail.size()));
+    tail.resize(got < 0 ? 0 : static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  if (!stat_ok) return core::fail(core::ErrorCode::io, "cannot read file status", path);
+  if (S_ISDIR(st.st_mode)) return core::fail(core::ErrorCode::io, "is a folder, not a database file", path);
+  if (st.st_size == 0) return core::fail(core::ErrorCode::data, "not a MaxMind DB file (empty file, 0 bytes)", path);
+  if (tail.find(k_metadata_marker) == std::string::npos) {
+    return core::fail(core::ErrorCode::data, "not a MaxMind DB file (metadata marker not found)", path);
+  }
+  return {};
+}
+
+std::string hex(const std::uint8_t* bytes, std::size_t n) {
+  std::string out = "0x";
+  for (std::size_t i = 0; i < n; ++i) out += fmt::format("{:02x}", bytes[i]);
+  return out;
+}
+
+core::Result<Json> to_json(const MMDB_entry_data_list_s*& node, int depth);
+
+// Convert `count` map pairs or array items following a map/array node.
+core::Result<Json> container_to_json(const MMDB_entry_data_list_s*& node, int depth) {
+  const bool is_map = node->entry_data.type == MMDB_DATA_TYPE_MAP;
+  const std::uint32_t count = node->entry_data.data_size;
+  Json out = is_map ? Json::object() : Json::array();
+  node = node->next;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::string key;
+    if (is_map) {
+      if (node == nullptr || node->entry_data.type != MMDB_DATA_TYPE_UTF8_STRING) {
+        return core::fail(core::ErrorCode::data, "corrupt data section (map key is not a string)");
+      }
+      key.assign(node->entry_data.utf8_string, node->entry_data.data_size);
+      node = node->next;
+    }
+    auto value = to_json(node, depth + 1);
+    if (!value) return value;
+    if (is_map) out[key] = std::move(*value);
+    else out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+// Convert the entry at `node` to JSON and advance `node` past it (and its children).
+core::Result<Json> to_json(const MMDB_entry_data_list_s*& node, int depth) {
+  if (node == nullptr || depth > k_max_json_depth) {
+    return core::fail(core::ErrorCode::data, "corrupt data section (truncated or too deeply nested entry)");
+  }
+  const MMDB_entry_data_s& d = node->entry_data;
+  Json value;
+  switch (d.type) {
+    case MMDB_DATA_TYPE_MAP:
+    case MMDB_DATA_TYPE_ARRAY: return container_to_json(node, depth);
+    case MMDB_DATA_TYPE_UTF8_STRING: value = std::string(d.utf8_string, d.data_size); break;
+    case MMDB_DATA_TYPE_DOUBLE: value = d.double_value; break;
+    case MMDB_DATA_TYPE_FLOAT: value = d.float_value; break;
+    case MMDB_DATA_TYPE_UINT16: value = d.uint16; break;
+    case MMDB_DATA_TYPE_UINT32: value = d.uint32; break;
+    case MMDB_DATA_TYPE_INT32: value = d.int32; break;
+    case MMDB_DATA_TYPE_UINT64: value = d.uint64; break;
+    case MMDB_DATA_TYPE_BOOLEAN: value = d.boolean; break;
+    case MMDB_DATA_TYPE_BYTES: value = hex(d.bytes, d.data_size); break;
+    case MMDB_DATA_TYPE_UINT128: {
+      std::array<std::uint8_t, 16> bytes{};
+      auto v = d.uint128;
+      for (std::size_t i = 16; i-- > 0; v >>= 8) bytes[i] = static_cast<std::uint8_t>(v & 0xff);
+      value = hex(bytes.data(), bytes.size());
+      break;
+    }
+    default:
+      return core::fail(core::ErrorCode::data, fmt::format("corrupt data section (unknown type {})", d.type));
+  }
+  node = node->next;
+  return value;
+}
+
+// Render an entry as JSON text; libmaxminddb decodes and bounds-checks the data.
+core::Result<Json> entry_to_json(MMDB_entry_s entry) {
+  MMDB_entry_data_list_s* list = nullptr;
+  const int status = MMDB_get_entry_data_list(&entry, &list);
+  if (status != MMDB_SUCCESS) {
+    MMDB_free_entry_data_list(list);
+    return core::fail(core::ErrorCode::data, fmt::format("corrupt data section ({})", MMDB_strerror(status)));
+  }
+  const MMDB_entry_data_list_s* node = list;
+  auto json = to_json(node, 0);
+  MMDB_free_entry_data_list(list);
+  return json;
+}
+
+std::optional<std::string> as_string(const MMDB_entry_data_s& d) {
+  if (d.type != MMDB_DATA_TYPE_UTF8_STRING) return std::nullopt;
+  return std::string(d.utf8_string, d.data_size);
+}
+
+std::optional<std::uint32_t> as_u32(const MMDB_entry_data_s& d) {
+  constexpr auto max = std::numeric_limits<std::uint32_t>::max();
+  switch (d.type) {
+    case MMDB_DATA_TYPE_UINT16: return d.uint16;
+    case MMDB_DATA_TYPE_UINT32: return d.uint32;
+    case MMDB_DATA_TYPE_UINT64: return d.uint64 <= max ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.uint64)) : std::nullopt;
+    case MMDB_DATA_TYPE_INT32: return d.int32 >= 0 ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.int32)) : std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+// "AS13335" or "13335" → 13335.
+std::optional<std::uint32_t> parse_asn_text(std::string_view s) {
+  if (s.size() > 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's')) s.remove_prefix(2);
+  if (s.empty() || s.size() > 10) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  return static_cast<std::uint32_t>(v);
+}
+
+// Forget a previous answer, keeping the strings' storage for reuse.
+void clear(GeoRecord& rec) {
+  rec.country.reset();
+  rec.registered_country.reset();
+  rec.asn.reset();
+  rec.as_org.reset();
+  rec.is_anycast.reset();
+  rec.provider.reset();
+  rec.region.reset();
+  rec.service.reset();
+  rec.raw_json.clear();
+}
+
+// Store `d` in `rec` when its type fits the target; otherwise leave `rec` unchanged.
+void assign(GeoRecord& rec, Target target, const MMDB_entry_data_s& d) {
+  switch (target) {
+    case Target::country: if (auto s = as_string(d)) rec.country = std::move(s); break;
+    case Target::country_if_code:
+      if (auto s = as_string(d); s && s->size() == 2 && !rec.country) rec.country = std::move(s);
+      break;
+    case Target::registered_country: if (auto s = as_string(d)) rec.registered_country = std::move(s); break;
+    case Target::asn: if (auto v = as_u32(d)) rec.asn = v; break;
+    case Target::asn_text: if (auto s = as_string(d)) rec.asn = parse_asn_text(*s); break;
+    case Target::as_org: if (auto s = as_string(d)) rec.as_org = std::move(s); break;
+    case Target::is_anycast: if (d.type == MMDB_DATA_TYPE_BOOLEAN) rec.is_anycast = d.boolean; break;
+    case Target::provider: if (auto s = as_string(d)) rec.provider = std::move(s); break;
+    case Target::region: if (auto s = as_string(d)) rec.region = std::move(s); break;
+    case Target::service: if (auto s = as_string(d)) rec.service = std::move(s); break;
+  }
+}
+
+// A sockaddr for either family, without the 128-byte sockaddr_storage to clear on every lookup.
+union SockAddr {
+  sockaddr sa;
+  sockaddr_in v4;
+  sockaddr_in6 v6;
+};
+
+// Fill a sockaddr for `ip`; an IPv4-mapped IPv6 address is looked up as IPv4 in an IPv4 tree.
+void to_sockaddr(const core::IpAddress& ip, int tree_version, SockAddr& out) {
+  if (ip.family == core::IpFamily::v4 || (tree_version == 4 && ip.is_v4_mapped())) {
+    out.v4 = sockaddr_in{};
+    out.v4.sin_family = AF_INET;
+    std::memcpy(&out.v4.sin_addr, ip.family == core::IpFamily::v4 ? &ip.bytes[0] : &ip.bytes[12], 4);
+    return;
+  }
+  out.v6 = sockaddr_in6{};
+  out.v6.sin6_family = AF_INET6;
+  std::memcpy(&out.v6.sin6_addr, ip.bytes.data(), 16);
+}
+
+// The matched network: libmaxminddb counts IPv4 bits from the root of an IPv6 tree (96 + n).
+core::Prefix network_of(const core::IpAddress& ip, int tree_version, int netmask) {
+  if (ip.family == core::IpFamily::v4 && tree_version == 6) return core::prefix_of(ip, netmask - 96);
+  if (ip.family == core::IpFamily::v6 && tree_version == 4) {
+    core::IpAddress v4{core::IpFamily::v4, {}};
+    std::memcpy(v4.bytes.data(), &ip.bytes[12], 4);
+    return core::prefix_of(v4, netmask);
+  }
+  return core::prefix_of(ip, netmask);
+}
+
+}  // namespace
+
+struct Database::Impl {
+  MMDB_s mmdb{};
+  bool is_open = false;
+  DatabaseInfo info;
+  std::vector<Field> fields;
+
+  ~Impl() {
+    if (is_open) MMDB_close(&mmdb);
+  }
+
+  core::Error error(std::string message) const { return data_error(info.path, std::move(message)); }
+  core::Error lookup_error(const core::IpAddress& ip, std::string_view what) const {
+    return error(fmt::format("lookup of {} failed: {}", core::format_ip(ip), what));
+  }
+  void read_metadata();
+  std::set<std::string, std::less<>> sample_keys() const;
+};
+
+void Database::Impl::read_metadata() {
+  const MMDB_metadata_s& m = mmdb.metadata;
+  info.database_type = m.database_type != nullptr ? m.database_type : "";
+  info.build_epoch = m.build_epoch;
+  info.node_count = m.node_count;
+  info.record_size = m.record_size;
+  info.ip_version = m.ip_version;
+  for (std::size_t i = 0; i < m.languages.count && m.languages.names != nullptr; ++i) {
+    if (m.languages.names[i] != nullptr) info.languages.emplace_back(m.languages.names[i]);
+  }
+  for (std::size_t i = 0; i < m.description.count && m.description.descriptions != nullptr; ++i) {
+    const MMDB_description_s* d = m.description.descriptions[i];
+    if (d == nullptr || d->description == nullptr) continue;
+    const bool english = d->language != nullptr && std::string_view(d->language) == "en";
+    if (info.description.empty() || english) info.description = d->description;
+    if (english) break;
+  }
+}
+
+// Walk the tree depth-first from the root and collect the top-level keys of the first records.
+std::set<std::string, std::less<>> Database::Impl::sample_keys() const {
+  std::set<std::string, std::less<>> keys;
+  std::vector<std::uint32_t> stack{0};
+  std::unordered_set<std::uint32_t> seen;
+  std::size_t visited = 0;
+  while (!stack.empty() && visited++ < k_sample_nodes && seen.size() < k_sample_records) {
+    const std::uint32_t node_number = stack.back();
+    stack.pop_back();
+    MMDB_search_node_s node{};
+    if (MMDB_read_node(&mmdb, node_number, &node) != MMDB_SUCCESS) continue;
+    const std::array<std::pair<std::uint64_t, std::uint8_t>, 2> records{
+        {{node.right_record, node.right_record_type}, {node.left_record, node.left_record_type}}};
+    const std::array<MMDB_entry_s, 2> entries{node.right_record_entry, node.left_record_entry};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (records[i].second == MMDB_RECORD_TYPE_SEARCH_NODE) {
+        stack.push_back(static_cast<std::uint32_t>(records[i].first));
+      } else if (records[i].second == MMDB_RECORD_TYPE_DATA && seen.insert(entries[i].offset).second) {
+        auto json = entry_to_json(entries[i]);
+        if (json && json->is_object()) {
+          for (const auto& item : json->items()) keys.insert(item.key());
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+const DatabaseInfo& Database::info() const { return m_impl->info; }
+
+core::Result<Database> Database::open(const std::filesystem::path& path, Verify verify) {
+  const std::string name = path.string();
+  if (auto ok = preflight(name); !ok) return std::unexpected(ok.error());
+  auto impl = std::make_unique<Impl>();
+  impl->info.path = name;
+  const int status = MMDB_open(name.c_str(), MMDB_MODE_MMAP, &impl->mmdb);
+  if (status != MMDB_SUCCESS) {
+    const auto code = status == MMDB_IO_ERROR || status == MMDB_FILE_OPEN_ERROR ? core::ErrorCode::io : core::ErrorCode::data;
+    return core::fail(code, fmt::format("not a valid MaxMind DB file ({})", MMDB_strerror(status)), name);
+  }
+  impl->is_open = true;
+  impl->read_metadata();
+  const auto [schema, basis] = decide_schema(impl->info.database_type, layout_from_keys(impl->sample_keys()));
+  impl->info.schema = schema;
+  impl->info.schema_basis = basis;
+  impl->fields = fields_for(schema);
+  Database db(std::move(impl));
+  if (verify == Verify::always || (verify == Verify::if_small && db.info().node_count <= k_verify_node_limit)) {
+    if (auto ok = db.verify(); !ok) return std::unexpected(ok.error());
+  }
+  return db;
+}
+
+core::Result<void> Database::verify() const {
+  const MMDB_s* mmdb = &m_impl->mmdb;
+  std::unordered_set<std::uint32_t> checked;
+  for (std::uint32_t n = 0; n < m_impl->info.node_count; ++n) {
+    MMDB_search_node_s node{};
+    const int status = MMDB_read_node(mmdb, n, &node);
+    if (status != MMDB_SUCCESS) return std::unexpected(m_impl->error(fmt::format("corrupt search tree at node {} ({})", n, MMDB_strerror(status))));
+    for (const auto& [type, entry] : {std::pair{node.left_record_type, node.left_record_entry},
+                                      std::pair{node.right_record_type, node.right_record_entry}}) {
+      if (type == MMDB_RECORD_TYPE_INVALID) return std::unexpected(m_impl->error(fmt::format("corrupt search tree at node {} (record points outside the file)", n)));
+      if (type != MMDB_RECORD_TYPE_DATA || !checked.insert(entry.offset).second) continue;
+      if (auto json = entry_to_json(entry); !json) {
+        return std::unexpected(m_impl->error(fmt::format("broken data pointer at node {}: {}", n, json.error().message)));
+      }
+    }
+  }
+  return {};
+}
+
+core::Result<std::optional<GeoRecord>> Database::lookup(const core::IpAddress& ip, RawEntry raw) const {
+  GeoRecord rec;
+  auto found = lookup_into(ip, rec, raw);
+  if (!found) return std::unexpected(std::move(found.error()));
+  if (!*found) return std::optional<GeoRecord>();
+  return std::optional<GeoRecord>(std::move(rec));
+}
+
+core::Result<bool> Database::lookup_into(const core::IpAddress& ip, GeoRecord& rec, RawEntry raw) const {
+  const int tree_version = m_impl->info.ip_version;
+  SockAddr addr;
+  to_sockaddr(ip, tree_version, addr);
+  int mmdb_error = MMDB_SUCCESS;
+  MMDB_lookup_result_s res = MMDB_lookup_sockaddr(&m_impl->mmdb, &addr.sa, &mmdb_error);
+  if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) return false;
+  if (mmdb_error != MMDB_SUCCESS) return std::unexpected(m_impl->lookup_error(ip, MMDB_strerror(mmdb_error)));
+  if (!res.found_entry) return false;
+  clear(rec);
+  rec.network = network_of(ip, tree_version, res.netmask);
+  for (const Field& field : m_impl->fields) {
+    MMDB_entry_data_s data;
+    const int status = MMDB_aget_value(&res.entry, &data, field.path.data());
+    if (status == MMDB_SUCCESS) {
+      if (data.has_data) assign(rec, field.target, data);
+    } else if (status != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR && status != MMDB_INVALID_LOOKUP_PATH_ERROR) {
+      return std::unexpected(m_impl->lookup_error(ip, MMDB_strerror(status)));
+    }
+  }
+  if (raw == RawEntry::include) {
+    auto json = entry_to_json(res.entry);
+    if (!json) return std::unexpected(m_impl->lookup_error(ip, json.error().message));
+    rec.raw_json = json->dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return true;
+}
+
+core::Result<DatabaseSet> DatabaseSet::open(const std::vector<std::filesystem::path>& paths) {
+  DatabaseSet set;
+  for (const auto& path : paths) {
+    auto db = Database::open(path);
+    if (!db) return std::unexpected(db.error());
+    set.add(std::move(*db));
+  }
+  return set;
+}
+
+std::vector<SourcedAnswer> DatabaseSet::lookup_all(const core::IpAddress& ip, RawEntry raw) const {
+  std::vector<SourcedAnswer> out;
+  out.reserve(m_databases.size());
+  for (const Database& db : m_databases) out.push_back(SourcedAnswer{&db.info(), db.lookup(ip, raw)});
+  return out;
+}
+
+}  // namespace geo

@@ -1,0 +1,236 @@
+// geo::Database and geo::DatabaseSet against MaxMind's own test databases (tests/data/mmdb) and
+// deliberately broken copies of them: every bad file gives an error naming it, never a crash.
+#include "geo/mmdb_reader.hpp"
+
+#include "mmdb_test_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using geo_test::fixture;
+
+namespace {
+
+core::IpAddress ip(const char* text) {
+  auto parsed = core::parse_ip(text);
+  REQUIRE(parsed);
+  return *parsed;
+}
+
+geo::GeoRecord found(const geo::Database& db, const char* address) {
+  auto result = db.lookup(ip(address));
+  REQUIRE(result);
+  REQUIRE(result->has_value());
+  return **result;
+}
+
+geo::Database open_ok(const std::filesystem::path& path, geo::Verify verify = geo::Verify::if_small) {
+  auto db = geo::Database::open(path, verify);
+  if (!db) FAIL(db.error().to_string());
+  return std::move(*db);
+}
+
+// Open `path` and expect one error that names it and contains `what`.
+void expect_open_error(const std::filesystem::path& path, const std::string& what) {
+  auto db = geo::Database::open(path);
+  REQUIRE_FALSE(db);
+  CHECK(db.error().where == path.string());
+  CHECK_THAT(db.error().message, Catch::Contains(what));
+}
+
+}  // namespace
+
+TEST_CASE("geo::reader: City test database metadata and schema", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  const auto& info = db.info();
+  CHECK(info.database_type == "GeoIP2-City");
+  CHECK(info.schema == geo::Schema::geoip2_city);
+  CHECK(info.schema_basis == geo::SchemaBasis::database_type);
+  CHECK(info.node_count == 1547);
+  CHECK(info.record_size == 28);
+  CHECK(info.ip_version == 6);
+  CHECK(info.build_epoch == 1770245369);
+  CHECK_THAT(info.description, Catch::Contains("GeoIP2 City Test Database"));
+  CHECK(info.languages == std::vector<std::string>{"en", "zh"});
+}
+
+TEST_CASE("geo::reader: 81.2.69.160 is GB registered to US in the City test database", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  auto rec = found(db, "81.2.69.160");
+  CHECK(rec.country == "GB");
+  CHECK(rec.registered_country == "US");
+  CHECK_FALSE(rec.is_anycast);
+  CHECK_FALSE(rec.asn);
+  CHECK(rec.network.address.family == core::IpFamily::v4);
+  CHECK(rec.network.contains(ip("81.2.69.160")));
+  CHECK(rec.network.length >= 8);
+  CHECK_THAT(rec.raw_json, Catch::Contains("\"London\""));
+  CHECK_THAT(rec.raw_json, Catch::Contains("\"iso_code\":\"GB\""));
+}
+
+TEST_CASE("geo::reader: IPv6 2001:218::1 is JP in the City and Country test databases", "[geo]") {
+  for (const char* name : {"GeoIP2-City-Test.mmdb", "GeoIP2-Country-Test.mmdb"}) {
+    auto db = open_ok(fixture(name));
+    auto rec = found(db, "2001:218::1");
+    CHECK(rec.country == "JP");
+    CHECK(rec.network.address.family == core::IpFamily::v6);
+    CHECK(rec.network.contains(ip("2001:218::1")));
+  }
+  auto country = open_ok(fixture("GeoIP2-Country-Test.mmdb"));
+  CHECK(country.info().schema == geo::Schema::geoip2_country);
+  CHECK(found(country, "67.43.156.1").country == "BT");
+}
+
+TEST_CASE("geo::reader: 214.1.1.1 is anycast with no country", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  auto rec = found(db, "214.1.1.1");
+  CHECK(rec.is_anycast == true);
+  CHECK_FALSE(rec.country);
+  CHECK(rec.raw_json == R"({"traits":{"is_anycast":true}})");
+}
+
+TEST_CASE("geo::reader: 1.128.0.1 is AS1221 Telstra in GeoLite2-ASN-Test", "[geo]") {
+  auto db = open_ok(fixture("GeoLite2-ASN-Test.mmdb"));
+  CHECK(db.info().schema == geo::Schema::geoip2_asn);
+  auto rec = found(db, "1.128.0.1");
+  CHECK(rec.asn == 1221u);
+  CHECK(rec.as_org == "Telstra Pty Ltd");
+  CHECK_FALSE(rec.country);
+  CHECK(found(db, "12.81.92.1").asn == 7018u);
+}
+
+TEST_CASE("geo::reader: IPv4-mapped IPv6 gives the IPv4 answer; unknown addresses give nullopt", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  CHECK(found(db, "::ffff:81.2.69.160").country == "GB");
+  auto none = db.lookup(ip("10.0.0.1"));
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+}
+
+TEST_CASE("geo::reader: RawEntry::skip leaves raw_json empty but keeps the fields", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  auto rec = db.lookup(ip("81.2.69.160"), geo::RawEntry::skip);
+  REQUIRE(rec);
+  REQUIRE(rec->has_value());
+  CHECK((*rec)->country == "GB");
+  CHECK((*rec)->raw_json.empty());
+}
+
+TEST_CASE("geo::reader: DatabaseSet answers from every database with provenance", "[geo]") {
+  auto set = geo::DatabaseSet::open({fixture("GeoIP2-City-Test.mmdb"), fixture("GeoLite2-ASN-Test.mmdb")});
+  REQUIRE(set);
+  auto answers = set->lookup_all(ip("1.128.0.1"));
+  REQUIRE(answers.size() == 2);
+  CHECK(answers[0].source->database_type == "GeoIP2-City");
+  CHECK(answers[1].source->database_type == "GeoLite2-ASN");
+  CHECK(answers[1].source->path == fixture("GeoLite2-ASN-Test.mmdb").string());
+  REQUIRE(answers[1].result);
+  REQUIRE(answers[1].result->has_value());
+  CHECK((*answers[1].result)->asn == 1221u);
+}
+
+TEST_CASE("geo::reader: DatabaseSet::open fails on the first bad file, naming it", "[geo]") {
+  auto dir = geo_test::scratch("set-bad");
+  auto empty = geo_test::write_bytes(dir / "empty.mmdb", "");
+  auto set = geo::DatabaseSet::open({fixture("GeoIP2-City-Test.mmdb"), empty});
+  REQUIRE_FALSE(set);
+  CHECK(set.error().where == empty.string());
+}
+
+TEST_CASE("geo::reader: missing, empty and folder paths give one clear error", "[geo]") {
+  auto dir = geo_test::scratch("missing");
+  expect_open_error(dir / "nope.mmdb", "cannot open: No such file or directory");
+  expect_open_error(geo_test::write_bytes(dir / "empty.mmdb", ""), "not a MaxMind DB file (empty file, 0 bytes)");
+  expect_open_error(dir, "is a folder");
+}
+
+TEST_CASE("geo::reader: truncated databases are rejected at every offset tried", "[geo]") {
+  const std::string bytes = geo_test::read_bytes(fixture("GeoIP2-City-Test.mmdb"));
+  auto dir = geo_test::scratch("truncated");
+  const std::size_t n = bytes.size();
+  for (std::size_t size : {std::size_t{1}, std::size_t{16}, n / 4, n / 2, n * 9 / 10, n - 200, n - 40, n - 1}) {
+    CAPTURE(size);
+    auto path = geo_test::write_bytes(dir / ("cut-" + std::to_string(size) + ".mmdb"), bytes.substr(0, size));
+    auto db = geo::Database::open(path);
+    REQUIRE_FALSE(db);
+    CHECK(db.error().where == path.string());
+    CHECK_THAT(db.error().message, Catch::Contains("MaxMind DB file"));
+  }
+}
+
+TEST_CASE("geo::reader: random bytes (fixed seed) are not a database", "[geo]") {
+  std::mt19937 rng(20261130);
+  auto dir = geo_test::scratch("random");
+  for (std::size_t size : {std::size_t{1}, std::size_t{100}, std::size_t{4096}, std::size_t{100000}}) {
+    std::string bytes(size, '\0');
+    for (auto& b : bytes) b = static_cast<char>(rng() & 0xff);
+    auto path = geo_test::write_bytes(dir / ("random-" + std::to_string(size) + ".mmdb"), bytes);
+    expect_open_error(path, "not a MaxMind DB file (metadata marker not found)");
+    // The marker followed by garbage: libmaxminddb must reject the metadata, not crash.
+    auto marked = geo_test::write_bytes(dir / ("marked-" + std::to_string(size) + ".mmdb"),
+                                        bytes + "\xAB\xCD\xEF" "MaxMind.com" + bytes.substr(0, size / 2));
+    expect_open_error(marked, "not a valid MaxMind DB file");
+  }
+}
+
+namespace {
+
+// The City test database with `count` bytes at `offset` replaced by `fill`.
+std::filesystem::path corrupted(const std::string& name, std::size_t offset, std::size_t count, char fill) {
+  std::string bytes = geo_test::read_bytes(fixture("GeoIP2-City-Test.mmdb"));
+  REQUIRE(offset + count < bytes.size());
+  bytes.replace(offset, count, count, fill);
+  return geo_test::write_bytes(geo_test::scratch(name) / "broken.mmdb", bytes);
+}
+
+// Look up many addresses: each must give a value or an error naming the file, never crash.
+int count_lookup_errors(const geo::Database& db) {
+  int errors = 0;
+  for (const char* text : {"81.2.69.160", "2.125.160.216", "89.160.20.112", "216.160.83.56", "175.16.199.0",
+                           "2001:218::1", "214.1.1.1", "1.1.1.1", "::1", "ffff::1"}) {
+    auto result = db.lookup(ip(text));
+    if (!result) {
+      ++errors;
+      CHECK(result.error().where == db.info().path);
+    }
+  }
+  return errors;
+}
+
+}  // namespace
+
+// Node count 1547, 28-bit records: the tree is 1547 * 7 bytes; the data section starts 16 bytes later.
+constexpr std::size_t k_city_tree_bytes = 1547 * 7;
+
+TEST_CASE("geo::reader: a broken search tree is an error at open and at lookup", "[geo]") {
+  auto path = corrupted("broken-tree", 0, k_city_tree_bytes, '\xff');
+  expect_open_error(path, "corrupt search tree");
+  auto db = open_ok(path, geo::Verify::never);
+  CHECK(count_lookup_errors(db) == 10);
+}
+
+TEST_CASE("geo::reader: broken data pointers are an error at open and at lookup", "[geo]") {
+  // Garbage over the data section: records decode to invalid types or point past the end.
+  auto path = corrupted("broken-data", k_city_tree_bytes + 16, 2000, '\xee');
+  expect_open_error(path, "broken data pointer");
+  auto db = open_ok(path, geo::Verify::never);
+  CHECK(count_lookup_errors(db) > 0);
+}
+
+TEST_CASE("geo::reader: lookup_into reuses one record and clears the previous answer", "[geo]") {
+  auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
+  geo::GeoRecord rec;
+  auto first = db.lookup_into(ip("81.2.69.160"), rec);
+  REQUIRE(first);
+  CHECK(*first);
+  CHECK(rec.country == "GB");
+  auto second = db.lookup_into(ip("214.1.1.1"), rec);
+  REQUIRE(second);
+  CHECK(*second);
+  CHECK_FALSE(rec.country);  // not left over from 81.2.69.160
+  CHECK(rec.is_anycast == true);
+  auto none = db.lookup_into(ip("10.0.0.1"), rec);
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+}

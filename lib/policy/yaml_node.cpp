@@ -11,10 +11,26 @@ namespace policy {
 
 namespace {
 
+// Bounds that turn a recursive alias (`a: &t [*t]`) or an alias bomb into an error, not a crash.
+constexpr int k_max_depth = 64;
+
 struct Converter {
   const std::string& file_name;
   int file_index;
+  std::size_t max_nodes;
   std::string first_error;
+  int depth = 0;
+  std::size_t nodes = 0;
+
+  bool too_big(const Node& at) {
+    if (depth < k_max_depth && ++nodes <= max_nodes) return false;
+    if (first_error.empty()) {
+      first_error = fmt::format("{}:{}:{}: {}; expected a plain rule pack", file_name, at.line, at.column,
+                                depth >= k_max_depth ? fmt::format("nesting deeper than {} levels or a recursive alias", k_max_depth)
+                                                     : fmt::format("aliases expand the file beyond {} nodes", max_nodes));
+    }
+    return true;
+  }
 
   void place(Node& out, const YAML::Mark& mark, const Node* parent) {
     out.file = file_index;
@@ -30,6 +46,12 @@ struct Converter {
   Node convert(const YAML::Node& in, const Node* parent) {
     Node out;
     place(out, in.Mark(), parent);
+    if (too_big(out)) return out;
+    struct Deeper {
+      int& d;
+      explicit Deeper(int& x) : d(++x) {}
+      ~Deeper() { --d; }
+    } deeper(depth);
     switch (in.Type()) {
       case YAML::NodeType::Scalar:
         out.kind = Node::Kind::scalar;
@@ -75,7 +97,7 @@ const Node* Node::get(std::string_view name) const {
 core::Result<Node> parse_yaml(std::string_view text, const std::string& file_name, int file_index) {
   try {
     YAML::Node root = YAML::Load(std::string(text));
-    Converter conv{file_name, file_index, {}};
+    Converter conv{file_name, file_index, text.size() + 1024, {}};
     Node out = conv.convert(root, nullptr);
     if (out.line == 0) out.line = out.column = 1;
     if (!conv.first_error.empty()) {

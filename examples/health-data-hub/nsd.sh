@@ -6,7 +6,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=$1 work=$2
 if [[ $cmd == stop ]]; then
-  [[ -s $work/nsd.pid ]] && kill "$(cat "$work/nsd.pid")" 2>/dev/null || true
+  # Stop nsd and wait until it has exited, so its files can be removed right after.
+  if [[ -s $work/nsd.pid ]]; then
+    pid=$(cat "$work/nsd.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  fi
   exit 0
 fi
 mkdir -p "$work"

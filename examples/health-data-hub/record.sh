@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-$root/build/release/apps/residency/residency}")
 out=${2:-}
 work=$(mktemp -d)
-trap '"$here/nsd.sh" stop "$work"; rm -rf "$work"' EXIT
+trap '"$here/nsd.sh" stop "$work"; rm -rf "$work" || true' EXIT
 port=$("$here/nsd.sh" start "$work")
 # Relative paths, as the README's replay uses them, so the live and replayed reports are identical.
 cd "$root"

@@ -245,7 +245,12 @@ class Attributor {
         step("country", address, g.country, "geoip country", "medium", g.source);
         return g.country;
       }
-      if (g.status == core::FactStatus::inconclusive) status = core::FactStatus::inconclusive;
+      if (g.status == core::FactStatus::inconclusive) {
+        // Databases disagree: keep every answer, as evidence and as candidate values.
+        status = core::FactStatus::inconclusive;
+        step("country", address, g.country, "geoip country (databases disagree)", "low", g.source);
+        add_unique(m_disputed, g.country);
+      }
     }
     for (const auto& hit : m_regions) {  // no GeoIP answer: fall back on a declared region
       if (hit.address.empty() && hit.region != nullptr) {
@@ -292,6 +297,10 @@ class Attributor {
         why = "no address and no known declared region";
       }
     }
+    if (status == core::FactStatus::inconclusive) {
+      for (const auto& c : m_disputed) add_unique(countries, c);
+      if (why.empty() || why.starts_with("no country")) why = "GeoIP databases disagree on the country";
+    }
     if (anycast()) {
       status = core::FactStatus::indeterminate;
       why = "anycast addresses have no single location";
@@ -313,6 +322,7 @@ class Attributor {
   Attribution m_out;
   std::vector<std::string> m_providers;
   std::vector<RegionHit> m_regions;
+  std::vector<std::string> m_disputed;  // countries given by disagreeing GeoIP databases
   std::vector<std::string> m_sources;
   mutable core::Evidence m_cname_steps;
 };

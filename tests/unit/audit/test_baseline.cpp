@@ -61,7 +61,7 @@ std::string data(const char* name) { return "'" + (k_data / name).string() + "'"
 
 }  // namespace
 
-TEST_CASE("audit::fingerprint: stable, and every part counts", "[audit]") {
+TEST_CASE("audit::fingerprint: stable / and every part counts", "[audit]") {
   const std::string fp = fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US");
   CHECK(fp.size() == 16);
   CHECK(fp == fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
@@ -72,7 +72,7 @@ TEST_CASE("audit::fingerprint: stable, and every part counts", "[audit]") {
   CHECK(fingerprint("ab", "c", "", "") != fingerprint("a", "bc", "", ""));
 }
 
-TEST_CASE("audit::load_baseline: findings, computed and explicit fingerprints", "[audit]") {
+TEST_CASE("audit::load_baseline: findings / computed and explicit fingerprints", "[audit]") {
   auto b = load_baseline(k_data / "before.json");
   REQUIRE(b);
   REQUIRE(b->findings.size() == 6);
@@ -88,7 +88,7 @@ TEST_CASE("audit::load_baseline: findings, computed and explicit fingerprints", 
   CHECK(b->findings.front().target == "api");  // sorted by target
 }
 
-TEST_CASE("audit::apply_baseline: keyed on entity and jurisdiction, not IP address", "[audit]") {
+TEST_CASE("audit::apply_baseline: keyed on entity and jurisdiction / not IP address", "[audit]") {
   auto b = load_baseline(k_data / "before.json");
   REQUIRE(b);
   std::vector<core::Finding> now{
@@ -112,7 +112,7 @@ TEST_CASE("audit::apply_baseline: keyed on entity and jurisdiction, not IP addre
   CHECK(now[4].baseline == core::Finding::Baseline::none);
 }
 
-TEST_CASE("audit::diff: new, resolved and changed findings", "[audit]") {
+TEST_CASE("audit::diff: new / resolved and changed findings", "[audit]") {
   auto before = load_baseline(k_data / "before.json");
   auto after = load_baseline(k_data / "after.json");
   REQUIRE(before);
@@ -160,7 +160,7 @@ TEST_CASE("audit::load_baseline: errors name the file and the position", "[audit
   CHECK(load_baseline(k_data / "missing.json").error().code == core::ErrorCode::io);
 }
 
-TEST_CASE("residency diff: sections, formats and exit codes", "[audit]") {
+TEST_CASE("residency diff: sections / formats and exit codes", "[audit]") {
   const Run changed = residency("diff " + data("before.json") + " " + data("after.json"));
   CHECK(changed.exit_code == 1);
   CHECK(changed.out.find("\nnew (2):\n  + cdn  FR-HDS-LOC (fr-health-data)  high fail  Akamai Technologies, Inc. [US]: "

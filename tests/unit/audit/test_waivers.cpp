@@ -33,7 +33,7 @@ WaiverInfo waiver(std::string id, std::string requirement, std::string target, c
 
 }  // namespace
 
-TEST_CASE("audit::apply_waivers: fail and unknown are waived by matching globs; pass is untouched", "[audit]") {
+TEST_CASE("audit::apply_waivers: fail and unknown are waived by matching globs / pass is untouched", "[audit]") {
   std::vector<Finding> f{finding("portal.example.fr", "FR-HDS-LOC", Verdict::fail),
                          finding("api.example.fr", "FR-HDS-CERT", Verdict::unknown),
                          finding("www.example.fr", "FR-HDS-LOC", Verdict::pass),
@@ -102,7 +102,7 @@ TEST_CASE("audit::apply_waivers: a live waiver beats an earlier expired one", "[
         "waiver ALSO (m.yaml:10:5) matched no failing finding; remove it or fix its globs (requirement '*', target '*')");
 }
 
-TEST_CASE("audit::apply_waivers: expiring within 30 days warns; 31 days does not", "[audit]") {
+TEST_CASE("audit::apply_waivers: expiring within 30 days warns / 31 days does not", "[audit]") {
   std::vector<Finding> f{finding("a", "R1", Verdict::fail), finding("b", "R2", Verdict::fail)};
   std::vector<WaiverInfo> w{waiver("W1", "R1", "a", "2026-12-30"), waiver("W2", "R2", "b", "2026-12-31")};
   std::vector<std::string> warnings;
@@ -116,7 +116,7 @@ TEST_CASE("audit::apply_waivers: expiring within 30 days warns; 31 days does not
         "waiver W1 (m.yaml:10:5) expires on 2026-12-30 (in 30 days); renew it or fix the findings it covers");
 }
 
-TEST_CASE("audit::apply_waivers: unused waivers, and a rerun recomputes state", "[audit]") {
+TEST_CASE("audit::apply_waivers: unused waivers / and a rerun recomputes state", "[audit]") {
   std::vector<Finding> f{finding("a", "R1", Verdict::pass)};
   std::vector<WaiverInfo> w{waiver("W1", "R1", "a", "2027-06-30")};
   std::vector<std::string> warnings;

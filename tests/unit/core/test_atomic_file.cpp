@@ -6,7 +6,7 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("core::write_file_atomic: writes, replaces, leaves no temporary", "[core]") {
+TEST_CASE("core::write_file_atomic: writes / replaces / leaves no temporary", "[core]") {
   fs::path dir = fs::temp_directory_path() / "residency-test-atomic";
   fs::remove_all(dir);
   fs::create_directories(dir);

@@ -55,7 +55,7 @@ fs::path provider_db() {
 
 }  // namespace
 
-TEST_CASE("geo::cli: info prints type, schema, build date and tree figures", "[geo]") {
+TEST_CASE("geo::cli: info prints type / schema / build date and tree figures", "[geo]") {
   auto r = run("geoip info " + db("GeoIP2-City-Test.mmdb"));
   CHECK(r.code == 0);
   CHECK(r.err.empty());

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/run_command.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -64,21 +66,9 @@ void reference_cover(const core::IpAddress& node, int length, const core::IpAddr
   reference_cover(right, length + 1, first, last, out);
 }
 
-struct Run {
-  int status = -1;
-  std::string output;
-};
+using Run = test_support::RunResult;
 
-Run run_residency(const std::string& args) {
-  Run r;
-  FILE* pipe = ::popen((std::string(RESIDENCY_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, pipe) != nullptr) r.output += buf;
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
+Run run_residency(const std::string& args) { return test_support::run(std::string(RESIDENCY_BINARY) + " " + args); }
 
 std::string lookup_string(const fs::path& db, const char* ip, const char* key) {
   MMDB_s mmdb{};
@@ -230,7 +220,7 @@ TEST_CASE("geo::importers: --from parsing and format names", "[geo]") {
   CHECK(geo::range_format_name(RangeFormat::asn_csv) == "asn-csv");
 }
 
-TEST_CASE("geo::importers: build merges inputs: more specific wins, then the later input", "[geo]") {
+TEST_CASE("geo::importers: build merges inputs: more specific wins / then the later input", "[geo]") {
   const auto dir = geo_test::scratch("build-merge");
   geo_test::write_bytes(dir / "a.csv", "10.0.0.0/8,first,r1,\n10.1.0.0/16,first,r2,\n");
   geo_test::write_bytes(dir / "b.csv", "10.0.0.0/8,second,r3,\n");

@@ -27,7 +27,7 @@ TEST_CASE("geo::locate: a folder means its *.mmdb files sorted by name", "[geo]"
   CHECK(located->origin == "--geoip");
 }
 
-TEST_CASE("geo::locate: --geoip wins over RESIDENCY_GEOIP, which wins over default folders", "[geo]") {
+TEST_CASE("geo::locate: --geoip wins over RESIDENCY_GEOIP / which wins over default folders", "[geo]") {
   auto flag = folder_with("locate-flag", {"flag.mmdb"});
   auto env = folder_with("locate-env", {"env.mmdb"});
   auto def = folder_with("locate-default", {"default.mmdb"});

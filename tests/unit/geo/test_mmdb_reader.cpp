@@ -100,7 +100,7 @@ TEST_CASE("geo::reader: 1.128.0.1 is AS1221 Telstra in GeoLite2-ASN-Test", "[geo
   CHECK(found(db, "12.81.92.1").asn == 7018u);
 }
 
-TEST_CASE("geo::reader: IPv4-mapped IPv6 gives the IPv4 answer; unknown addresses give nullopt", "[geo]") {
+TEST_CASE("geo::reader: IPv4-mapped IPv6 gives the IPv4 answer / unknown addresses give nullopt", "[geo]") {
   auto db = open_ok(fixture("GeoIP2-City-Test.mmdb"));
   CHECK(found(db, "::ffff:81.2.69.160").country == "GB");
   auto none = db.lookup(ip("10.0.0.1"));
@@ -130,7 +130,7 @@ TEST_CASE("geo::reader: DatabaseSet answers from every database with provenance"
   CHECK((*answers[1].result)->asn == 1221u);
 }
 
-TEST_CASE("geo::reader: DatabaseSet::open fails on the first bad file, naming it", "[geo]") {
+TEST_CASE("geo::reader: DatabaseSet::open fails on the first bad file / naming it", "[geo]") {
   auto dir = geo_test::scratch("set-bad");
   auto empty = geo_test::write_bytes(dir / "empty.mmdb", "");
   auto set = geo::DatabaseSet::open({fixture("GeoIP2-City-Test.mmdb"), empty});
@@ -138,7 +138,7 @@ TEST_CASE("geo::reader: DatabaseSet::open fails on the first bad file, naming it
   CHECK(set.error().where == empty.string());
 }
 
-TEST_CASE("geo::reader: missing, empty and folder paths give one clear error", "[geo]") {
+TEST_CASE("geo::reader: missing / empty and folder paths give one clear error", "[geo]") {
   auto dir = geo_test::scratch("missing");
   expect_open_error(dir / "nope.mmdb", "cannot open: No such file or directory");
   expect_open_error(geo_test::write_bytes(dir / "empty.mmdb", ""), "not a MaxMind DB file (empty file, 0 bytes)");

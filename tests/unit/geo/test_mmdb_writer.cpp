@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/run_command.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -254,7 +256,7 @@ TEST_CASE("geo::writer: IPv4 is reachable through ::/96 and ::ffff:0:0/96 alike"
   CHECK_FALSE(db.lookup("2001:db9::").found_entry);
 }
 
-TEST_CASE("geo::writer: more specific wins whatever the order; the same prefix again replaces", "[geo]") {
+TEST_CASE("geo::writer: more specific wins whatever the order / the same prefix again replaces", "[geo]") {
   MmdbWriter writer(options());
   writer.insert(prefix("10.1.2.0/24"), country("FR"));
   writer.insert(prefix("10.1.0.0/16"), country("DE"));  // less specific, inserted later
@@ -272,7 +274,7 @@ TEST_CASE("geo::writer: more specific wins whatever the order; the same prefix a
   CHECK(writer.stats().prefixes == 5);
 }
 
-TEST_CASE("geo::writer: record sizes 24, 28 and 32 all read back", "[geo]") {
+TEST_CASE("geo::writer: record sizes 24 / 28 and 32 all read back", "[geo]") {
   for (int bits : {24, 28, 32}) {
     MmdbWriter writer(options(6, bits));
     writer.insert(prefix("1.2.3.0/24"), country("FR"));
@@ -385,20 +387,16 @@ TEST_CASE("geo::writer: mmdblookup reads our files", "[geo]") {
                                                       {"autonomous_system_number", MmdbValue::uint32(13335)}}));
   const auto path = write_db(writer, "mmdblookup");
   auto run = [&](const std::string& args) {
-    std::string out;
-    FILE* pipe = ::popen(("/usr/bin/mmdblookup --file '" + path.string() + "' " + args + " 2>&1").c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
-    CHECK(::pclose(pipe) == 0);
-    return out;
+    auto r = test_support::run("/usr/bin/mmdblookup --file " + test_support::shell_quote(path.string()) + " " + args);
+    CHECK(r.status == 0);
+    return r.output;
   };
   CHECK_THAT(run("--ip 1.2.3.4 country iso_code"), Catch::Contains("\"FR\" <utf8_string>"));
   CHECK_THAT(run("--ip ::ffff:1.2.3.4 autonomous_system_number"), Catch::Contains("13335 <uint32>"));
   CHECK_THAT(run("--ip 1.2.3.4 --verbose"), Catch::Contains("residency-test"));
 }
 
-TEST_CASE("geo::MmdbValue: maps sort keys, keep the last duplicate, compare by value", "[geo]") {
+TEST_CASE("geo::MmdbValue: maps sort keys / keep the last duplicate / compare by value", "[geo]") {
   auto m = MmdbValue::map({{"b", MmdbValue::uint32(1)}, {"a", MmdbValue::string("x")}, {"b", MmdbValue::uint32(2)}});
   REQUIRE(m.entries().size() == 2);
   CHECK(m.entries()[0].first == "a");

@@ -122,7 +122,7 @@ TEST_CASE("geo::schema: GeoLite2 Country and City layouts", "[geo]") {
   CHECK(core::format_prefix(city_rec.network) == "2001:db8::/32");
 }
 
-TEST_CASE("geo::schema: GeoLite2-ASN, DB-IP ASN, ip-location-db ASN and residency-asn layouts", "[geo]") {
+TEST_CASE("geo::schema: GeoLite2-ASN / DB-IP ASN / ip-location-db ASN and residency-asn layouts", "[geo]") {
   const MmdbValue asn = MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)},
                                         {"autonomous_system_organization", str("OVH SAS")}});
   const std::vector<std::pair<const char*, Schema>> types{{"GeoLite2-ASN", Schema::geoip2_asn},
@@ -203,7 +203,7 @@ TEST_CASE("geo::schema: a type contradicted by the records is overridden by the 
   CHECK(found(db, "10.0.0.1").country == "SE");
 }
 
-TEST_CASE("geo::schema: fields of the wrong type are ignored, not misread", "[geo]") {
+TEST_CASE("geo::schema: fields of the wrong type are ignored / not misread", "[geo]") {
   auto db = open_ok(make_db("wrong-types", "GeoLite2-Country",
                             {{"10.0.0.0/8", MmdbValue::map({{"country", str("FR")},  // a string, not a map
                                                             {"registered_country", iso("DE")},

@@ -25,7 +25,7 @@ struct StdinFrom {
 
 }  // namespace
 
-TEST_CASE("inventory::load_list: kinds are inferred; comments and blank lines are skipped", "[inventory]") {
+TEST_CASE("inventory::load_list: kinds are inferred / comments and blank lines are skipped", "[inventory]") {
   Diagnostics d;
   auto list = load_list(k_data / "hosts.txt", d);
   INFO(to_string(d));
@@ -47,7 +47,7 @@ TEST_CASE("inventory::load_list: kinds are inferred; comments and blank lines ar
   CHECK(t[4].value == "bücher.example.de");
 }
 
-TEST_CASE("inventory::parse_list: a stream, as from a pipe", "[inventory]") {
+TEST_CASE("inventory::parse_list: a stream / as from a pipe", "[inventory]") {
   std::istringstream in("  a.example.fr  \r\n# only a comment\n\t\n198.51.100.7 # trailing comment\n");
   Diagnostics d;
   auto list = parse_list(in, "<stdin>", d);

@@ -37,7 +37,7 @@ Diagnostics problems_of(const std::string& text, const LoadOptions& options = at
 
 }  // namespace
 
-TEST_CASE("inventory::load_manifest: metadata, default policies and every target kind", "[inventory]") {
+TEST_CASE("inventory::load_manifest: metadata / default policies and every target kind", "[inventory]") {
   Diagnostics d;
   auto m = load_manifest(k_data / "full.yaml", at("2026-11-30"), d);
   INFO(to_string(d));
@@ -71,7 +71,7 @@ TEST_CASE("inventory::load_manifest: metadata, default policies and every target
   CHECK(find(*m, "bücher.example.de").target.host == "bücher.example.de");  // IDN kept as written
 }
 
-TEST_CASE("inventory::load_manifest: cloud resources, offers and per-target policies", "[inventory]") {
+TEST_CASE("inventory::load_manifest: cloud resources / offers and per-target policies", "[inventory]") {
   Diagnostics d;
   auto m = load_manifest(k_data / "full.yaml", at("2026-11-30"), d);
   REQUIRE(m);
@@ -94,7 +94,7 @@ TEST_CASE("inventory::load_manifest: cloud resources, offers and per-target poli
         std::vector<std::string>{"fr-health-data", "gdpr-eea-residency", "no-extraterritorial-exposure"});
 }
 
-TEST_CASE("inventory::load_manifest: waivers keep owner, basis, globs, expiry and position", "[inventory]") {
+TEST_CASE("inventory::load_manifest: waivers keep owner / basis / globs / expiry and position", "[inventory]") {
   Diagnostics d;
   auto m = load_manifest(k_data / "full.yaml", at("2026-11-30"), d);
   REQUIRE(m);
@@ -130,7 +130,7 @@ TEST_CASE("inventory::parse_manifest: the waiver horizon is inclusive and relati
   CHECK(parse_manifest(text, "m.yaml", at("2027-06-01"), d2));
 }
 
-TEST_CASE("inventory::parse_manifest: default horizon is 365 days; owner and reason are required", "[inventory]") {
+TEST_CASE("inventory::parse_manifest: default horizon is 365 days / owner and reason are required", "[inventory]") {
   const std::string text =
       "schema: residency/manifest/v1\n"
       "targets: [{host: a.example.fr}]\n"
@@ -197,7 +197,7 @@ TEST_CASE("inventory::parse_manifest: broken manifests give file:line:column mes
   CHECK(cases >= 8);
 }
 
-TEST_CASE("inventory::parse_manifest: odd YAML gives diagnostics, never a crash", "[inventory]") {
+TEST_CASE("inventory::parse_manifest: odd YAML gives diagnostics / never a crash", "[inventory]") {
   const char* inputs[] = {
       "schema: residency/manifest/v1\ntargets:\n  - {[a]: b}\n",
       "schema: residency/manifest/v1\ntargets:\n  - host:\n",

@@ -5,7 +5,7 @@
 
 using namespace core;
 
-TEST_CASE("core::parse_url: host, port, userinfo and the rest", "[inventory]") {
+TEST_CASE("core::parse_url: host / port / userinfo and the rest", "[inventory]") {
   auto u = parse_url("HTTPS://user:pw@Portal.Example.fr:8443/a/b?q=1#f");
   REQUIRE(u);
   CHECK(u->scheme == "https");
@@ -27,7 +27,7 @@ TEST_CASE("core::parse_url: host, port, userinfo and the rest", "[inventory]") {
   CHECK(query->userinfo.empty());
 }
 
-TEST_CASE("core::parse_url: IP literals, IPv6 in brackets", "[inventory]") {
+TEST_CASE("core::parse_url: IP literals / IPv6 in brackets", "[inventory]") {
   auto v6 = parse_url("https://[2001:db8::1]:443/x");
   REQUIRE(v6);
   CHECK(v6->host == "2001:db8::1");

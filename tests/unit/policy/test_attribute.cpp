@@ -56,7 +56,7 @@ TEST_CASE("policy::attribute: a declared Azure region reaches US law", "[policy]
   CHECK(a.matches[0].method == "declared");
 }
 
-TEST_CASE("policy::attribute: a qualification belongs to an offer, not a company", "[policy]") {
+TEST_CASE("policy::attribute: a qualification belongs to an offer / not a company", "[policy]") {
   auto undeclared = run(declared("ovhcloud", "eu-west-par"));
   CHECK(status(undeclared, "certifications") == core::FactStatus::unknown);
   CHECK(undeclared.facts.find("certifications")->detail ==
@@ -74,7 +74,7 @@ TEST_CASE("policy::attribute: a qualification belongs to an offer, not a company
   CHECK(values(later, "certifications").empty());
 }
 
-TEST_CASE("policy::attribute: feed region aliases map to canonical regions; regions beat GeoIP", "[policy]") {
+TEST_CASE("policy::attribute: feed region aliases map to canonical regions / regions beat GeoIP", "[policy]") {
   Observations o;
   o.subject = "portal.example.fr";
   o.addresses = {"20.19.0.1"};
@@ -86,7 +86,7 @@ TEST_CASE("policy::attribute: feed region aliases map to canonical regions; regi
   CHECK(has_step(a, "region", "azure:francecentral"));
 }
 
-TEST_CASE("policy::attribute: CNAME suffix, ASN fallback and GeoIP country", "[policy]") {
+TEST_CASE("policy::attribute: CNAME suffix / ASN fallback and GeoIP country", "[policy]") {
   Observations o;
   o.subject = "www.example.fr";
   o.cname_chain = {"example.azurewebsites.net"};
@@ -111,7 +111,7 @@ TEST_CASE("policy::attribute: a region with its own operator replaces the chain"
   CHECK(values(paris, "controlled_by.entities") == Values{"Amazon Web Services, Inc.", "Amazon.com, Inc."});
 }
 
-TEST_CASE("policy::attribute: a CDN in front of a cloud; anycast is indeterminate", "[policy]") {
+TEST_CASE("policy::attribute: a CDN in front of a cloud / anycast is indeterminate", "[policy]") {
   Observations o;
   o.subject = "app.example.fr";
   o.cname_chain = {"app.example.fr.cdn.cloudflare.net"};
@@ -127,7 +127,7 @@ TEST_CASE("policy::attribute: a CDN in front of a cloud; anycast is indeterminat
   CHECK(values(a, "tls.terminated_by") == Values{"cloudflare"});
 }
 
-TEST_CASE("policy::attribute: nothing matched leaves control unknown; GeoIP disagreement is inconclusive", "[policy]") {
+TEST_CASE("policy::attribute: nothing matched leaves control unknown / GeoIP disagreement is inconclusive", "[policy]") {
   Observations o;
   o.subject = "self-hosted.example.fr";
   o.addresses = {"198.51.100.7"};
@@ -141,7 +141,7 @@ TEST_CASE("policy::attribute: nothing matched leaves control unknown; GeoIP disa
   CHECK(a.facts.find("tls.terminated_by") == nullptr);
 }
 
-TEST_CASE("policy::attribute: an ASN is ignored for an address matched by a range; unknown providers", "[policy]") {
+TEST_CASE("policy::attribute: an ASN is ignored for an address matched by a range / unknown providers", "[policy]") {
   Observations o;
   o.subject = "x.example";
   o.addresses = {"192.0.2.20"};
@@ -154,7 +154,7 @@ TEST_CASE("policy::attribute: an ASN is ignored for an address matched by a rang
   CHECK(status(unknown, "controlled_by.laws") == core::FactStatus::unknown);
 }
 
-TEST_CASE("policy::declared_observations: cloud-resource fields, then tags", "[policy]") {
+TEST_CASE("policy::declared_observations: cloud-resource fields / then tags", "[policy]") {
   core::Target t;
   t.id = "hdh";
   t.kind = core::TargetKind::cloud_resource;
@@ -171,7 +171,7 @@ TEST_CASE("policy::declared_observations: cloud-resource fields, then tags", "[p
   CHECK(policy::declared_observations(h).declared_provider == "ovhcloud");
 }
 
-TEST_CASE("policy::attribute: without GeoIP, a declared region gives the country", "[policy]") {
+TEST_CASE("policy::attribute: without GeoIP / a declared region gives the country", "[policy]") {
   Observations o = declared("azure", "francecentral");
   o.addresses = {"192.0.2.30"};
   auto a = run(o);

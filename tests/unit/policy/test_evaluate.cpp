@@ -45,7 +45,7 @@ Observations resource(std::string provider, std::string region, std::string offe
 
 }  // namespace
 
-TEST_CASE("policy::applies: every listed tag must match; a list is any of", "[policy]") {
+TEST_CASE("policy::applies: every listed tag must match / a list is any of", "[policy]") {
   policy::Requirement r;
   CHECK(policy::applies(r, {}));
   r.applies_to = {{"classification", {"health", "personal"}}};
@@ -58,7 +58,7 @@ TEST_CASE("policy::applies: every listed tag must match; a list is any of", "[po
   CHECK(policy::applies(r, {{"classification", "health"}, {"env", "prod"}}));
 }
 
-TEST_CASE("policy::evaluate: unknown is reported as unknown; on_unknown decides how it counts", "[policy]") {
+TEST_CASE("policy::evaluate: unknown is reported as unknown / on_unknown decides how it counts", "[policy]") {
   const auto& rules = policy_test::min_rules();
   const auto* immune = rules.find_requirement("T-IMMUNE");
   const auto* snc = rules.find_requirement("T-SNC");
@@ -76,14 +76,14 @@ TEST_CASE("policy::evaluate: unknown is reported as unknown; on_unknown decides 
   CHECK(policy::evaluate(rules, *immune, laws, k_as_of).verdict == Verdict::pass);
 }
 
-TEST_CASE("policy::evaluate: fr-health-data, Azure francecentral fails on immunity from non-EU law", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / Azure francecentral fails on immunity from non-EU law", "[policy]") {
   auto v = verdicts("fr-health-data", resource("azure", "francecentral"));
   CHECK(v.at("HDH-LOC") == Verdict::pass);  // geography is not jurisdiction
   CHECK(v.at("HDH-IMMUNITY") == Verdict::fail);
   CHECK(v.at("HDH-SECNUMCLOUD") != Verdict::pass);
 }
 
-TEST_CASE("policy::evaluate: fr-health-data, an OVHcloud SecNumCloud-qualified offer passes", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / an OVHcloud SecNumCloud-qualified offer passes", "[policy]") {
   auto v = verdicts("fr-health-data", resource("ovhcloud", "eu-west-par", "ovhcloud-hpc-snc"));
   REQUIRE(v.size() >= 5);
   for (const auto& [id, verdict] : v) {
@@ -96,13 +96,13 @@ TEST_CASE("policy::evaluate: fr-health-data, an OVHcloud SecNumCloud-qualified o
   CHECK(other.at("HDH-IMMUNITY") == Verdict::pass);
 }
 
-TEST_CASE("policy::evaluate: fr-health-data, AWS eu-west-3 fails", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / AWS eu-west-3 fails", "[policy]") {
   auto v = verdicts("fr-health-data", resource("aws", "eu-west-3"));
   CHECK(v.at("HDH-LOC") == Verdict::pass);
   CHECK(v.at("HDH-IMMUNITY") == Verdict::fail);
 }
 
-TEST_CASE("policy::evaluate: fr-health-data, an endpoint fronted by a US CDN fails", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / an endpoint fronted by a US CDN fails", "[policy]") {
   Observations o = resource("ovhcloud", "eu-west-par", "ovhcloud-hpc-snc");
   o.subject = "portal.example.fr";
   o.cname_chain = {"portal.example.fr.cdn.cloudflare.net"};
@@ -115,7 +115,7 @@ TEST_CASE("policy::evaluate: fr-health-data, an endpoint fronted by a US CDN fai
   CHECK(v.at("HDH-LOC") == Verdict::unknown);  // anycast: indeterminate, never a pass
 }
 
-TEST_CASE("policy::evaluate: fr-health-data, a missing fact is unknown and fails by default", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / a missing fact is unknown and fails by default", "[policy]") {
   const auto& rules = shipped();
   const auto* req = rules.find_requirement("HDH-IMMUNITY");
   REQUIRE(req != nullptr);

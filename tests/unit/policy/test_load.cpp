@@ -84,7 +84,7 @@ TEST_CASE("policy::load: the embedded packs decode and validate", "[policy]") {
   CHECK_FALSE(v.rules.providers.empty());
 }
 
-TEST_CASE("policy::load: a later folder overrides an entry by id, with a note", "[policy]") {
+TEST_CASE("policy::load: a later folder overrides an entry by id / with a note", "[policy]") {
   auto dir = temp_dir("override");
   REQUIRE(core::write_file_atomic(dir / "cloudflare.yaml", R"(schema: residency/v1
 kind: provider
@@ -107,7 +107,7 @@ control:
   CHECK(text.find("cloudflare.yaml:3:5: provider 'cloudflare' overrides the one defined at") != std::string::npos);
 }
 
-TEST_CASE("policy::load_rules: errors are all reported, then loading fails", "[policy]") {
+TEST_CASE("policy::load_rules: errors are all reported / then loading fails", "[policy]") {
   auto dir = temp_dir("errors");
   REQUIRE(core::write_file_atomic(dir / "a.yaml", "schema: residency/v1\nkind: laws\nlaws:\n  - {id: x}\n"));
   REQUIRE(core::write_file_atomic(dir / "b.yaml", "schema: residency/v1\nkind: lawz\n"));
@@ -125,7 +125,7 @@ TEST_CASE("policy::load_rules: errors are all reported, then loading fails", "[p
   CHECK(hinted);
 }
 
-TEST_CASE("policy::load: a missing folder is an error, and RESIDENCY_RULES is split on colons", "[policy]") {
+TEST_CASE("policy::load: a missing folder is an error / and RESIDENCY_RULES is split on colons", "[policy]") {
   policy::LoadOptions opts;
   opts.embedded = policy::Embedded::no;
   opts.dirs = {"/nonexistent/rules"};

@@ -49,7 +49,7 @@ core::Facts truth_facts() { return facts_with("target.id", {"a"}); }
 
 }  // namespace
 
-TEST_CASE("policy::predicate: in and not_in on lists, sets and nested sets", "[policy]") {
+TEST_CASE("policy::predicate: in and not_in on lists / sets and nested sets", "[policy]") {
   auto fr_de = facts_with("served_from.countries", {"FR", "DE"});
   auto fr_us = facts_with("served_from.countries", {"FR", "US"});
   CHECK(eval(leaf("served_from.countries", Op::in, {"@EEA"}), fr_de) == Tri::yes);  // EEA includes @EU
@@ -62,7 +62,7 @@ TEST_CASE("policy::predicate: in and not_in on lists, sets and nested sets", "[p
   CHECK(eval(leaf("served_from.countries", Op::in, {"@EEA"}), facts_with("served_from.countries", {"NO"})) == Tri::yes);
 }
 
-TEST_CASE("policy::predicate: equals, contains, matches on lists", "[policy]") {
+TEST_CASE("policy::predicate: equals / contains / matches on lists", "[policy]") {
   auto one = facts_with("controlled_by.providers", {"azure"});
   auto two = facts_with("controlled_by.providers", {"cloudflare", "azure"});
   CHECK(eval(leaf("controlled_by.providers", Op::equals, {}, "azure"), one) == Tri::yes);
@@ -87,7 +87,7 @@ TEST_CASE("policy::predicate: exists is always decided", "[policy]") {
   CHECK(eval(p, facts_with("dns.addresses", {"192.0.2.1"})) == Tri::no);
 }
 
-TEST_CASE("policy::predicate: before and after, with dates and @as_of", "[policy]") {
+TEST_CASE("policy::predicate: before and after / with dates and @as_of", "[policy]") {
   auto facts = facts_with("target.tags.expires", {"2026-12-31"});
   CHECK(eval(leaf("target.tags.expires", Op::after, {}, "@as_of"), facts) == Tri::yes);
   CHECK(eval(leaf("target.tags.expires", Op::after, {}, "@as_of"), facts, *core::parse_date("2027-01-01")) == Tri::no);
@@ -97,7 +97,7 @@ TEST_CASE("policy::predicate: before and after, with dates and @as_of", "[policy
         Tri::unknown);
 }
 
-TEST_CASE("policy::predicate: missing, unknown, indeterminate and empty facts are unknown", "[policy]") {
+TEST_CASE("policy::predicate: missing / unknown / indeterminate and empty facts are unknown", "[policy]") {
   Predicate in_eea = leaf("served_from.countries", Op::in, {"@EEA"});
   Predicate not_us = leaf("served_from.countries", Op::not_in, {"US"});
   CHECK(eval(in_eea, core::Facts{}) == Tri::unknown);
@@ -124,7 +124,7 @@ TEST_CASE("policy::predicate: a known empty complete list is a proven none", "[p
   CHECK(eval(leaf("controlled_by.laws", Op::not_in, {"@non-eu-laws"}), unknown) == Tri::unknown);
 }
 
-TEST_CASE("policy::predicate: Kleene logic through all, any and not", "[policy]") {
+TEST_CASE("policy::predicate: Kleene logic through all / any and not", "[policy]") {
   const auto f = truth_facts();
   REQUIRE(eval(k_yes, f) == Tri::yes);
   REQUIRE(eval(k_no, f) == Tri::no);

@@ -111,7 +111,7 @@ using Strings = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("probe::resolve_all: A, AAAA with TTLs, PTR, NS and MX from nsd", "[probe]") {
+TEST_CASE("probe::resolve_all: A / AAAA with TTLs / PTR / NS and MX from nsd", "[probe]") {
   auto r = resolve_one({.name = "www.example.test", .want_mx = true, .want_ns = true, .want_ptr = true});
   CHECK(r.status == probe::DnsStatus::ok);
   CHECK(r.detail.empty());
@@ -132,7 +132,7 @@ TEST_CASE("probe::resolve_all: A, AAAA with TTLs, PTR, NS and MX from nsd", "[pr
   CHECK(r.time.ends_with("Z"));
 }
 
-TEST_CASE("probe::resolve_all: MX with preferences, NS found by walking up labels", "[probe]") {
+TEST_CASE("probe::resolve_all: MX with preferences / NS found by walking up labels", "[probe]") {
   auto apex = resolve_one({.name = "example.test", .want_mx = true, .want_ns = true, .want_ptr = false});
   CHECK(apex.status == probe::DnsStatus::nodata);
   REQUIRE(apex.mx.size() == 2);
@@ -206,7 +206,7 @@ TEST_CASE("probe::resolve_all: IDN names are sent as punycode", "[probe]") {
   CHECK(bad.detail.starts_with("invalid name"));
 }
 
-TEST_CASE("probe::resolve_all: no server on the port is timeout/unreachable, within the timeout", "[probe]") {
+TEST_CASE("probe::resolve_all: no server on the port is timeout/unreachable / within the timeout", "[probe]") {
   auto port = fakes::free_port();
   REQUIRE(port);
   probe::DnsOptions opts;
@@ -287,7 +287,7 @@ TEST_CASE("probe::resolve_all: the rate limit spaces queries out", "[probe]") {
   CHECK(elapsed < std::chrono::milliseconds(2000));
 }
 
-TEST_CASE("probe::resolve_all: bad options are an error, not a crash", "[probe]") {
+TEST_CASE("probe::resolve_all: bad options are an error / not a crash", "[probe]") {
   probe::DnsOptions opts;
   opts.servers = {*probe::parse_server("127.0.0.1:9")};
   opts.concurrency = 0;

@@ -33,7 +33,7 @@ TEST_CASE("probe::wire: parses answers with compressed names", "[probe]") {
   CHECK(core::format_ip(msg->answers[1].ip) == "192.0.2.1");
 }
 
-TEST_CASE("probe::wire: every truncation of a valid answer is an error, not a crash", "[probe]") {
+TEST_CASE("probe::wire: every truncation of a valid answer is an error / not a crash", "[probe]") {
   const auto bytes = sample();
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     INFO(n);

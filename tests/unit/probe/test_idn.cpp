@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-TEST_CASE("probe::to_host_name: Unicode names become punycode, both forms kept", "[probe]") {
+TEST_CASE("probe::to_host_name: Unicode names become punycode / both forms kept", "[probe]") {
   auto host = probe::to_host_name("Bücher.Example.");
   REQUIRE(host);
   CHECK(host->ascii == "xn--bcher-kva.example");

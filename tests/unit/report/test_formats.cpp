@@ -3,7 +3,7 @@
 // every format states the same verdict counts.
 #include "csv_parse.hpp"
 #include "fixture.hpp"
-#include "tool.hpp"
+#include "support/run_command.hpp"
 
 #include "report/report.hpp"
 
@@ -17,6 +17,7 @@
 #include <tuple>
 
 using namespace report_test;
+using namespace test_support;
 
 namespace {
 

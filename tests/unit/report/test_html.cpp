@@ -1,13 +1,14 @@
 // Tests of the HTML report: self-contained, escaped, and rendered by headless Chromium without
 // console errors, with the summary in the rendered DOM and a non-trivial screenshot.
 #include "fixture.hpp"
-#include "tool.hpp"
+#include "support/run_command.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <regex>
 
 using namespace report_test;
+using namespace test_support;
 
 namespace {
 

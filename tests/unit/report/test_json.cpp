@@ -1,7 +1,7 @@
 // Tests of the JSON report: schema validation (python3 -m jsonschema with docs/report.schema.json),
 // the exact keys of a finding that the baseline code relies on, and byte stability.
 #include "fixture.hpp"
-#include "tool.hpp"
+#include "support/run_command.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -10,6 +10,7 @@
 #include <set>
 
 using namespace report_test;
+using namespace test_support;
 
 namespace {
 

@@ -1,11 +1,12 @@
 // Tests of the JUnit report: validation against junit.xsd with xmllint, the mapping of verdicts
 // to failure/error/skipped, and escaping of hostile strings.
 #include "fixture.hpp"
-#include "tool.hpp"
+#include "support/run_command.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace report_test;
+using namespace test_support;
 
 namespace {
 
@@ -36,7 +37,7 @@ TEST_CASE("report::write_junit: validates against junit.xsd", "[report]") {
   CHECK(hostile_ok.status == 0);
 }
 
-TEST_CASE("report::write_junit: a suite per policy, verdicts mapped to elements", "[report]") {
+TEST_CASE("report::write_junit: a suite per policy / verdicts mapped to elements", "[report]") {
   REQUIRE(have_program("xmllint"));
   const std::string xml = render("junit", health_data_hub());
   CHECK(xpath(xml, "count(//testsuite)", "junit-x1") == "2");

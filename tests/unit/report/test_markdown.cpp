@@ -13,7 +13,7 @@ TEST_CASE("report::write_markdown: matches the golden file", "[report]") {
   check_golden("health_data_hub.markdown", render("markdown", health_data_hub()));
 }
 
-TEST_CASE("report::write_markdown: summary table, failures table, collapsible evidence", "[report]") {
+TEST_CASE("report::write_markdown: summary table / failures table / collapsible evidence", "[report]") {
   const std::string md = render("markdown", health_data_hub());
   CHECK(md.find("| fail | 4 |") != std::string::npos);
   CHECK(md.find("| unknown | 3 |") != std::string::npos);

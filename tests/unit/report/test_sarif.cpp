@@ -1,7 +1,7 @@
 // Tests of the SARIF report: validation against the OASIS 2.1.0 schema (tests/data/schemas),
 // rules, levels, locations, suppressions and fingerprints.
 #include "fixture.hpp"
-#include "tool.hpp"
+#include "support/run_command.hpp"
 
 #include "core/text.hpp"
 
@@ -11,6 +11,7 @@
 #include <set>
 
 using namespace report_test;
+using namespace test_support;
 
 namespace {
 
@@ -38,7 +39,7 @@ TEST_CASE("report::write_sarif: validates against the SARIF 2.1.0 schema", "[rep
   check_valid_sarif(render("sarif", hostile()), "sarif-valid-hostile");
 }
 
-TEST_CASE("report::write_sarif: rules, results, levels, locations, suppressions", "[report]") {
+TEST_CASE("report::write_sarif: rules / results / levels / locations / suppressions", "[report]") {
   const auto doc = nlohmann::json::parse(render("sarif", health_data_hub()));
   CHECK(doc["version"] == "2.1.0");
   REQUIRE(doc["runs"].size() == 1);

@@ -13,7 +13,7 @@ TEST_CASE("report::write_text: matches the golden file", "[report]") {
   check_golden("health_data_hub.text", render("text", health_data_hub()));
 }
 
-TEST_CASE("report::write_text: summary first, failures before passes", "[report]") {
+TEST_CASE("report::write_text: summary first / failures before passes", "[report]") {
   const std::string text = render("text", health_data_hub());
   const auto summary = text.find("Summary: 11 findings: 3 pass, 4 fail, 3 unknown, 1 waived");
   const auto failures = text.find("Failures (4)");

@@ -1,9 +1,9 @@
-// Running external validators (python3 -m jsonschema, xmllint, chromium) from tests.
+// Running commands from tests (the residency binary, validators, mmdblookup, chromium): one helper.
 #pragma once
 
 #include <string>
 
-namespace report_test {
+namespace test_support {
 
 struct RunResult {
   int status = -1;     // exit status, or -1 when the command could not be run
@@ -17,4 +17,4 @@ bool have_program(const std::string& program);
 // Single-quote `s` for /bin/sh.
 std::string shell_quote(const std::string& s);
 
-}  // namespace report_test
+}  // namespace test_support

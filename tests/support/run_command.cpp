@@ -1,12 +1,12 @@
-// Test helper: run a shell command and capture its output (popen), for the external validators.
-#include "tool.hpp"
+// Test helper: run a shell command and capture its output and exit status (popen).
+#include "support/run_command.hpp"
 
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 
-namespace report_test {
+namespace test_support {
 
 RunResult run(const std::string& command) {
   RunResult result;
@@ -36,4 +36,4 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-}  // namespace report_test
+}  // namespace test_support

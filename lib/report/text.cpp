@@ -1,6 +1,6 @@
 // The text report, for a terminal or a log: the summary first (counts, what the exit code means,
 // as-of date), then failures and unknowns each with the predicate's explanation and the evidence
-// chain, then waived findings, then passes compactly (one line per target), then waivers,
+// chain (printed once per target), then waived findings, then passes compactly (one line per target), then waivers,
 // warnings and data sources. ANSI colours only when the caller asks for them; every untrusted
 // string goes through one_line(), which also strips terminal escape sequences.
 #include "report/common.hpp"
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 namespace report {
 
@@ -83,7 +84,12 @@ class TextWriter {
     }
     m_out << "      " << one_line(f.message) << '\n';
     for (const auto& line : f.explanation) m_out << "      why: " << one_line(line) << '\n';
-    for (const auto& step : f.evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
+    // A target's evidence chain is the same for all its findings: print it once, then refer to it.
+    if (!f.evidence.empty() && !m_evidence_shown.insert(f.target_id).second) {
+      m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";
+    } else {
+      for (const auto& step : f.evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
+    }
     if (auto w = detail::waiver_text(f); !w.empty()) m_out << "      waiver: " << one_line(w) << '\n';
   }
 
@@ -128,6 +134,7 @@ class TextWriter {
   std::ostream& m_out;
   bool m_colour;
   std::vector<const core::Finding*> m_findings;
+  std::set<std::string> m_evidence_shown;  // targets whose evidence chain was printed
 };
 
 }  // namespace

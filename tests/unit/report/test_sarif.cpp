@@ -18,8 +18,8 @@ namespace {
 void check_valid_sarif(const std::string& sarif, const std::string& name) {
   const auto dir = fresh_dir(name);
   write_text_file(dir / "report.sarif", sarif);
-  const auto result = run("python3 -m jsonschema -i " + shell_quote((dir / "report.sarif").string()) + " " +
-                          shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()));
+  const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) + " " + shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()) + " " +
+                          shell_quote((dir / "report.sarif").string()));
   INFO(result.output);
   CHECK(result.status == 0);
 }
@@ -34,9 +34,29 @@ const nlohmann::json* result_for(const nlohmann::json& run, const std::string& t
 }  // namespace
 
 TEST_CASE("report::write_sarif: validates against the SARIF 2.1.0 schema", "[report]") {
-  REQUIRE(run("python3 -c 'import jsonschema'").status == 0);
+  REQUIRE(run("/usr/bin/python3 -c 'import jsonschema'").status == 0);  // Debian python3-jsonschema
   check_valid_sarif(render("sarif", health_data_hub()), "sarif-valid");
   check_valid_sarif(render("sarif", hostile()), "sarif-valid-hostile");
+}
+
+TEST_CASE("report::write_sarif: the schema check can fail (no runs, a result without a message)", "[report]") {
+  auto doc = nlohmann::json::parse(render("sarif", health_data_hub()));
+  auto check_invalid = [&](const nlohmann::json& bad, const std::string& name) {
+    const auto dir = fresh_dir(name);
+    write_text_file(dir / "report.sarif", bad.dump());
+    const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) + " " +
+                            shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()) + " " +
+                            shell_quote((dir / "report.sarif").string()));
+    INFO(result.output);
+    CHECK(result.status == 1);
+  };
+  auto no_runs = doc;
+  no_runs.erase("runs");
+  check_invalid(no_runs, "sarif-no-runs");
+  auto no_message = doc;
+  REQUIRE(!no_message["runs"][0]["results"].empty());
+  no_message["runs"][0]["results"][0].erase("message");
+  check_invalid(no_message, "sarif-no-message");
 }
 
 TEST_CASE("report::write_sarif: rules / results / levels / locations / suppressions", "[report]") {

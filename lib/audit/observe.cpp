@@ -115,10 +115,12 @@ void set_dns_facts(const probe::DnsResult& r, core::Facts& facts) {
   }
 }
 
-// Add a resolved name's addresses, CNAME chain and PTR names to the observations.
-void add_dns(const probe::DnsResult& r, policy::Observations& obs, core::Evidence& evidence) {
+// Add a resolved name's addresses and PTR names to the observations, and its CNAME chain to
+// `chain_names` (the target's own chain, or the names on a mail domain's MX path).
+void add_dns(const probe::DnsResult& r, policy::Observations& obs, core::Evidence& evidence,
+             std::vector<std::string>& chain_names) {
   const std::string last = r.cname_chain.empty() ? r.name : r.cname_chain.back();
-  for (const auto& n : r.cname_chain) add_unique(obs.cname_chain, n);
+  for (const auto& n : r.cname_chain) add_unique(chain_names, n);
   for (const auto& a : r.addresses) {
     const std::string ip = core::format_ip(a.ip);
     add_unique(obs.addresses, ip);
@@ -126,6 +128,17 @@ void add_dns(const probe::DnsResult& r, policy::Observations& obs, core::Evidenc
     for (const auto& p : a.ptr) add_unique(obs.ptr_names, p);
   }
   if (obs.observed_at.empty() || r.time < obs.observed_at) obs.observed_at = r.time;
+}
+
+// Add an MX host's answer: its CNAME chain (as evidence and as names on the mail path), then its
+// addresses. The chain is kept apart from the domain's own CNAME chain, which it is not.
+void add_mx_host(const probe::DnsResult& r, policy::Observations& obs, core::Evidence& evidence) {
+  std::string from = r.name;
+  for (const auto& n : r.cname_chain) {
+    evidence.push_back({"cname", from, n, "dns CNAME", "high", r.resolver});
+    from = n;
+  }
+  add_dns(r, obs, evidence, obs.mx_hosts);
 }
 
 void set_target_facts(const core::Target& t, core::Facts& facts) {
@@ -236,13 +249,11 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
       report.facts.set_status("dns.status", core::FactStatus::unknown, "not probed (absent from the recorded facts)");
     } else {
       set_dns_facts(*result, report.facts);
-      add_dns(*result, obs, dns_evidence);
+      add_dns(*result, obs, dns_evidence, obs.cname_chain);
       for (const auto& m : result->mx) {
         dns_evidence.push_back({"mx", result->name, m.host, fmt::format("dns MX {}", m.preference), "high", result->resolver});
-        if (const auto* mr = dns.find(m.host)) {
-          add_unique(obs.cname_chain, m.host);
-          add_dns(*mr, obs, dns_evidence);
-        }
+        add_unique(obs.mx_hosts, m.host);
+        if (const auto* mr = dns.find(m.host)) add_mx_host(*mr, obs, dns_evidence);
       }
     }
   }

@@ -18,7 +18,7 @@ namespace policy {
 
 namespace {
 
-constexpr std::string_view k_methods[] = {"declared", "ip-range", "cname-suffix", "ptr-suffix", "asn"};
+constexpr std::string_view k_methods[] = {"declared", "ip-range", "cname-suffix", "mx-suffix", "ptr-suffix", "asn"};
 
 int rank(std::string_view method) {
   for (int i = 0; i < 5; ++i) {
@@ -50,6 +50,7 @@ class Attributor {
     match_declared();
     match_ranges();
     match_names(cname_names(), "cname-suffix", "high");
+    match_names(m_obs.mx_hosts, "mx-suffix", "high");
     match_names(m_obs.ptr_names, "ptr-suffix", "medium");
     match_asns();
     std::stable_sort(m_out.matches.begin(), m_out.matches.end(),

@@ -2,7 +2,8 @@
 // chain, PTR names, ASNs, provider-range matches, GeoIP countries) into facts, using the rule
 // data: provider → legal entities → control countries → laws with extraterritorial reach, and
 // certifications of the declared offer valid on the audit date. Every step is kept as evidence.
-// Precedence of provider evidence (docs/facts.md): declared > ip-range > cname-suffix > ptr-suffix > asn.
+// Precedence of provider evidence (docs/facts.md): declared > ip-range > cname-suffix > mx-suffix >
+// ptr-suffix > asn.
 #pragma once
 
 #include "core/date.hpp"
@@ -48,6 +49,7 @@ struct Observations {
   std::string declared_offer;     // the `offer` tag: the certified offer the target runs on
   std::vector<std::string> addresses;    // every address the target resolves to
   std::vector<std::string> cname_chain;  // names after the target's own name, in order
+  std::vector<std::string> mx_hosts;     // a mail domain's MX hosts and the names their CNAMEs reach
   std::vector<std::string> ptr_names;
   std::vector<AsnObservation> asns;
   std::vector<RangeMatch> ranges;
@@ -60,7 +62,7 @@ struct Observations {
 // One reason to attribute the target to a provider.
 struct ProviderMatch {
   std::string provider;
-  std::string method;      // declared, ip-range, cname-suffix, ptr-suffix, asn
+  std::string method;      // declared, ip-range, cname-suffix, mx-suffix, ptr-suffix, asn
   std::string confidence;  // high, medium, low
   std::string subject;     // the name or address that matched
   std::string value;       // the suffix, range or ASN that matched

@@ -191,3 +191,27 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
     if (!r) CHECK(r.error().where == "facts.json");
   }
 }
+
+TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evidence, not a CNAME)", "[audit]") {
+  auto whois = write_db("whois3.mmdb", "country ipvAll", {{"198.51.100.0/24", country("US")}});
+  core::Target mail;
+  mail.id = mail.value = mail.host = "example.test";
+  mail.kind = core::TargetKind::mail_domain;
+  auto domain = answer("example.test", {});
+  domain.status = probe::DnsStatus::nodata;
+  domain.mx = {{10, "in.example.test"}};
+  domain.mx_status = probe::DnsStatus::ok;
+  auto mx = answer("in.example.test", {"198.51.100.25"}, {"tenant.mail.azurewebsites.net"});
+  auto r = observe(mail, {domain, mx}, {whois});
+  CHECK(fact(r, "controlled_by.providers").values == std::vector<std::string>{"azure"});
+  CHECK(fact(r, "served_from.countries").values == std::vector<std::string>{"US"});
+  bool mx_step = false, cname_from_domain = false, mx_suffix = false;
+  for (const auto& s : r.evidence) {
+    mx_step |= s.kind == "mx" && s.subject == "example.test" && s.value == "in.example.test";
+    cname_from_domain |= s.kind == "cname" && s.subject == "example.test";
+    mx_suffix |= s.kind == "provider" && s.method.find("mx-suffix") != std::string::npos;
+  }
+  CHECK(mx_step);
+  CHECK_FALSE(cname_from_domain);
+  CHECK(mx_suffix);
+}

@@ -35,6 +35,7 @@ struct AuditFlags {
   std::string fail_on = "high";
   bool fail_on_unknown = true;
   bool allow_empty = false;
+  bool explain = false;
   std::string baseline, save_facts, facts;
 };
 
@@ -78,6 +79,7 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   o.fail_on = *sev;
   o.fail_on_unknown = f.fail_on_unknown;
   o.allow_empty = f.allow_empty;
+  o.explain = f.explain;
   o.baseline = opt_path(f.baseline);
   o.save_facts = opt_path(f.save_facts);
   o.facts = opt_path(f.facts);

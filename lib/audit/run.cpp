@@ -8,6 +8,7 @@
 #include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
 #include "audit/recording.hpp"
+#include "audit/sentences.hpp"
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -24,9 +25,6 @@
 namespace audit {
 
 namespace {
-
-// A certification that lapses within this many days of --as-of is a warning, as waivers are.
-constexpr long k_expiry_notice_days = 30;
 
 // A target with the policies that apply to it.
 struct PlannedTarget {
@@ -144,59 +142,6 @@ std::string leaf_text(const policy::LeafResult& leaf) {
                      policy::to_string(leaf.value), leaf.detail.empty() ? "" : " (" + leaf.detail + ")");
 }
 
-// The scheme a certification leaf tests ("secnumcloud" of `contains: secnumcloud` or of
-// `contains: secnumcloud:ovhcloud-hpc-snc`), or an empty string.
-std::string tested_scheme(const policy::LeafResult& leaf) {
-  if (leaf.op != policy::Op::contains && leaf.op != policy::Op::equals) return {};
-  if (leaf.fact == "certifications.schemes") return leaf.expected;
-  if (leaf.fact == "certifications") return leaf.expected.substr(0, leaf.expected.find(':'));
-  return {};
-}
-
-// "SecNumCloud qualification of outscale-iaas (ANSSI decision 2118) expired on 2026-11-30".
-std::string certification_sentence(const core::CertificationStatus& c, core::Date as_of) {
-  std::string out = fmt::format("{} {} of {}{} ", policy::scheme_name(c.scheme), policy::scheme_noun(c.scheme), c.offer,
-                                c.reference.empty() ? "" : " (" + c.reference + ")");
-  if (c.state != "valid") return out + c.why;
-  out += "is valid: " + c.why;
-  if (!c.until.empty()) {
-    auto until = core::parse_date_span(c.until);
-    const long days = until ? until->earliest.days_since(as_of) : -1;
-    if (days >= 0 && days <= k_expiry_notice_days)
-      out += fmt::format("; it lapses in {} day{}", days, days == 1 ? "" : "s");
-  }
-  return out;
-}
-
-// What the target's declared offer holds of the scheme a leaf tests, in plain words; empty when
-// the leaf is not about a certification or the offer is not declared.
-std::string certification_message(const policy::LeafResult& leaf, const core::TargetReport& t, core::Date as_of) {
-  const std::string scheme = tested_scheme(leaf);
-  if (scheme.empty()) return {};
-  for (const auto& c : t.certifications) {
-    if (c.scheme == scheme) return certification_sentence(c, as_of);
-  }
-  auto offer = t.target.tags.find("offer");
-  if (offer == t.target.tags.end() || leaf.fact_status != core::FactStatus::known) return {};
-  return fmt::format("offer {} holds no {} {} in the rule packs", offer->second, policy::scheme_name(scheme),
-                     policy::scheme_noun(scheme));
-}
-
-// One sentence for the verdict: the first leaf that decided it (for a certification, what the
-// declared offer holds, with its status and dates).
-std::string message_for(const policy::RequirementResult& r, const core::TargetReport& t, core::Date as_of) {
-  const policy::Tri want = r.verdict == core::Verdict::fail   ? policy::Tri::no
-                           : r.verdict == core::Verdict::pass ? policy::Tri::yes
-                                                              : policy::Tri::unknown;
-  for (const auto& leaf : r.explanation.leaves) {
-    if (leaf.value != want) continue;
-    if (std::string cert = certification_message(leaf, t, as_of); !cert.empty()) return cert;
-    if (r.verdict == core::Verdict::pass) continue;
-    return leaf.detail.empty() ? leaf_text(leaf) : leaf.detail;
-  }
-  return r.verdict == core::Verdict::pass ? "every test holds" : "the check did not hold";
-}
-
 core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req, const core::TargetReport& t,
                     core::Date as_of) {
   policy::RequirementResult r = policy::evaluate(rules, req, t.facts, as_of);
@@ -206,7 +151,7 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
   f.policy_id = req.policy;
   f.severity = req.severity;
   f.verdict = f.raw_verdict = r.verdict;
-  f.message = message_for(r, t, as_of);
+  f.message = finding_sentence(rules, req, r, t, as_of);
   for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
   f.evidence = t.evidence;
   f.entity = join(t.facts.find("controlled_by.entities"));
@@ -344,6 +289,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.inputs = inv->inputs;
   result.fail_on = opt.fail_on;
   result.fail_on_unknown = opt.fail_on_unknown;
+  result.explain = opt.explain;
   result.sources = geoip_sources(*geoip);
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
   if (geoip->empty()) {

@@ -27,6 +27,7 @@ struct AuditOptions {
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
+  bool explain = false;      // reports also show each finding's predicate trace
   std::optional<std::filesystem::path> baseline;
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing

@@ -123,6 +123,7 @@ struct AuditResult {
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;
   bool baseline_used = false;
+  bool explain = false;  // --explain: reports also show each finding's predicate trace
   int exit_code = 0;
 
   // Count verdicts over all findings (every renderer shows these same numbers).

@@ -350,6 +350,19 @@ class Attributor {
     return false;
   }
 
+  // "the addresses are anycast (an edge network of Amazon Web Services): no single location".
+  std::string anycast_reason() const {
+    std::vector<std::string> names;
+    for (const auto& m : m_out.matches) {
+      const Provider* p = find_provider(m.provider);
+      if (p != nullptr && m.method != "declared" && m.method != "asn") add_unique(names, p->name);
+    }
+    return names.empty()
+               ? "the addresses are anycast: they have no single location"
+               : fmt::format("the addresses are anycast (an edge network of {}): they have no single location",
+                             fmt::join(names, ", "));
+  }
+
   std::string incomplete_reason() const {
     return fmt::format("the DNS answers are incomplete ({}): facts built from part of the answers are not complete",
                        fmt::join(m_obs.incomplete, "; "));
@@ -381,7 +394,7 @@ class Attributor {
       }
       if (countries.empty()) {
         status = core::FactStatus::unknown;
-        why = declared_basis() ? "no known declared region" : "no address";
+        why = declared_basis() ? "the declared resource names no region the rule data knows" : "no address";
       }
     }
     if (status == core::FactStatus::inconclusive) {
@@ -393,7 +406,7 @@ class Attributor {
     }
     if (anycast() && m_obs.incomplete.empty() && m_special.empty()) {
       status = core::FactStatus::indeterminate;
-      why = "anycast addresses have no single location";
+      why = anycast_reason();
     }
     const core::Provenance prov{"geo", "regions before GeoIP", m_obs.observed_at};
     core::Fact f{status == core::FactStatus::known ? countries : std::vector<std::string>{},
@@ -741,9 +754,11 @@ class Attributor {
         m_out.facts.set_known("certifications.schemes", {}, rules_provenance());
         return;
       }
-      set_unknown(k_certification_facts,
-                  fmt::format("provider {} has qualified offers [{}] but the target's offer is not declared",
-                              fmt::join(m_providers, ", "), fmt::join(valid_offers, ", ")));
+      set_unknown(
+          k_certification_facts,
+          fmt::format("provider {} has certified offers ({}), but the target does not say which offer it runs on "
+                      "(its `offer` tag)",
+                      fmt::join(m_providers, ", "), fmt::join(valid_offers, ", ")));
       return;
     }
     core::Fact certs{{}, core::FactStatus::known, "", {rules_provenance()}, {}, "high"};

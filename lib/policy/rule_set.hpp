@@ -53,6 +53,7 @@ struct Adequacy {
 struct Law {
   std::string id;
   std::string title;
+  std::string short_name;  // how findings name it, e.g. "the CLOUD Act"; the title when absent
   std::string citation;
   std::string country;
   std::optional<core::Date> enacted;   // adopted
@@ -173,6 +174,13 @@ struct Reference {
   std::string url;
 };
 
+// A requirement's own sentences for its findings, with {placeholders} for facts (docs/rules.md).
+struct Explain {
+  std::string pass;
+  std::string fail;
+  std::string unknown;
+};
+
 struct Requirement {
   std::string id;
   std::string title;
@@ -184,6 +192,7 @@ struct Requirement {
   OnUnknown on_unknown = OnUnknown::fail;
   std::string min_confidence;    // high | medium | low; empty: any confidence
   bool accept_declared = false;  // whether facts declared in the manifest (not observed) satisfy it
+  Explain explain;               // empty parts: the default sentence for the fact tested
   Predicate check;
   std::string policy;  // id of the policy that holds it
   SourceLocation loc;

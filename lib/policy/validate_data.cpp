@@ -315,7 +315,7 @@ void read_laws(Builder& b, const Node& root) {
   if (!b.check_map(root, "laws pack", {"schema", "kind", "laws"}, {"laws"})) return;
   each_item(b, root, "laws", [&](const Node& n) {
     if (!b.check_map(n, "law",
-                     {"id", "title", "citation", "country", "enacted", "in_force", "summary", "status_note",
+                     {"id", "title", "short", "citation", "country", "enacted", "in_force", "summary", "status_note",
                       "review_by", "triggers", "source", "as_of"},
                      {"id", "title", "citation", "country", "triggers", "source", "as_of"})) {
       return;
@@ -323,6 +323,7 @@ void read_laws(Builder& b, const Node& root) {
     Law law;
     law.id = b.id(n, "id").value_or("");
     law.title = b.text(n, "title").value_or("");
+    law.short_name = b.text(n, "short").value_or("");
     law.citation = b.text(n, "citation").value_or("");
     law.country = b.text(n, "country").value_or("");
     if (!law.country.empty()) b.refer(Ref::Kind::country, law.country, *n.get("country"));

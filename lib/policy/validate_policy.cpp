@@ -87,6 +87,13 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
 
 }  // namespace
 
+const std::vector<std::string>& explain_placeholders() {
+  static const std::vector<std::string> names{"target",   "served_from", "outside",     "set",
+                                              "operator", "laws",        "terminators", "certification",
+                                              "reason",   "controllers", "regions"};
+  return names;
+}
+
 const std::vector<std::string>& known_fact_paths() {
   static const std::vector<std::string> paths{"target.id",
                                               "target.kind",
@@ -189,13 +196,39 @@ Predicate read_predicate(Builder& b, const Node& n, int depth) {
 
 namespace {
 
+// explain: {pass, fail, unknown}: each a sentence whose {placeholders} must be known.
+void read_explain(Builder& b, const Node& n, Explain& out) {
+  if (!b.check_map(n, "explain", {"pass", "fail", "unknown"}, {})) return;
+  for (auto [key, field] :
+       {std::pair{"pass", &out.pass}, std::pair{"fail", &out.fail}, std::pair{"unknown", &out.unknown}}) {
+    auto text = b.text(n, key);
+    if (!text) continue;
+    *field = *text;
+    const Node& at = *n.get(key);
+    for (std::size_t open = text->find('{'); open != std::string::npos; open = text->find('{', open + 1)) {
+      const auto close = text->find('}', open);
+      if (close == std::string::npos) {
+        b.error(at, fmt::format("unclosed '{{' in explain.{}; expected {{placeholder}}", key));
+        break;
+      }
+      const std::string name = text->substr(open + 1, close - open - 1);
+      const auto& known = explain_placeholders();
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        auto hint = core::closest(name, known);
+        b.error(at, fmt::format("unknown placeholder '{{{}}}' in explain.{}; expected one of {}{}", name, key,
+                                fmt::join(known, ", "), hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+      }
+    }
+  }
+}
+
 Requirement read_requirement(Builder& b, const Node& n, const std::string& policy_id) {
   Requirement r;
   r.policy = policy_id;
   r.loc = b.at(n);
   if (!b.check_map(n, "requirement",
                    {"id", "title", "severity", "rationale", "references", "remediation", "applies_to", "on_unknown",
-                    "min_confidence", "accept_declared", "check"},
+                    "min_confidence", "accept_declared", "explain", "check"},
                    {"id", "title", "severity", "rationale", "references", "check"})) {
     return r;
   }
@@ -241,6 +274,7 @@ Requirement read_requirement(Builder& b, const Node& n, const std::string& polic
       b.error(*n.get("min_confidence"), fmt::format("unknown min_confidence '{}'; expected high, medium or low", *c));
   }
   r.accept_declared = b.boolean(n, "accept_declared").value_or(false);
+  if (const Node* e = n.get("explain")) read_explain(b, *e, r.explain);
   if (const Node* c = n.get("check"); c != nullptr && !c->is_null()) r.check = read_predicate(b, *c);
   return r;
 }

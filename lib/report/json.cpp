@@ -90,7 +90,7 @@ Json target_json(const core::TargetReport& t) {
   return out;
 }
 
-Json finding_json(const core::Finding& f) {
+Json finding_json(const core::Finding& f, bool explain) {
   Json waiver = nullptr;
   if (!f.waiver_id.empty() || !f.waiver_note.empty()) {
     waiver = Json{{"id", clean(f.waiver_id)}, {"note", clean(f.waiver_note)}};
@@ -112,6 +112,7 @@ Json finding_json(const core::Finding& f) {
   if (f.baseline != core::Finding::Baseline::none) {
     out["baseline"] = f.baseline == core::Finding::Baseline::is_new ? "new" : "existing";
   }
+  if (explain) out["trace"] = strings(f.explanation);  // --explain: the predicate's leaf tests
   return out;
 }
 
@@ -167,7 +168,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   doc["targets"] = Json::array();
   for (const auto* t : detail::sorted_targets(r)) doc["targets"].push_back(target_json(*t));
   doc["findings"] = Json::array();
-  for (const auto* f : detail::sorted_findings(r)) doc["findings"].push_back(finding_json(*f));
+  for (const auto* f : detail::sorted_findings(r)) doc["findings"].push_back(finding_json(*f, r.explain));
   doc["waivers"] = Json::array();
   for (const auto* w : detail::sorted_waivers(r)) doc["waivers"].push_back(waiver_json(*w));
   doc["sources"] = Json::array();

@@ -106,7 +106,9 @@ Json result_json(const core::AuditResult& result, const core::Finding& f, const 
                            {"verdict", std::string(core::to_string(f.verdict))},
                            {"counts_as_failure", f.counts_as_failure},
                            {"explanation", Json::array()}};
-  for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  if (result.explain) {
+    for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  }
   return out;
 }
 

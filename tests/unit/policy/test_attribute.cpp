@@ -64,7 +64,7 @@ TEST_CASE("policy::attribute: a qualification belongs to an offer / not a compan
   auto undeclared = run(declared("ovhcloud", "eu-west-par"));
   CHECK(status(undeclared, "certifications") == core::FactStatus::unknown);
   CHECK(undeclared.facts.find("certifications")->detail ==
-        "provider ovhcloud has qualified offers [secnumcloud:ovhcloud-hpc-snc] but the target's offer is not declared");
+        "provider ovhcloud has certified offers (secnumcloud:ovhcloud-hpc-snc), but the target does not say which offer it runs on (its `offer` tag)");
   auto snc = run(declared("ovhcloud", "eu-west-par", "ovhcloud-hpc-snc"));
   CHECK(values(snc, "certifications") == Values{"secnumcloud:ovhcloud-hpc-snc"});
   CHECK(values(snc, "certifications.schemes") == Values{"secnumcloud"});

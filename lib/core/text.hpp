@@ -8,6 +8,12 @@
 
 namespace core {
 
+// Length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when it is invalid (overlong,
+// surrogate, above U+10FFFF, truncated).
+std::size_t utf8_length(std::string_view s, std::size_t i);
+// True when `s` is valid UTF-8.
+bool valid_utf8(std::string_view s);
+
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
 // Remove leading and trailing ASCII white space.

@@ -60,3 +60,18 @@ TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
   CHECK(stable_hash("a") == "af63dc4c8601ec8c");
   CHECK(stable_hash("target|req") != stable_hash("target|req2"));
 }
+
+TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
+  CHECK(
+      core::valid_utf8("b\xC3\xBC"
+                       "cher"));
+  CHECK(core::valid_utf8("\xF0\x9F\x98\x80"));
+  CHECK_FALSE(
+      core::valid_utf8("b\xFC"
+                       "cher"));                      // Latin-1
+  CHECK_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(core::valid_utf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(core::valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(core::valid_utf8("\xE2\x82"));          // truncated
+  CHECK(core::utf8_length("\xE2\x82\xAC", 0) == 3);
+}

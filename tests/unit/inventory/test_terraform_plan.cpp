@@ -174,18 +174,23 @@ TEST_CASE("inventory::load_plan: after_unknown is computed, or set but known onl
 TEST_CASE("inventory::load_plan: each target points at its entry's line and column", "[inventory][terraform]") {
   const std::string path = source("tests/data/terraform/v0.2-azure-display-names.json");
   const auto plan = load(path);
-  std::vector<std::string> lines;
-  std::istringstream in(file_text(path));
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const std::string text = file_text(path);
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts.push_back(i + 1);
+  }
   for (const auto& r : plan.resources) {
     INFO(r.address);
     CHECK(r.declared_at.file == path);
     REQUIRE(r.declared_at.line > 0);
-    REQUIRE(static_cast<std::size_t>(r.declared_at.line) <= lines.size());
-    const std::string& line = lines[static_cast<std::size_t>(r.declared_at.line - 1)];
-    REQUIRE(static_cast<std::size_t>(r.declared_at.column) <= line.size());
-    CHECK(line[static_cast<std::size_t>(r.declared_at.column - 1)] == '{');
-    CHECK(line.find("\"address\": \"" + r.address + "\"") != std::string::npos);
+    REQUIRE(static_cast<std::size_t>(r.declared_at.line) <= line_starts.size());
+    const std::size_t at = line_starts[static_cast<std::size_t>(r.declared_at.line - 1)] + static_cast<std::size_t>(r.declared_at.column - 1);
+    REQUIRE(at < text.size());
+    CHECK(text[at] == '{');
+    // The first address after that brace is the resource's own.
+    const std::size_t key = text.find("\"address\"", at);
+    REQUIRE(key != std::string::npos);
+    CHECK(text.compare(text.find('"', key + 9), r.address.size() + 2, "\"" + r.address + "\"") == 0);
     CHECK(r.json_location.starts_with("resource_changes["));
   }
 }

@@ -21,16 +21,15 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The region code, or alias, equal to `s` ignoring case.
 const Region* lookup(const Provider& p, std::string_view s, std::string& matched) {
-  const std::string lower = core::to_lower(s);
   for (const auto& [code, region] : p.regions) {
-    if (core::to_lower(code) == lower) {
+    if (core::iequals(code, s)) {
       matched = code;
       return &region;
     }
   }
   for (const auto& [code, region] : p.regions) {
     for (const auto& a : region.aliases) {
-      if (core::to_lower(a) == lower) {
+      if (core::iequals(a, s)) {
         matched = a;
         return &region;
       }
@@ -70,11 +69,10 @@ const Region* zone_region(const Provider& p, const std::string& s) {
   const Region* best = nullptr;
   std::size_t best_len = 0;
   auto consider = [&](const std::string& name, const Region& region) {
-    const std::string lower = core::to_lower(name);
-    if (lower.size() >= s.size() || lower.size() <= best_len || !s.starts_with(lower)) return;
-    if (!zone_suffix(std::string_view(s).substr(lower.size()), lower.back())) return;
+    if (name.size() >= s.size() || name.size() <= best_len || !core::iequals(std::string_view(s).substr(0, name.size()), name)) return;
+    if (!zone_suffix(std::string_view(s).substr(name.size()), s[name.size() - 1])) return;
     best = &region;
-    best_len = lower.size();
+    best_len = name.size();
   };
   for (const auto& [code, region] : p.regions) {
     consider(code, region);

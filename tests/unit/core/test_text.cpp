@@ -54,3 +54,11 @@ TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
   CHECK(stable_hash("a") == "af63dc4c8601ec8c");
   CHECK(stable_hash("target|req") != stable_hash("target|req2"));
 }
+
+TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
+  CHECK(core::iequals("EUR4", "eur4"));
+  CHECK(core::iequals("", ""));
+  CHECK_FALSE(core::iequals("eur4", "eur"));
+  CHECK_FALSE(core::iequals("gra", "grb"));
+  CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
+}

@@ -333,6 +333,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
   CertificationNotices notices;
+  std::map<std::string, std::vector<const PlannedTarget*>> unjudged;  // plan file → resources no requirement applies to
   for (const auto& planned : inv->targets) {
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
     notices.add(t, as_of);
@@ -352,10 +353,19 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
         result.findings.push_back(std::move(f));
       }
     }
-    if (applicable == 0) result.warnings.push_back(not_applicable(planned, *rules));
+    if (applicable == 0) {
+      // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
+      if (planned.plan) unjudged[planned.target.declared_at.file].push_back(&planned);
+      else result.warnings.push_back(not_applicable(planned, *rules));
+    }
     result.targets.push_back(std::move(t));
   }
   result.policies.assign(policies.begin(), policies.end());
+  for (const auto& [file, list] : unjudged) {
+    std::string w = not_applicable(*list.front(), *rules);
+    if (list.size() > 1) w += fmt::format(" (and so are {} more resources of {})", list.size() - 1, file);
+    result.warnings.push_back(std::move(w));
+  }
   notices.write(result.warnings);
   if (result.findings.empty() && !opt.allow_empty) {
     for (const auto& w : result.warnings) diag.warning("{}", w);

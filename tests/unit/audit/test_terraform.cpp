@@ -324,3 +324,14 @@ TEST_CASE("policy::attribute: a region known to exist but not located gives no c
   CHECK(countries->status == core::FactStatus::known);
   CHECK(countries->values == std::vector<std::string>{"DK"});
 }
+
+TEST_CASE("audit::run --terraform: resources no requirement applies to are told once per plan", "[audit][terraform]") {
+  const auto r = audit_plan(source("tests/data/terraform/v0.2-azure-display-names.json"), {"fr-health-data"});
+  std::vector<std::string> told;
+  for (const auto& w : r.warnings) {
+    if (w.find("it is not judged") != std::string::npos) told.push_back(w);
+  }
+  REQUIRE(told.size() == 1);  // 8 untagged resources; only azurerm_resource_group.main is health data
+  CHECK(told.front().find("and so are 7 more resources of") != std::string::npos);
+  CHECK(std::all_of(r.findings.begin(), r.findings.end(), [](const auto& f) { return f.target_id == "azurerm_resource_group.main"; }));
+}

@@ -70,13 +70,16 @@ size=$(wc -c < "$tmp/plan.json")
 echo "plan: $n resources, $size bytes"
 "$bin" -q audit --terraform "$tmp/plan.json" --policy fr-health-data --as-of 2026-11-30 >/dev/null 2>&1 || :
 for run in 1 2 3; do
-  /usr/bin/time -f "run $run: %e s wall, %M KiB peak RSS" \
+  /usr/bin/time -o "$tmp/time" -f "run $run: %e s wall, %M KiB peak RSS" \
     "$bin" -q audit --terraform "$tmp/plan.json" --policy fr-health-data --as-of 2026-11-30 >/dev/null 2>/dev/null || :
+  grep -v "^Command exited" "$tmp/time"
 done
 # The same resources without tags: read, located and attributed, but no requirement selects them.
-/usr/bin/time -f "untagged (no findings): %e s wall, %M KiB peak RSS" \
+/usr/bin/time -o "$tmp/time" -f "untagged (no findings): %e s wall, %M KiB peak RSS" \
   "$bin" -q audit --terraform "$tmp/untagged.json" --policy fr-health-data --as-of 2026-11-30 --allow-empty >/dev/null 2>"$tmp/untagged.err" || :
+grep -v "^Command exited" "$tmp/time"
 echo "untagged: $(grep -c 'it is not judged' "$tmp/untagged.err") warnings that a resource is not judged"
-/usr/bin/time -f "json report: %e s wall, %M KiB peak RSS" \
+/usr/bin/time -o "$tmp/time" -f "json report: %e s wall, %M KiB peak RSS" \
   "$bin" -q audit --terraform "$tmp/plan.json" --policy fr-health-data --as-of 2026-11-30 --format json -o "$tmp/report.json" 2>/dev/null || :
+grep -v "^Command exited" "$tmp/time"
 echo "json report: $(wc -c < "$tmp/report.json") bytes"

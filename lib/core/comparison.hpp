@@ -25,9 +25,9 @@ struct ComparisonCertification {
   std::string key;     // "secnumcloud:ovhcloud-hpc-snc"
   std::string scheme;  // "secnumcloud"
   std::string title;
-  std::string status;  // qualified, certified, attested, in-progress, withdrawn
-  std::string from;    // as the sources give it: "2023-12-28", "2026-05" or "2022"
-  std::string until;   // likewise; empty when no end date is published
+  std::string status;                // qualified, certified, attested, in-progress, withdrawn
+  std::string from;                  // as the sources give it: "2023-12-28", "2026-05" or "2022"
+  std::string until;                 // likewise; empty when no end date is published
   std::string reference;             // e.g. "ANSSI decision 2279"
   std::vector<std::string> regions;  // regions the certificate names (empty: not restricted)
   std::string state;                 // on the comparison date: valid, expired, in-progress, uncertain, …

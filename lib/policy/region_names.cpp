@@ -69,7 +69,9 @@ const Region* zone_region(const Provider& p, const std::string& s) {
   const Region* best = nullptr;
   std::size_t best_len = 0;
   auto consider = [&](const std::string& name, const Region& region) {
-    if (name.size() >= s.size() || name.size() <= best_len || !core::iequals(std::string_view(s).substr(0, name.size()), name)) return;
+    if (name.size() >= s.size() || name.size() <= best_len ||
+        !core::iequals(std::string_view(s).substr(0, name.size()), name))
+      return;
     if (!zone_suffix(std::string_view(s).substr(name.size()), s[name.size() - 1])) return;
     best = &region;
     best_len = name.size();

@@ -84,7 +84,8 @@ TEST_CASE("audit::compare: reasons in plain words, one row per offer, most passe
   const auto& hpc = offer(r, "ovhcloud", "ovhcloud-hpc-snc");
   CHECK(cell(hpc, "HDH-SECNUMCLOUD").verdict == core::Verdict::pass);  // qualified until 2026-12-29
   CHECK(cell(hpc, "HDH-SECNUMCLOUD").reason == "SecNumCloud qualified (ANSSI decision 2279), until 2026-12-29");
-  CHECK(cell(hpc, "HDH-IMMUNITY").reason == "operator OVH SAS (FR), parent OVH Groupe SA (FR): no law with extraterritorial reach");
+  CHECK(cell(hpc, "HDH-IMMUNITY").reason ==
+        "operator OVH SAS (FR), parent OVH Groupe SA (FR): no law with extraterritorial reach");
   // OVH's US and Canadian regions are not EEA regions.
   CHECK(std::find(hpc.eea_regions.begin(), hpc.eea_regions.end(), "us-east-va") == hpc.eea_regions.end());
   for (std::size_t i = 1; i < r.offers.size(); ++i) {

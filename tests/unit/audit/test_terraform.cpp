@@ -277,8 +277,10 @@ TEST_CASE("audit::run --terraform: tags select policies, --tag fills them in, ta
   CHECK(std::find(all.inputs.begin(), all.inputs.end(), plan) != all.inputs.end());
 }
 
-TEST_CASE("audit::run --terraform: a plan with no cloud resource is empty: an error unless --allow-empty", "[audit][terraform]") {
-  const fs::path dir = fs::path(std::getenv("RESIDENCY_TEST_TMP") != nullptr ? std::getenv("RESIDENCY_TEST_TMP") : "/tmp") / "tf-empty";
+TEST_CASE("audit::run --terraform: a plan with no cloud resource is empty: an error unless --allow-empty",
+          "[audit][terraform]") {
+  const fs::path dir =
+      fs::path(std::getenv("RESIDENCY_TEST_TMP") != nullptr ? std::getenv("RESIDENCY_TEST_TMP") : "/tmp") / "tf-empty";
   fs::create_directories(dir);
   const fs::path path = dir / "only-random.json";
   REQUIRE(core::write_file_atomic(path, R"({"format_version": "1.2", "resource_changes": [
@@ -333,5 +335,6 @@ TEST_CASE("audit::run --terraform: resources no requirement applies to are told 
   }
   REQUIRE(told.size() == 1);  // 8 untagged resources; only azurerm_resource_group.main is health data
   CHECK(told.front().find("and so are 7 more resources of") != std::string::npos);
-  CHECK(std::all_of(r.findings.begin(), r.findings.end(), [](const auto& f) { return f.target_id == "azurerm_resource_group.main"; }));
+  CHECK(std::all_of(r.findings.begin(), r.findings.end(),
+                    [](const auto& f) { return f.target_id == "azurerm_resource_group.main"; }));
 }

@@ -184,7 +184,8 @@ TEST_CASE("inventory::load_plan: each target points at its entry's line and colu
     CHECK(r.declared_at.file == path);
     REQUIRE(r.declared_at.line > 0);
     REQUIRE(static_cast<std::size_t>(r.declared_at.line) <= line_starts.size());
-    const std::size_t at = line_starts[static_cast<std::size_t>(r.declared_at.line - 1)] + static_cast<std::size_t>(r.declared_at.column - 1);
+    const std::size_t at = line_starts[static_cast<std::size_t>(r.declared_at.line - 1)] +
+                           static_cast<std::size_t>(r.declared_at.column - 1);
     REQUIRE(at < text.size());
     CHECK(text[at] == '{');
     // The first address after that brace is the resource's own.

@@ -30,10 +30,28 @@ core::ComparisonResult model() {
   a.region = "r1";
   a.region_label = "r1 (Paris, FR)";
   a.eea_regions = {"r1", "r2"};
-  a.certifications = {{"hds:x", "hds", "HDS", "certified", "2025-01-01", "", "", {}, "valid", true,
+  a.certifications = {{"hds:x",
+                       "hds",
+                       "HDS",
+                       "certified",
+                       "2025-01-01",
+                       "",
+                       "",
+                       {},
+                       "valid",
+                       true,
                        "certified from 2025-01-01 (no end date published)"},
-                      {"secnumcloud:x", "secnumcloud", "SNC", "qualified", "2023-01-01", "2026-11-30", "ANSSI 1", {"r1"},
-                       "expired", false, "expired on 2026-11-30"}};
+                      {"secnumcloud:x",
+                       "secnumcloud",
+                       "SNC",
+                       "qualified",
+                       "2023-01-01",
+                       "2026-11-30",
+                       "ANSSI 1",
+                       {"r1"},
+                       "expired",
+                       false,
+                       "expired on 2026-11-30"}};
   a.cells = {{"HDH-LOC", true, core::Verdict::pass, "served from r1 " + k_evil},
              {"HDH-IMMUNITY", true, core::Verdict::fail, "-cmd " + k_evil}};
   a.counts = {1, 1, 0, 0};
@@ -69,8 +87,7 @@ TEST_CASE("report::write_comparison: every format is byte-stable and escapes hos
   CHECK(text.find("1. Evil") != std::string::npos);
   CHECK(text.find("FAIL    HDH-IMMUNITY: -cmd") != std::string::npos);
   CHECK(text.find("N/A     HDH-IMMUNITY") != std::string::npos);
-  CHECK(text.find("not valid: secnumcloud:x (expired on 2026-11-30, ANSSI 1, regions r1)") !=
-        std::string::npos);
+  CHECK(text.find("not valid: secnumcloud:x (expired on 2026-11-30, ANSSI 1, regions r1)") != std::string::npos);
 }
 
 TEST_CASE("report::write_comparison_markdown: one table row per offer, pipes escaped", "[report][compare]") {

@@ -61,14 +61,23 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool has_domain_suffix(std::string_view name, std::string_view suffix) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (!suffix.empty() && suffix.back() == '.') suffix.remove_suffix(1);
   if (suffix.empty() || name.size() < suffix.size()) return false;
-  const std::string n = to_lower(name);
-  const std::string s = to_lower(suffix);
-  if (n.size() == s.size()) return n == s;
-  return n.compare(n.size() - s.size(), s.size(), s) == 0 && n[n.size() - s.size() - 1] == '.';
+  if (!iequals(name.substr(name.size() - suffix.size()), suffix)) return false;  // no allocation: called per name × suffix
+  return name.size() == suffix.size() || name[name.size() - suffix.size() - 1] == '.';
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -20,6 +20,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 std::string_view trim(std::string_view s);
 // ASCII lower-case copy.
 std::string to_lower(std::string_view s);
+// True when `a` and `b` are equal ignoring ASCII case (no allocation).
+bool iequals(std::string_view a, std::string_view b);
 // True when `name` equals `suffix` or ends with "." + suffix (DNS-style, case-insensitive).
 bool has_domain_suffix(std::string_view name, std::string_view suffix);
 // Levenshtein distance, for "did you mean" hints.

@@ -75,3 +75,11 @@ TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
   CHECK_FALSE(core::valid_utf8("\xE2\x82"));          // truncated
   CHECK(core::utf8_length("\xE2\x82\xAC", 0) == 3);
 }
+
+TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
+  CHECK(core::iequals("EUR4", "eur4"));
+  CHECK(core::iequals("", ""));
+  CHECK_FALSE(core::iequals("eur4", "eur"));
+  CHECK_FALSE(core::iequals("gra", "grb"));
+  CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
+}

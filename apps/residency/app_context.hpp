@@ -43,5 +43,6 @@ void add_audit_command(CLI::App& cli, Context& ctx);            // cmd_audit.cpp
 void add_probe_command(CLI::App& cli, Context& ctx);            // cmd_probe.cpp: probe
 void add_diff_command(CLI::App& cli, Context& ctx);            // cmd_diff.cpp: diff A.json B.json
 void add_compare_command(CLI::App& cli, Context& ctx);         // cmd_compare.cpp: compare --policy ID
+void add_report_commands(CLI::App& cli, Context& ctx);         // cmd_report.cpp: report merge, render
 
 }  // namespace app

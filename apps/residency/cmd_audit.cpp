@@ -32,6 +32,7 @@ struct AuditFlags {
   GeoipFlags geoip;
   DnsFlags dns;
   std::string as_of;
+  std::string shard;
   std::vector<std::string> formats;
   std::string output;
   bool list_formats = false;
@@ -90,6 +91,11 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
                       fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
   o.fail_on = *sev;
   o.fail_on_unknown = f.fail_on_unknown;
+  if (!f.shard.empty()) {
+    auto shard = audit::parse_shard(f.shard);
+    if (!shard) return std::unexpected(shard.error());
+    o.shard = *shard;
+  }
   o.allow_empty = f.allow_empty;
   o.explain = f.explain;
   o.baseline = opt_path(f.baseline);
@@ -122,9 +128,7 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   progress.finish();
   if (!result) return ctx.fail(result.error());
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
-  const char* no_colour = std::getenv("NO_COLOR");
-  const bool colour = ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
-  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok)
+  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, stdout_colour(ctx)); !ok)
     return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
 }
@@ -154,6 +158,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_flag(
       "--allow-empty", f->allow_empty,
       "An audit in which no requirement applies to any target is expected (exit 0, not a configuration error)");
+  cmd->add_option("--shard", f->shard,
+                  "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
+                  "(join the parts with `residency report merge`)");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
   cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 namespace app {
@@ -76,6 +78,11 @@ core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags) {
   o.concurrency = flags.concurrency;
   o.rate_qps = flags.rate;
   return o;
+}
+
+bool stdout_colour(const Context& ctx) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
 }
 
 }  // namespace app

@@ -42,6 +42,9 @@ enum class Need { required, optional };
 core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx);
 // Parse --as-of (empty: nullopt).
 core::Result<std::optional<core::Date>> parse_as_of(const std::string& text);
+// True when reports on stdout may use colour: stderr and stdout are terminals and NO_COLOR is unset
+// or empty (https://no-color.org).
+bool stdout_colour(const Context& ctx);
 // Build DNS options from the flags (durations with units, servers IP[:PORT]).
 core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags);
 

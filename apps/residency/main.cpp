@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   app::add_probe_command(cli, ctx);
   app::add_diff_command(cli, ctx);
   app::add_compare_command(cli, ctx);
+  app::add_report_commands(cli, ctx);
 
   cli.parse_complete_callback([&] {
     if (ctx.quiet) ctx.diag.set_min_level(core::Level::warning);

@@ -27,6 +27,7 @@ struct AuditOptions {
   std::vector<std::filesystem::path> geoip;  // database files, already located
   probe::DnsOptions dns;
   std::optional<core::Date> as_of;  // default: the recording's, else today
+  std::optional<core::Shard> shard;  // --shard K/N: audit only this part of the inventory
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
@@ -43,6 +44,21 @@ struct AuditOptions {
 // after every problem has been reported through `diag`.
 core::Result<core::AuditResult> run(const AuditOptions& options, core::Diag& diag,
                                     const probe::DnsProgress& progress = {});
+
+// Parse `--shard K/N` (1 <= K <= N <= 65536).
+core::Result<core::Shard> parse_shard(std::string_view text);
+// True when the target id falls in the shard: stable_hash64(id) % N == K - 1, the same on every
+// run and machine, so N runs with K = 1..N audit each target exactly once.
+bool in_shard(std::string_view target_id, const core::Shard& shard);
+
+// The warnings about the declared offers' certifications (lapsed, lapsing, unconfirmed), one per
+// certification naming the targets that declared it.
+std::vector<std::string> certification_notices(const std::vector<core::TargetReport>& targets, core::Date as_of);
+// Sort targets by id, findings by target, policy and requirement, requirements by policy and id.
+void sort_result(core::AuditResult& result);
+// Sort and de-duplicate a result's warnings: the same set in the same order however the targets
+// were split.
+void settle_warnings(std::vector<std::string>& warnings);
 
 // The exit code of a result (DESIGN.md "Exit codes"): 1 for a counted failure, else 3 for a
 // counted unknown, else 0.

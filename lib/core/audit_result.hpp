@@ -100,6 +100,15 @@ struct DataSource {
   std::string version;  // database type + build date, rule pack version, …
 };
 
+// One part of a sharded audit (`--shard K/N`): the targets whose stable_hash64(id) % N is K - 1.
+struct Shard {
+  int index = 1;                      // K, 1-based
+  int count = 1;                      // N
+  std::size_t inventory_targets = 0;  // targets in the whole inventory, before the split
+
+  auto operator<=>(const Shard&) const = default;
+};
+
 struct Counts {
   int pass = 0, fail = 0, unknown = 0, waived = 0;
   int total() const { return pass + fail + unknown + waived; }
@@ -124,6 +133,7 @@ struct AuditResult {
   bool fail_on_unknown = true;
   bool baseline_used = false;
   bool explain = false;  // --explain: reports also show each finding's predicate trace
+  std::optional<Shard> shard;  // set when this run audited one shard of the inventory
   int exit_code = 0;
 
   // Count verdicts over all findings (every renderer shows these same numbers).

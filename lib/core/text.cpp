@@ -112,12 +112,17 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return best;
 }
 
-std::string stable_hash(std::string_view s) {
+std::uint64_t stable_hash64(std::string_view s) {
   std::uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ULL;
   }
+  return h;
+}
+
+std::string stable_hash(std::string_view s) {
+  std::uint64_t h = stable_hash64(s);
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i) {

@@ -1,6 +1,7 @@
 // Small text helpers shared by every module (one place for each).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within a small distance, else the shortest candidate that
 // starts with `word` (a prefix: "ovh" → "ovhcloud"), if any.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
-// A stable 64-bit FNV-1a hash of `s` as 16 hex digits (fingerprints, not security).
+// A stable 64-bit FNV-1a hash of `s` (fingerprints and shards, not security): the same on every
+// run and machine.
+std::uint64_t stable_hash64(std::string_view s);
+// stable_hash64 as 16 hex digits.
 std::string stable_hash(std::string_view s);
 // Glob match with `*` and `?` (case-sensitive), for waivers' requirement and target patterns.
 bool glob_match(std::string_view pattern, std::string_view text);

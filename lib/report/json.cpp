@@ -180,6 +180,10 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   doc["fail_on"] = std::string(core::to_string(r.fail_on));
   doc["fail_on_unknown"] = r.fail_on_unknown;
   doc["baseline_used"] = r.baseline_used;
+  if (r.shard) {
+    doc["shard"] =
+        Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}};
+  }
   doc["exit_code"] = r.exit_code;
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

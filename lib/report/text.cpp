@@ -61,6 +61,10 @@ class TextWriter {
                            one_line(m_result.auditor), one_line(m_result.scope));
     }
     m_out << "policies: " << one_line(fmt::format("{}", fmt::join(detail::policy_ids(m_result), ", "))) << '\n';
+    if (const auto& s = m_result.shard) {
+      m_out << fmt::format("shard: {} of {} ({} of the inventory's {} targets)\n", s->index, s->count,
+                           m_result.targets.size(), s->inventory_targets);
+    }
     m_out << '\n' << paint("Summary: ", "1") << detail::summary_line(m_result.counts()) << '\n';
     m_out << "Result: " << detail::exit_meaning(m_result) << '\n';
   }

@@ -26,7 +26,9 @@ void add_as_of_option(CLI::App& cmd, std::string& as_of) {
 }
 
 void add_dns_options(CLI::App& cmd, DnsFlags& flags) {
-  cmd.add_option("--resolver", flags.resolvers, "DNS resolver IP[:PORT] (repeatable; default: /etc/resolv.conf)");
+  cmd.add_option("--resolver", flags.resolvers,
+                 "DNS resolver IP[:PORT] (repeatable: a SERVFAIL or timeout is asked again of the next; default: "
+                 "/etc/resolv.conf)");
   cmd.add_option("--timeout", flags.timeout, "DNS timeout per try, with a unit (500ms, 2s)")->capture_default_str();
   cmd.add_option("--retries", flags.retries, "DNS retries after the first try")->capture_default_str()->check(CLI::Range(0, 10));
   cmd.add_option("--concurrency", flags.concurrency, "DNS queries in flight")->capture_default_str()->check(CLI::Range(1, 65536));

@@ -67,6 +67,7 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   auto dns = dns_options(f.dns);
   if (!dns) return std::unexpected(dns.error());
   o.dns = *dns;
+  o.ptr = f.dns.ptr;
   auto as_of = parse_as_of(f.as_of);
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;

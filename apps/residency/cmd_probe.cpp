@@ -130,7 +130,7 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   if (!geoip) return ctx.fail(geoip.error());
   auto dns = dns_options(f.dns);
   if (!dns) return ctx.fail(dns.error());
-  auto results = audit::resolve_targets(targets, *dns);
+  auto results = audit::resolve_targets(targets, *dns, {}, f.dns.ptr ? audit::PtrLookup::yes : audit::PtrLookup::no);
   if (!results) return ctx.fail(results.error());
   audit::Recording rec;
   rec.dns = std::move(*results);

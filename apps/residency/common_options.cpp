@@ -33,6 +33,7 @@ void add_dns_options(CLI::App& cmd, DnsFlags& flags) {
   cmd.add_option("--retries", flags.retries, "DNS retries after the first try")->capture_default_str()->check(CLI::Range(0, 10));
   cmd.add_option("--concurrency", flags.concurrency, "DNS queries in flight")->capture_default_str()->check(CLI::Range(1, 65536));
   cmd.add_option("--rate", flags.rate, "DNS queries per second (0: unlimited)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  cmd.add_flag("--ptr", flags.ptr, "Ask PTR for every address (also done when a policy reads dns.ptr)");
 }
 
 core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx) {

@@ -25,6 +25,7 @@ struct DnsFlags {
   int retries = 1;
   int concurrency = 256;
   double rate = 0;
+  bool ptr = false;  // --ptr: ask PTR for every address
 };
 
 // Declare --geoip PATH (repeatable).
@@ -33,7 +34,7 @@ void add_geoip_option(CLI::App& cmd, GeoipFlags& flags);
 void add_rules_option(CLI::App& cmd, std::vector<std::string>& dirs);
 // Declare --as-of DATE.
 void add_as_of_option(CLI::App& cmd, std::string& as_of);
-// Declare --resolver, --timeout, --retries, --concurrency, --rate.
+// Declare --resolver, --timeout, --retries, --concurrency, --rate, --ptr.
 void add_dns_options(CLI::App& cmd, DnsFlags& flags);
 
 // The databases to open: --geoip, else RESIDENCY_GEOIP, else the installed data, else the source

@@ -148,6 +148,27 @@ void set_target_facts(const core::Target& t, core::Facts& facts) {
   for (const auto& [k, v] : t.tags) facts.set_known("target.tags." + k, {v}, prov);
 }
 
+// dns.ptr (when PTR was asked for every address) and network.asns, from what DNS and the ASN
+// databases said about the target's addresses.
+void set_address_facts(const policy::Observations& obs, bool ptr_asked, const std::string& time, core::Facts& facts) {
+  if (ptr_asked) {
+    if (obs.ptr_names.empty()) {
+      facts.set_status("dns.ptr", core::FactStatus::unknown, "no PTR name for the addresses", {"dns", "PTR", time});
+    } else {
+      facts.set_known("dns.ptr", obs.ptr_names, {"dns", "PTR", time});
+    }
+  }
+  std::vector<std::string> asns;
+  for (const auto& a : obs.asns) add_unique(asns, std::to_string(a.asn));
+  const core::Provenance prov{"geo", "asn databases", time};
+  if (!asns.empty()) {
+    facts.set_known("network.asns", asns, prov);
+  } else {
+    facts.set_status("network.asns", core::FactStatus::unknown,
+                     obs.addresses.empty() ? "no address" : "no ASN database answered for the addresses", prov);
+  }
+}
+
 // When DNS failed, say so in the location facts rather than a vaguer "no address".
 void explain_dns_failure(const probe::DnsResult& r, core::Facts& facts) {
   if (r.status == probe::DnsStatus::ok && !r.addresses.empty()) return;
@@ -194,13 +215,14 @@ std::string dns_name(const core::Target& target) {
   return target.host;
 }
 
-std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& targets) {
+std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& targets, PtrLookup ptr) {
   std::map<std::string, probe::DnsRequest> by_name;
   for (const auto& t : targets) {
     const std::string name = dns_name(t);
     if (name.empty()) continue;
     auto& req = by_name[name];
     req.name = name;
+    req.want_ptr = ptr == PtrLookup::yes;
     if (t.kind == core::TargetKind::mail_domain) req.want_mx = true;
   }
   std::vector<probe::DnsRequest> out;
@@ -208,7 +230,7 @@ std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& tar
   return out;
 }
 
-std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResult>& results) {
+std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResult>& results, PtrLookup ptr) {
   std::set<std::string> asked, wanted;
   for (const auto& r : results) asked.insert(r.name);
   for (const auto& r : results) {
@@ -217,16 +239,16 @@ std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResu
     }
   }
   std::vector<probe::DnsRequest> out;
-  for (const auto& name : wanted) out.push_back({name, false, true, true});
+  for (const auto& name : wanted) out.push_back({name, false, true, ptr == PtrLookup::yes});
   return out;
 }
 
 core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<core::Target>& targets,
                                                             const probe::DnsOptions& options,
-                                                            const probe::DnsProgress& progress) {
-  auto first = probe::resolve_all(options, dns_requests(targets), progress);
+                                                            const probe::DnsProgress& progress, PtrLookup ptr) {
+  auto first = probe::resolve_all(options, dns_requests(targets, ptr), progress);
   if (!first) return first;
-  auto mx = mx_host_requests(*first);
+  auto mx = mx_host_requests(*first, ptr);
   if (!mx.empty()) {
     auto second = probe::resolve_all(options, mx, progress);
     if (!second) return second;
@@ -258,6 +280,7 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
     }
   }
   for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  set_address_facts(obs, result != nullptr && result->ptr_asked, obs.observed_at, report.facts);
   policy::Attribution attribution = policy::attribute(rules, obs, as_of);
   for (const auto& [path, fact] : attribution.facts.all()) report.facts.set(path, fact);
   if (result != nullptr) explain_dns_failure(*result, report.facts);

@@ -43,6 +43,7 @@ json dns_to_json(const probe::DnsResult& r) {
   j["mx"] = json::array();
   for (const auto& m : r.mx) j["mx"].push_back({{"preference", m.preference}, {"host", m.host}});
   if (r.mx_status) j["mx_status"] = probe::to_string(*r.mx_status);
+  j["ptr_asked"] = r.ptr_asked;
   j["resolver"] = r.resolver;
   j["time"] = r.time;
   return j;
@@ -74,6 +75,7 @@ probe::DnsResult dns_from_json(const json& j, const std::string& where) {
     r.mx.push_back({m.at("preference").get<int>(), m.at("host").get<std::string>()});
   }
   if (j.contains("mx_status")) r.mx_status = status(j.at("mx_status"), "mx_status");
+  r.ptr_asked = j.value("ptr_asked", true);  // files without the key asked PTR for every address
   r.resolver = j.value("resolver", "");
   r.time = j.value("time", "");
   return r;

@@ -23,6 +23,7 @@ struct AuditOptions {
   policy::LoadOptions rules;
   std::vector<std::filesystem::path> geoip;      // database files, already located
   probe::DnsOptions dns;
+  bool ptr = false;                              // --ptr: ask PTR for every address
   std::optional<core::Date> as_of;               // default: the recording's, else today
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;

@@ -175,10 +175,13 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
   mx.mx = {{10, "mx.example.test"}};
   mx.mx_status = probe::DnsStatus::ok;
   rec.dns = {mx, answer("mx.example.test", {"192.0.2.1", "2001:db8::1"})};
+  rec.dns[1].ptr_asked = true;
   const std::string json = audit::to_json(rec);
   auto back = audit::parse_recording(json, "facts.json");
   REQUIRE(back);
   CHECK(audit::to_json(*back) == json);
+  CHECK(back->find("mx.example.test")->ptr_asked);
+  CHECK_FALSE(back->find("example.test")->ptr_asked);
   REQUIRE(back->find("mx.example.test") != nullptr);
   CHECK(back->find("mx.example.test")->addresses.size() == 2);
   for (const char* bad : {"", "{", "[]", R"({"schema": "other"})",
@@ -214,4 +217,28 @@ TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evid
   CHECK(mx_step);
   CHECK_FALSE(cname_from_domain);
   CHECK(mx_suffix);
+}
+
+TEST_CASE("audit::observe: dns.ptr when PTR was asked / network.asns from the ASN databases", "[audit]") {
+  auto asn = write_db("asn2.mmdb", "residency-asn",
+                      {{"51.210.0.0/16", MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)}})}});
+  auto asked = answer("ptr.test", {"51.210.1.1"});
+  asked.ptr_asked = true;
+  asked.addresses[0].ptr = {"ns1.ovh.test"};
+  auto r = observe(host("ptr.test"), {asked}, {asn});
+  CHECK(fact(r, "dns.ptr").values == std::vector<std::string>{"ns1.ovh.test"});
+  CHECK(fact(r, "network.asns").values == std::vector<std::string>{"16276"});
+  auto not_asked = observe(host("ptr.test"), {answer("ptr.test", {"51.210.1.1"})}, {asn});
+  CHECK(not_asked.facts.find("dns.ptr") == nullptr);  // not asked: missing, so a policy reading it is unknown
+  auto empty = answer("ptr.test", {"198.51.100.1"});
+  empty.ptr_asked = true;
+  auto e = observe(host("ptr.test"), {empty}, {asn});
+  CHECK(fact(e, "dns.ptr").status == core::FactStatus::unknown);
+  CHECK(fact(e, "network.asns").status == core::FactStatus::unknown);
+}
+
+TEST_CASE("audit::dns_requests: PTR only when asked for", "[audit]") {
+  const std::vector<core::Target> targets{host("a.test"), host("b.test")};
+  for (const auto& r : audit::dns_requests(targets)) CHECK_FALSE(r.want_ptr);
+  for (const auto& r : audit::dns_requests(targets, audit::PtrLookup::yes)) CHECK(r.want_ptr);
 }

@@ -241,7 +241,8 @@ void read_laws(Builder& b, const Node& root) {
 }
 
 void read_provider(Builder& b, const Node& root) {
-  if (!b.check_map(root, "provider pack", {"schema", "kind", "id", "name", "control", "network", "regions", "certifications"},
+  if (!b.check_map(root, "provider pack",
+                   {"schema", "kind", "id", "name", "control", "network", "edge", "regions", "certifications"},
                    {"id", "name", "control"})) {
     return;
   }
@@ -258,6 +259,7 @@ void read_provider(Builder& b, const Node& root) {
     p.control_sourcing = b.sourcing(*c);
   }
   if (const Node* n = root.get("network")) read_network(b, p, *n);
+  if (const Node* e = root.get("edge")) read_edge(b, p, *e);
   if (const Node* r = root.get("regions")) read_regions(b, p, *r);
   each_item(b, root, "certifications", [&](const Node& n) { read_certification(b, p, n); });
   if (!p.id.empty() && b.claim("provider", p.id, *root.get("id"))) b.rules().providers[p.id] = std::move(p);

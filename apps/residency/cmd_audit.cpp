@@ -28,6 +28,7 @@ struct AuditFlags {
   std::vector<std::string> rules;
   GeoipFlags geoip;
   DnsFlags dns;
+  HttpsFlags https;
   std::string as_of;
   std::vector<std::string> formats;
   std::string output;
@@ -68,6 +69,10 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   if (!dns) return std::unexpected(dns.error());
   o.dns = *dns;
   o.ptr = f.dns.ptr;
+  auto https = https_options(f.https);
+  if (!https) return std::unexpected(https.error());
+  o.https = *https;
+  o.https_all_hosts = f.https.all_hosts;
   auto as_of = parse_as_of(f.as_of);
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
@@ -120,6 +125,7 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
+  add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
   cmd->add_option("--format", f->formats, "Report format (repeatable): text, json, sarif, junit, markdown, html, csv");
   cmd->add_option("-o,--output", f->output, "Write the report to this file (one format) or folder (several)");
@@ -129,7 +135,8 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
                 "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
-  cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
+  cmd->add_option("--save-facts", f->save_facts,
+                  "Write the raw observations (DNS answers, HTTPS certificates and headers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
   cmd->callback([f, &ctx] { run_audit(*f, ctx); });
 }

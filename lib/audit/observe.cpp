@@ -6,6 +6,7 @@
 // ASN databases give the ASN; an anycast flag makes the location indeterminate.
 #include "audit/observe.hpp"
 
+#include "audit/observe_https.hpp"
 #include "core/text.hpp"
 #include "policy/attribute.hpp"
 
@@ -287,8 +288,23 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
   set_target_facts(target, report.facts);
   report.evidence = std::move(dns_evidence);
   report.evidence.insert(report.evidence.end(), attribution.evidence.begin(), attribution.evidence.end());
-  infer_tls_terminators(target, result, attribution, report);
+  observe_https(target, dns, geoip, rules, as_of, attribution, warnings, report);  // observed, when probed
+  infer_tls_terminators(target, result, attribution, report);                      // else inferred from DNS
   return report;
+}
+
+policy::Attribution attribute_host(const std::string& name, const Recording& dns, const geo::DatabaseSet& geoip,
+                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings) {
+  policy::Observations obs;
+  obs.subject = name;
+  core::Evidence unused;
+  if (auto ip = core::parse_ip(name)) {
+    obs.addresses.push_back(core::format_ip(*ip));
+  } else if (const auto* r = dns.find(name)) {
+    add_dns(*r, obs, unused, obs.cname_chain);
+  }
+  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  return policy::attribute(rules, obs, as_of);
 }
 
 std::vector<core::DataSource> geoip_sources(const geo::DatabaseSet& geoip) {

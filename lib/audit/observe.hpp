@@ -8,6 +8,7 @@
 #include "core/date.hpp"
 #include "core/target.hpp"
 #include "geo/mmdb_reader.hpp"
+#include "policy/attribute.hpp"
 #include "policy/rule_set.hpp"
 #include "probe/dns.hpp"
 
@@ -40,6 +41,11 @@ core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<co
 // appended to `warnings`; they make the affected facts unknown, never a pass.
 core::TargetReport observe_target(const core::Target& target, const Recording& dns, const geo::DatabaseSet& geoip,
                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings);
+
+// Attribute what `name` (a host name or an IP address) resolved to in `dns` as a host target's
+// addresses would be: the HTTPS probe's redirect hops are attributed this way.
+policy::Attribution attribute_host(const std::string& name, const Recording& dns, const geo::DatabaseSet& geoip,
+                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings);
 
 // Describe the databases of `geoip` as report data sources (file, type, build date).
 std::vector<core::DataSource> geoip_sources(const geo::DatabaseSet& geoip);

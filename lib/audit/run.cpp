@@ -6,6 +6,7 @@
 
 #include "audit/baseline.hpp"
 #include "audit/observe.hpp"
+#include "audit/observe_https.hpp"
 #include "audit/recording.hpp"
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
@@ -134,6 +135,9 @@ core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& in
   auto dns = resolve_targets(targets, opt.dns, progress, ptr);
   if (!dns) return std::unexpected(dns.error());
   rec.dns = std::move(*dns);
+  const HttpsScope scope = opt.https_all_hosts ? HttpsScope::all_hosts : HttpsScope::declared;
+  if (auto ok = probe_https_targets(targets, scope, opt.https, opt.dns, rec, progress); !ok)
+    return std::unexpected(ok.error());
   return rec;
 }
 

@@ -90,7 +90,9 @@ const std::vector<std::string>& known_fact_paths() {
       "served_from.countries", "served_from.regions", "served_from.status",
       "controlled_by.providers", "controlled_by.entities", "controlled_by.countries",
       "controlled_by.laws", "certifications",       "certifications.schemes",
-      "tls.terminated_by"};
+      "tls.terminated_by",
+      "tls.issuer.organisation", "tls.issuer.country", "tls.version", "tls.verification",  // HTTPS probe
+      "http.server", "http.edge_headers"};
   return paths;
 }
 

@@ -405,7 +405,7 @@ TEST_CASE("probe::probe_https: a plain http URL is probed without TLS", "[probe]
   CHECK(header(e, "cf-ray") == "plain-CDG");
 }
 
-TEST_CASE("probe::probe_https: a closed port is unreachable; a bad scheme is not probed", "[probe]") {
+TEST_CASE("probe::probe_https: a closed port is unreachable / a bad scheme is not probed", "[probe]") {
   auto port = fakes::free_tcp_port("127.0.0.1");
   REQUIRE(port);
   const auto e = only(probe_one(fmt::format("https://closed.test:{}/", *port), {"127.0.0.1"}));

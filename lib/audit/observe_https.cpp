@@ -194,9 +194,10 @@ class ChainObserver {
     if (m_c.time.empty() || e.time < m_c.time) m_c.time = e.time;
     const std::string address = core::format_ip(e.address);
     const std::string at = fmt::format("{} at {}", hop.url, probe::format_endpoint(e.address, e.port));
-    const std::string how = e.connected_to.empty()
-                                ? e.method
-                                : fmt::format("{} (connected to {} by --connect-to)", e.method, e.connected_to);
+    const std::string method =
+        e.status == probe::HttpsStatus::refused ? std::string("SSRF guard, nothing sent") : e.method;
+    const std::string how =
+        e.connected_to.empty() ? method : fmt::format("{} (connected to {} by --connect-to)", method, e.connected_to);
     step("https", at, endpoint_text(e), e.detail.empty() ? how : fmt::format("{}: {}", how, e.detail), "high",
          "https probe");
     if (!e.chain.empty()) {

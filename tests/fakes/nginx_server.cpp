@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +106,7 @@ core::Result<NginxServer> NginxServer::start(const std::filesystem::path& dir, s
   const pid_t pid = ::fork();
   if (pid < 0) return core::fail(core::ErrorCode::io, "fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a test that crashes takes its nginx with it
     // Not the test's stdout and stderr: an nginx left behind must not hold the test's pipes open.
     const int log = ::open((dir / "stdout.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log >= 0) {

@@ -22,14 +22,16 @@ struct AuditOptions {
   std::vector<std::filesystem::path> lists;      // plain lists ("-" = stdin)
   std::vector<std::string> policies;             // --policy: replaces the manifests' defaults
   policy::LoadOptions rules;
-  std::vector<std::filesystem::path> geoip;      // database files, already located
+  std::vector<std::filesystem::path> geoip;  // database files, already located
   probe::DnsOptions dns;
-  bool ptr = false;                              // --ptr: ask PTR for every address
-  probe::HttpsOptions https;                     // the HTTPS probe (url targets, `https: true` hosts)
-  bool https_all_hosts = false;                  // --https: every host target too
-  std::optional<core::Date> as_of;               // default: the recording's, else today
+  bool ptr = false;           // --ptr: ask PTR for every address
+  probe::HttpsOptions https;  // the HTTPS probe (url targets, `https: true` hosts)
+  bool https_all_hosts = false;  // --https: every host target too
+  std::optional<core::Date> as_of;  // default: the recording's, else today
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
+  bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
+  bool explain = false;      // reports also show each finding's predicate trace
   std::optional<std::filesystem::path> baseline;
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing

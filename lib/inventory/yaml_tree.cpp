@@ -96,7 +96,20 @@ const YamlNode* YamlNode::get(std::string_view name) const {
 
 core::Result<YamlNode> parse_yaml_tree(std::string_view text, const std::string& file_name) {
   try {
-    const YAML::Node root = YAML::Load(std::string(text));
+    // Every document is read: one after the first would otherwise be ignored without a word.
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();  // a trailing '---'
+    if (documents.size() > 1) {
+      const YAML::Mark mark = documents[1].Mark();
+      return core::fail(
+          core::ErrorCode::config,
+          fmt::format("a second YAML document starts here; expected one {} per file (split the documents into "
+                      "files)",
+                      "manifest"),
+          fmt::format("{}:{}:{}", file_name, mark.line >= 0 ? mark.line + 1 : 1,
+                      mark.column >= 0 ? mark.column + 1 : 1));
+    }
+    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     Converter conv{file_name, {}, {}, text.size() + k_node_slack};
     YamlNode out = conv.convert(root, nullptr);
     if (out.line == 0) out.line = out.column = 1;

@@ -26,8 +26,9 @@ struct Converter {
     if (depth < k_max_depth && ++nodes <= max_nodes) return false;
     if (first_error.empty()) {
       first_error = fmt::format("{}:{}:{}: {}; expected a plain rule pack", file_name, at.line, at.column,
-                                depth >= k_max_depth ? fmt::format("nesting deeper than {} levels or a recursive alias", k_max_depth)
-                                                     : fmt::format("aliases expand the file beyond {} nodes", max_nodes));
+                                depth >= k_max_depth
+                                    ? fmt::format("nesting deeper than {} levels or a recursive alias", k_max_depth)
+                                    : fmt::format("aliases expand the file beyond {} nodes", max_nodes));
     }
     return true;
   }
@@ -96,7 +97,20 @@ const Node* Node::get(std::string_view name) const {
 
 core::Result<Node> parse_yaml(std::string_view text, const std::string& file_name, int file_index) {
   try {
-    YAML::Node root = YAML::Load(std::string(text));
+    // Every document is read: one after the first would otherwise be ignored without a word.
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();  // a trailing '---'
+    if (documents.size() > 1) {
+      const YAML::Mark mark = documents[1].Mark();
+      return core::fail(
+          core::ErrorCode::config,
+          fmt::format("a second YAML document starts here; expected one {} per file (split the documents into "
+                      "files)",
+                      "rule pack"),
+          fmt::format("{}:{}:{}", file_name, mark.line >= 0 ? mark.line + 1 : 1,
+                      mark.column >= 0 ? mark.column + 1 : 1));
+    }
+    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     Converter conv{file_name, file_index, text.size() + 1024, {}};
     Node out = conv.convert(root, nullptr);
     if (out.line == 0) out.line = out.column = 1;

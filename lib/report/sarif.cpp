@@ -25,10 +25,13 @@ constexpr std::string_view k_information_uri = "https://github.com/residency-aud
 std::string_view level_of(core::Severity s) {
   switch (s) {
     case core::Severity::critical:
-    case core::Severity::high: return "error";
-    case core::Severity::medium: return "warning";
+    case core::Severity::high:
+      return "error";
+    case core::Severity::medium:
+      return "warning";
     case core::Severity::low:
-    case core::Severity::info: return "note";
+    case core::Severity::info:
+      return "note";
   }
   return "note";
 }
@@ -86,13 +89,16 @@ Json location_json(const core::AuditResult& result, const core::Finding& f) {
 Json result_json(const core::AuditResult& result, const core::Finding& f, const std::string& rule_id, int index) {
   std::string text = fmt::format("{}: {}", f.target_id, f.message);
   if (f.verdict == core::Verdict::unknown) text = "Unknown: " + text;
-  Json out{{"ruleId", clean(rule_id)}, {"ruleIndex", index}, {"level", std::string(level_of(f.severity))},
+  Json out{{"ruleId", clean(rule_id)},
+           {"ruleIndex", index},
+           {"level", std::string(level_of(f.severity))},
            {"message", Json{{"text", clean(text)}}}};
   out["locations"] = location_json(result, f);
   out["partialFingerprints"] = Json{{"residency/v1", clean(f.fingerprint)}};
   if (f.verdict == core::Verdict::waived) {
     const std::string why = f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
-    out["suppressions"] = Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
+    out["suppressions"] =
+        Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
   }
   out["properties"] = Json{{"target", clean(f.target_id)},
                            {"policy", clean(f.policy_id)},
@@ -100,7 +106,9 @@ Json result_json(const core::AuditResult& result, const core::Finding& f, const 
                            {"verdict", std::string(core::to_string(f.verdict))},
                            {"counts_as_failure", f.counts_as_failure},
                            {"explanation", Json::array()}};
-  for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  if (result.explain) {
+    for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  }
   return out;
 }
 
@@ -109,6 +117,12 @@ Json invocation_json(const core::AuditResult& r) {
   if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
   if (!r.host.empty()) inv["machine"] = clean(r.host);
   inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
+  // Warnings (certifications that lapse soon or lapsed, waivers, missing data) as notifications.
+  Json notes = Json::array();
+  for (const auto& w : r.warnings) {
+    notes.push_back(Json{{"level", "warning"}, {"message", Json{{"text", clean(w)}}}});
+  }
+  if (!notes.empty()) inv["toolExecutionNotifications"] = notes;
   return inv;
 }
 
@@ -133,12 +147,15 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
     if (it == index.end()) res.erase("ruleIndex");
     results.push_back(std::move(res));
   }
-  Json driver{{"name", "residency"}, {"version", clean(result.tool_version)},
-              {"informationUri", std::string(k_information_uri)}, {"rules", rules}};
-  Json run{{"tool", Json{{"driver", driver}}}, {"invocations", Json::array({invocation_json(result)})},
+  Json driver{{"name", "residency"},
+              {"version", clean(result.tool_version)},
+              {"informationUri", std::string(k_information_uri)},
+              {"rules", rules}};
+  Json run{{"tool", Json{{"driver", driver}}},
+           {"invocations", Json::array({invocation_json(result)})},
            {"results", results}};
-  Json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"},
-           {"runs", Json::array({run})}};
+  Json doc{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <limits>
 
 namespace core {
 
@@ -119,10 +120,11 @@ std::optional<long long> parse_duration_ms(std::string_view s) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc{} || ptr == s.data() || value < 0) return std::nullopt;
   std::string_view unit(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr));
-  if (unit == "ms") return value;
-  if (unit == "s") return value * 1000;
-  if (unit == "m") return value * 60'000;
-  return std::nullopt;
+  const long long scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 0;
+  if (scale == 0) return std::nullopt;
+  // A duration that does not fit in milliseconds is refused, not wrapped around.
+  if (value > std::numeric_limits<long long>::max() / scale) return std::nullopt;
+  return value * scale;
 }
 
 namespace {

@@ -86,6 +86,7 @@ class Builder {
   void check_requirement_ids();
   void check_certification_dates();
   void check_law_reviews();
+  void check_set_cycles();
 
   std::optional<core::Date> m_as_of;
   RuleSet m_rules;

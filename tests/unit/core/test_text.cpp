@@ -24,6 +24,12 @@ TEST_CASE("core::closest: did-you-mean hints", "[core]") {
   CHECK_FALSE(closest("o", providers));
 }
 
+TEST_CASE("core::parse_duration_ms: a duration too large for milliseconds is refused, not wrapped", "[core]") {
+  CHECK_FALSE(parse_duration_ms("9999999999999999m"));
+  CHECK_FALSE(parse_duration_ms("9223372036854775807s"));
+  CHECK(parse_duration_ms("9223372036854775807ms") == 9223372036854775807LL);
+}
+
 TEST_CASE("core::parse_duration_ms: units are required", "[core]") {
   CHECK(parse_duration_ms("500ms") == 500);
   CHECK(parse_duration_ms("2s") == 2000);

@@ -74,3 +74,26 @@ TEST_CASE("core::printable: network text is made safe to store and print", "[cor
   CHECK(core::printable("ééé", 3) == "é...");  // cut on a character boundary
   CHECK(core::printable(std::string(100000, 'x'), 10).size() == 13);
 }
+
+TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
+  CHECK(
+      core::valid_utf8("b\xC3\xBC"
+                       "cher"));
+  CHECK(core::valid_utf8("\xF0\x9F\x98\x80"));
+  CHECK_FALSE(
+      core::valid_utf8("b\xFC"
+                       "cher"));                      // Latin-1
+  CHECK_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(core::valid_utf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(core::valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(core::valid_utf8("\xE2\x82"));          // truncated
+  CHECK(core::utf8_length("\xE2\x82\xAC", 0) == 3);
+}
+
+TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
+  CHECK(core::iequals("EUR4", "eur4"));
+  CHECK(core::iequals("", ""));
+  CHECK_FALSE(core::iequals("eur4", "eur"));
+  CHECK_FALSE(core::iequals("gra", "grb"));
+  CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
+}

@@ -161,35 +161,11 @@ std::optional<long long> parse_duration_ms(std::string_view s) {
   return value * scale;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at the start of `s` (0 when invalid).
-std::size_t utf8_length(std::string_view s) {
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xe ? 3 : (b0 >> 3) == 0x1e ? 4 : 0;
-  if (len == 0 || len > s.size()) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((static_cast<unsigned char>(s[i]) >> 6) != 0x2) return 0;
-  }
-  if (len == 2 && b0 < 0xc2) return 0;  // overlong
-  if (len == 3) {
-    const auto b1 = static_cast<unsigned char>(s[1]);
-    if ((b0 == 0xe0 && b1 < 0xa0) || (b0 == 0xed && b1 >= 0xa0)) return 0;  // overlong, surrogates
-  }
-  if (len == 4) {
-    const auto b1 = static_cast<unsigned char>(s[1]);
-    if ((b0 == 0xf0 && b1 < 0x90) || b0 > 0xf4 || (b0 == 0xf4 && b1 >= 0x90)) return 0;
-  }
-  return len;
-}
-
-}  // namespace
-
 std::string printable(std::string_view s, std::size_t max) {
   std::string out;
   out.reserve(std::min(s.size(), max));
   while (!s.empty()) {
-    std::size_t len = utf8_length(s);
+    std::size_t len = utf8_length(s, 0);
     const bool control = len == 1 && ((static_cast<unsigned char>(s[0]) < 0x20 && s[0] != '\t') || s[0] == 0x7f);
     if (out.size() + std::max<std::size_t>(len, 1) > max) {
       out += "...";

@@ -1,4 +1,4 @@
-// Edge signatures in the shipped provider packs: CloudFront, Cloudflare, Front Door and Fastly
+// Edge signatures in the shipped provider packs: CloudFront, Cloudflare, Front Door, Fastly and Akamai
 // headers and the issuers only a provider uses, matched from plain header and issuer text.
 #include "policy/edge.hpp"
 
@@ -37,6 +37,10 @@ TEST_CASE("policy::match_edge_headers: each CDN's documented headers name it", "
   CHECK(providers(policy::match_edge_headers(r, {{"x-azure-ref", "0zxV"}})) == std::vector<std::string>{"azure"});
   CHECK(providers(policy::match_edge_headers(r, {{"x-served-by", "cache-fra19120-FRA"}})) ==
         std::vector<std::string>{"fastly"});
+  CHECK(providers(policy::match_edge_headers(r, {{"Akamai-GRN", "0.05313217.1567801841.1457a3"}})) ==
+        std::vector<std::string>{"akamai"});
+  CHECK(providers(policy::match_edge_headers(r, {{"akamai-cache-status", "Hit from child"}})) ==
+        std::vector<std::string>{"akamai"});
   // A value condition must hold: an application's own X-Served-By is not Fastly.
   CHECK(policy::match_edge_headers(r, {{"x-served-by", "web-03"}}).empty());
   CHECK(policy::match_edge_headers(r, {{"server", "nginx"}, {"x-powered-by", "PHP"}}).empty());

@@ -2,6 +2,7 @@
 // read back by libmaxminddb, and the shipped rule packs: location status (known, inconclusive,
 // indeterminate, unknown), attribution precedence, and the DNS-inferred TLS terminator.
 #include "audit/observe.hpp"
+#include "audit_fixtures.hpp"
 #include "core/diag.hpp"
 #include "geo/mmdb_writer.hpp"
 #include "policy/load.hpp"
@@ -16,7 +17,7 @@ using geo::MmdbValue;
 
 namespace {
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
 fs::path scratch() {
   const char* base = std::getenv("RESIDENCY_TEST_TMP");
@@ -45,18 +46,7 @@ MmdbValue provider(const char* id, const char* region) {
   return MmdbValue::map({{"provider", MmdbValue::string(id)}, {"region", MmdbValue::string(region)}});
 }
 
-const policy::RuleSet& rules() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& rules() { return audit_test::shipped_rules(); }
 
 probe::DnsResult answer(const std::string& name, std::vector<std::string> ips, std::vector<std::string> cnames = {}) {
   probe::DnsResult r;

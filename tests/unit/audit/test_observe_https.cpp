@@ -4,6 +4,7 @@
 // HDH-NO-FOREIGN-CDN; and the recording's JSON round trip.
 #include "audit/observe.hpp"
 #include "audit/observe_https.hpp"
+#include "audit_fixtures.hpp"
 #include "core/diag.hpp"
 #include "geo/mmdb_writer.hpp"
 #include "policy/evaluate.hpp"
@@ -20,20 +21,9 @@ using Values = std::vector<std::string>;
 
 namespace {
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
-const policy::RuleSet& rules() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& rules() { return audit_test::shipped_rules(); }
 
 // A provider-range database (aws CloudFront edge, OVH) and an ASN database, written by our writer.
 const geo::DatabaseSet& geoip() {

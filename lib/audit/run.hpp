@@ -27,9 +27,9 @@ struct AuditOptions {
   policy::LoadOptions rules;
   std::vector<std::filesystem::path> geoip;  // database files, already located
   probe::DnsOptions dns;
-  bool ptr = false;           // --ptr: ask PTR for every address
-  probe::HttpsOptions https;  // the HTTPS probe (url targets, `https: true` hosts)
-  bool https_all_hosts = false;  // --https: every host target too
+  bool ptr = false;                 // --ptr: ask PTR for every address
+  probe::HttpsOptions https;        // the HTTPS probe (url targets, `https: true` hosts)
+  bool https_all_hosts = false;     // --https: every host target too
   std::optional<core::Date> as_of;  // default: the recording's, else today
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;

@@ -1,8 +1,9 @@
 // The special-use table: IANA's IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890,
 // updated by RFC 8190), the multicast blocks (RFC 5771, RFC 4291), the deprecated 6to4 relay
 // anycast (RFC 7526) and site-local (RFC 3879) blocks, and the newer documentation block
-// 3fff::/20 (RFC 9637), and the deprecated IPv4-compatible block ::/96 (RFC 4291). Parsed once; a lookup walks the table and keeps the longest match,
-// so 192.0.0.0/24 does not hide a more specific entry inside it.
+// 3fff::/20 (RFC 9637), and the deprecated IPv4-compatible block ::/96 (RFC 4291). Parsed once;
+// a lookup walks the table and keeps the longest match, so 192.0.0.0/24 does not hide a more
+// specific entry inside it.
 #include "core/special_ip.hpp"
 
 #include <fmt/format.h>

@@ -353,9 +353,10 @@ void read_laws(Builder& b, const Node& root) {
 }
 
 void read_provider(Builder& b, const Node& root) {
-  if (!b.check_map(root, "provider pack",
-                   {"schema", "kind", "id", "name", "control", "network", "edge", "regions", "subsidiaries", "certifications"},
-                   {"id", "name", "control"})) {
+  if (!b.check_map(
+          root, "provider pack",
+          {"schema", "kind", "id", "name", "control", "network", "edge", "regions", "subsidiaries", "certifications"},
+          {"id", "name", "control"})) {
     return;
   }
   Provider p;

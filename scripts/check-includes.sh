@@ -26,7 +26,7 @@ for m in "${!allowed[@]}"; do
   done
 done
 # No third-party network/parser types in public headers.
-if grep -lE '#include <(curl/|ares|maxminddb|yaml-cpp/)' lib/*/*.hpp 2>/dev/null; then
+if grep -lE '#include <(curl/|ares|maxminddb|yaml-cpp/|openssl/)' lib/*/*.hpp 2>/dev/null; then
   echo "check-includes: a public header includes a third-party library header (see above)" >&2
   status=1
 fi

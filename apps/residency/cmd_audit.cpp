@@ -31,6 +31,7 @@ struct AuditFlags {
   std::vector<std::string> rules;
   GeoipFlags geoip;
   DnsFlags dns;
+  HttpsFlags https;
   std::string as_of;
   std::string shard;
   std::vector<std::string> formats;
@@ -82,6 +83,11 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   auto dns = dns_options(f.dns);
   if (!dns) return std::unexpected(dns.error());
   o.dns = *dns;
+  o.ptr = f.dns.ptr;
+  auto https = https_options(f.https);
+  if (!https) return std::unexpected(https.error());
+  o.https = *https;
+  o.https_all_hosts = f.https.all_hosts;
   auto as_of = parse_as_of(f.as_of);
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
@@ -147,6 +153,7 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
+  add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
   cmd->add_option("--format", f->formats, "Report format (repeatable): text, json, sarif, junit, markdown, html, csv");
   cmd->add_option("-o,--output", f->output, "Write the report to this file (one format) or folder (several)");
@@ -162,7 +169,8 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
                   "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
                   "(join the parts with `residency report merge`)");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
-  cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
+  cmd->add_option("--save-facts", f->save_facts,
+                  "Write the raw observations (DNS answers, HTTPS certificates and headers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
   cmd->callback([f, &ctx] { run_audit(*f, ctx); });
 }

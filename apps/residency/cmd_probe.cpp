@@ -3,6 +3,7 @@
 // It shares the observe step with `audit`, so what it prints is what an audit would judge.
 #include "app_context.hpp"
 #include "audit/observe.hpp"
+#include "audit/observe_https.hpp"
 #include "common_options.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/target_value.hpp"
@@ -26,6 +27,7 @@ struct ProbeFlags {
   std::vector<std::string> rules;
   GeoipFlags geoip;
   DnsFlags dns;
+  HttpsFlags https;
   std::string as_of;
   std::string format = "text";
 };
@@ -82,9 +84,11 @@ std::string chain_line(const core::TargetReport& t, const policy::RuleSet& rules
 
 void print_text(const core::TargetReport& t, const policy::RuleSet& rules) {
   std::cout << t.target.value << "\n  " << chain_line(t, rules) << "\n";
-  for (const char* path : {"dns.status", "served_from.countries", "served_from.regions", "served_from.status",
-                           "controlled_by.providers", "controlled_by.entities", "controlled_by.countries",
-                           "controlled_by.laws", "certifications"}) {
+  for (const char* path :
+       {"dns.status", "served_from.countries", "served_from.regions", "served_from.status", "controlled_by.providers",
+        "controlled_by.entities", "controlled_by.countries", "controlled_by.laws", "certifications",
+        "tls.terminated_by", "tls.issuer.organisation", "tls.issuer.country", "tls.version", "tls.verification",
+        "http.server", "http.edge_headers"}) {
     if (t.facts.find(path) != nullptr) std::cout << fmt::format("  {:<24} {}\n", path, fact_text(t.facts, path));
   }
   std::cout << "  evidence:\n";
@@ -130,10 +134,14 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   if (!geoip) return ctx.fail(geoip.error());
   auto dns = dns_options(f.dns);
   if (!dns) return ctx.fail(dns.error());
-  auto results = audit::resolve_targets(targets, *dns);
+  auto https = https_options(f.https);
+  if (!https) return ctx.fail(https.error());
+  auto results = audit::resolve_targets(targets, *dns, {}, f.dns.ptr ? audit::PtrLookup::yes : audit::PtrLookup::no);
   if (!results) return ctx.fail(results.error());
   audit::Recording rec;
   rec.dns = std::move(*results);
+  const auto scope = f.https.all_hosts ? audit::HttpsScope::all_hosts : audit::HttpsScope::declared;
+  if (auto ok = audit::probe_https_targets(targets, scope, *https, *dns, rec); !ok) return ctx.fail(ok.error());
   std::vector<std::string> warnings;
   Json out = Json::array();
   for (const auto& t : targets) {
@@ -154,6 +162,7 @@ void add_probe_command(CLI::App& cli, Context& ctx) {
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
+  add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
   cmd->add_option("--format", f->format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([f, &ctx] { run_probe(*f, ctx); });

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <tuple>
 
 namespace app {
 
@@ -28,11 +29,34 @@ void add_as_of_option(CLI::App& cmd, std::string& as_of) {
 }
 
 void add_dns_options(CLI::App& cmd, DnsFlags& flags) {
-  cmd.add_option("--resolver", flags.resolvers, "DNS resolver IP[:PORT] (repeatable; default: /etc/resolv.conf)");
+  cmd.add_option("--resolver", flags.resolvers,
+                 "DNS resolver IP[:PORT] (repeatable: a SERVFAIL or timeout is asked again of the next; default: "
+                 "/etc/resolv.conf)");
   cmd.add_option("--timeout", flags.timeout, "DNS timeout per try, with a unit (500ms, 2s)")->capture_default_str();
   cmd.add_option("--retries", flags.retries, "DNS retries after the first try")->capture_default_str()->check(CLI::Range(0, 10));
   cmd.add_option("--concurrency", flags.concurrency, "DNS queries in flight")->capture_default_str()->check(CLI::Range(1, 65536));
   cmd.add_option("--rate", flags.rate, "DNS queries per second (0: unlimited)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  cmd.add_flag("--ptr", flags.ptr, "Ask PTR for every address (also done when a policy reads dns.ptr)");
+}
+
+void add_https_options(CLI::App& cmd, HttpsFlags& flags) {
+  cmd.add_flag("--https", flags.all_hosts,
+               "Probe https://HOST/ for every host target too (url targets and `https: true` hosts always are)");
+  cmd.add_flag("--allow-private", flags.allow_private,
+               "Let the HTTPS probe connect to loopback, private, link-local and other special-use addresses "
+               "(refused by default, also when a name resolves to one)");
+  cmd.add_option("--ca-file", flags.ca_file, "Trust the CA certificates in this PEM file instead of the system store");
+  cmd.add_option("--https-concurrency", flags.concurrency, "HTTPS connections in flight")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd.add_option("--https-timeout", flags.timeout, "Time limit of one HTTPS probe of one address, with a unit")
+      ->capture_default_str();
+  cmd.add_option("--https-connect-timeout", flags.connect_timeout,
+                 "Time limit of the TCP connection and TLS handshake, with a unit")
+      ->capture_default_str();
+  cmd.add_option("--connect-to", flags.connect_to,
+                 "IP:PORT:IP2:PORT2 (IPv6 in brackets): connect to IP2:PORT2 when the probe would connect to "
+                 "IP:PORT; the recorded and attributed address stays IP (repeatable; for tests and tunnels)");
 }
 
 core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx) {
@@ -83,6 +107,42 @@ core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags) {
 bool stdout_colour(const Context& ctx) {
   const char* no_colour = std::getenv("NO_COLOR");
   return ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+core::Result<probe::HttpsOptions> https_options(const HttpsFlags& flags) {
+  probe::HttpsOptions o;
+  o.allow_private = flags.allow_private ? probe::AllowPrivate::yes : probe::AllowPrivate::no;
+  o.concurrency = flags.concurrency;
+  for (const auto& [name, text, out] :
+       {std::tuple{"--https-timeout", flags.timeout, &o.timeout_ms},
+        std::tuple{"--https-connect-timeout", flags.connect_timeout, &o.connect_timeout_ms}}) {
+    auto ms = core::parse_duration_ms(text);
+    if (!ms || *ms <= 0 || *ms > 600000) {
+      return core::fail(
+          core::ErrorCode::usage,
+          fmt::format("{} '{}': expected a duration with a unit up to 10m, e.g. 500ms or 5s", name, text));
+    }
+    *out = static_cast<int>(*ms);
+  }
+  if (!flags.ca_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(flags.ca_file, ec)) {
+      return core::fail(core::ErrorCode::usage, fmt::format("--ca-file '{}': no such file; expected a PEM file of CA "
+                                                            "certificates",
+                                                            flags.ca_file));
+    }
+    o.ca_file = flags.ca_file;
+  }
+  for (const auto& c : flags.connect_to) {
+    auto rule = probe::parse_connect_to(c);
+    if (!rule) {
+      return core::fail(core::ErrorCode::usage,
+                        fmt::format("--connect-to '{}': {}; expected IP:PORT:IP2:PORT2", c, rule.error().message));
+    }
+    o.connect_to.push_back(*rule);
+  }
+  o.user_agent = "residency/" RESIDENCY_VERSION;
+  return o;
 }
 
 }  // namespace app

@@ -6,6 +6,7 @@
 #include "app_context.hpp"
 #include "core/date.hpp"
 #include "probe/dns.hpp"
+#include "probe/http.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,17 @@ struct DnsFlags {
   int retries = 1;
   int concurrency = 256;
   double rate = 0;
+  bool ptr = false;  // --ptr: ask PTR for every address
+};
+
+struct HttpsFlags {
+  bool all_hosts = false;  // --https
+  bool allow_private = false;
+  std::string ca_file;
+  int concurrency = 64;
+  std::string timeout = "10s";
+  std::string connect_timeout = "5s";
+  std::vector<std::string> connect_to;
 };
 
 // Declare --geoip PATH (repeatable).
@@ -33,8 +45,11 @@ void add_geoip_option(CLI::App& cmd, GeoipFlags& flags);
 void add_rules_option(CLI::App& cmd, std::vector<std::string>& dirs);
 // Declare --as-of DATE.
 void add_as_of_option(CLI::App& cmd, std::string& as_of);
-// Declare --resolver, --timeout, --retries, --concurrency, --rate.
+// Declare --resolver, --timeout, --retries, --concurrency, --rate, --ptr.
 void add_dns_options(CLI::App& cmd, DnsFlags& flags);
+// Declare --https, --allow-private, --ca-file, --https-concurrency, --https-timeout,
+// --https-connect-timeout, --connect-to.
+void add_https_options(CLI::App& cmd, HttpsFlags& flags);
 
 // The databases to open: --geoip, else RESIDENCY_GEOIP, else the installed data, else the source
 // tree's geoip/data/. With Need::required, finding none is an error saying how to get data.
@@ -47,5 +62,7 @@ core::Result<std::optional<core::Date>> parse_as_of(const std::string& text);
 bool stdout_colour(const Context& ctx);
 // Build DNS options from the flags (durations with units, servers IP[:PORT]).
 core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags);
+// Build HTTPS probe options from the flags (durations, a readable --ca-file, --connect-to rules).
+core::Result<probe::HttpsOptions> https_options(const HttpsFlags& flags);
 
 }  // namespace app

@@ -7,6 +7,7 @@
 #include "audit/baseline.hpp"
 #include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
+#include "audit/observe_https.hpp"
 #include "audit/recording.hpp"
 #include "audit/sentences.hpp"
 #include "audit/terraform.hpp"
@@ -141,7 +142,22 @@ core::Result<void> check_policies(const Inventory& inv, const policy::RuleSet& r
   return {};
 }
 
-core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& inv, core::Date as_of,
+// PTR is asked for with --ptr, or when a requirement that applies reads dns.ptr.
+PtrLookup ptr_lookup(const AuditOptions& opt, const Inventory& inv, const policy::RuleSet& rules) {
+  if (opt.ptr) return PtrLookup::yes;
+  for (const auto& t : inv.targets) {
+    for (const auto& pid : t.policies) {
+      for (const auto& req : rules.policies.at(pid).requirements) {
+        if (!policy::applies(req, t.target.tags)) continue;
+        const auto read = policy::facts_read(req.check);
+        if (std::ranges::find(read, "dns.ptr") != read.end()) return PtrLookup::yes;
+      }
+    }
+  }
+  return PtrLookup::no;
+}
+
+core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& inv, core::Date as_of, PtrLookup ptr,
                                     const probe::DnsProgress& progress) {
   Recording rec;
   rec.tool_version = opt.tool_version;
@@ -151,9 +167,12 @@ core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& in
   std::vector<core::Target> targets;
   for (const auto& p : inv.targets) targets.push_back(p.target);
   if (dns_requests(targets).empty()) return rec;  // cloud resources only: no resolver is needed
-  auto dns = resolve_targets(targets, opt.dns, progress);
+  auto dns = resolve_targets(targets, opt.dns, progress, ptr);
   if (!dns) return std::unexpected(dns.error());
   rec.dns = std::move(*dns);
+  const HttpsScope scope = opt.https_all_hosts ? HttpsScope::all_hosts : HttpsScope::declared;
+  if (auto ok = probe_https_targets(targets, scope, opt.https, opt.dns, rec, progress); !ok)
+    return std::unexpected(ok.error());
   return rec;
 }
 
@@ -358,7 +377,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     rec = std::move(*replay);
     rec.as_of = as_of;
   } else {
-    auto live = observe_all(opt, *inv, as_of, progress);
+    auto live = observe_all(opt, *inv, as_of, ptr_lookup(opt, *inv, *rules), progress);
     if (!live) return std::unexpected(live.error());
     rec = std::move(*live);
   }

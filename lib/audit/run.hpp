@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "policy/load.hpp"
 #include "probe/dns.hpp"
+#include "probe/http.hpp"
 
 #include <filesystem>
 #include <map>
@@ -26,6 +27,9 @@ struct AuditOptions {
   policy::LoadOptions rules;
   std::vector<std::filesystem::path> geoip;  // database files, already located
   probe::DnsOptions dns;
+  bool ptr = false;                 // --ptr: ask PTR for every address
+  probe::HttpsOptions https;        // the HTTPS probe (url targets, `https: true` hosts)
+  bool https_all_hosts = false;     // --https: every host target too
   std::optional<core::Date> as_of;  // default: the recording's, else today
   std::optional<core::Shard> shard;  // --shard K/N: audit only this part of the inventory
   core::Severity fail_on = core::Severity::high;

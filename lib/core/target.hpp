@@ -32,6 +32,7 @@ struct Target {
   std::string host;                         // what to resolve: the host of a URL (IPv6 without
                                             // brackets), else the value; empty for cloud resources
   std::map<std::string, std::string> tags;  // e.g. classification → health
+  bool https = false;                       // host targets: probe https://HOST/ too (`https: true`)
   // For cloud resources: the declared provider, region and service.
   std::string provider;
   std::string region;

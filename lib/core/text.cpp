@@ -166,4 +166,25 @@ std::optional<long long> parse_duration_ms(std::string_view s) {
   return value * scale;
 }
 
+std::string printable(std::string_view s, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(s.size(), max));
+  while (!s.empty()) {
+    std::size_t len = utf8_length(s, 0);
+    const bool control = len == 1 && ((static_cast<unsigned char>(s[0]) < 0x20 && s[0] != '\t') || s[0] == 0x7f);
+    if (out.size() + std::max<std::size_t>(len, 1) > max) {
+      out += "...";
+      break;
+    }
+    if (len == 0 || control) {
+      out += '?';
+      len = 1;
+    } else {
+      out.append(s.substr(0, len));
+    }
+    s.remove_prefix(len);
+  }
+  return out;
+}
+
 }  // namespace core

@@ -39,5 +39,9 @@ std::string stable_hash(std::string_view s);
 bool glob_match(std::string_view pattern, std::string_view text);
 // Parse a duration with a unit: "500ms", "2s", "1m". Returns milliseconds.
 std::optional<long long> parse_duration_ms(std::string_view s);
+// Text that came from the network (certificates, headers), made safe to store and print: invalid
+// UTF-8 and control characters (tab excepted) become '?', and text longer than `max` bytes is cut
+// on a character boundary with "..." appended.
+std::string printable(std::string_view s, std::size_t max = 4096);
 
 }  // namespace core

@@ -77,6 +77,12 @@ echo '{"schema": "residency/facts/v1", "dns": [' > "$tmp/trunc.json"
 expect_rc 2 "a truncated facts file is an error" "$bin" -q audit "$ex/audit.yaml" --facts "$tmp/trunc.json"
 expect_rc 2 "an unknown format is a usage error" "$bin" -q "${replay[@]}" --format sarfi
 expect_rc 2 "a bad --as-of is a usage error" "$bin" -q "${replay[@]}" --as-of 2026-13-01
+expect_rc 2 "a malformed --connect-to is a usage error" "$bin" -q "${replay[@]}" --connect-to 1.2.3.4:443
+expect_rc 2 "a missing --ca-file is a usage error" "$bin" -q "${replay[@]}" --ca-file "$tmp/none.pem"
+expect_rc 2 "an --https-timeout without a unit is a usage error" "$bin" -q "${replay[@]}" --https-timeout 5
+"$bin" -q probe https://127.0.0.1:9/ >"$tmp/ssrf.txt" 2>&1
+grep -q "tls.terminated_by *? (unknown: refused to connect to 127.0.0.1: special-use address (loopback, RFC 1122); pass --allow-private" "$tmp/ssrf.txt" \
+  && ok "probe refuses a loopback URL without --allow-private, and says so" || bad "probe of a loopback URL: $(head -12 "$tmp/ssrf.txt")"
 
 # 4. Baseline: the same run as baseline leaves nothing new → exit 0; diff of a run with itself.
 "$bin" -q "${replay[@]}" --format json -o "$tmp/base.json"

@@ -61,6 +61,20 @@ TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
   CHECK(stable_hash("target|req") != stable_hash("target|req2"));
 }
 
+TEST_CASE("core::printable: network text is made safe to store and print", "[core]") {
+  CHECK(core::printable("Amazon") == "Amazon");
+  CHECK(core::printable("Société Générale") == "Société Générale");  // valid UTF-8 is kept
+  CHECK(core::printable(std::string("a\0b\r\nc", 6)) == "a?b??c");
+  CHECK(core::printable("tab\there") == "tab\there");
+  CHECK(core::printable("\xff\xfe ok") == "?? ok");  // invalid bytes
+  CHECK(core::printable("\xc0\xaf") == "??");        // overlong encoding
+  CHECK(core::printable("\xed\xa0\x80") == "???");   // a UTF-16 surrogate
+  CHECK(core::printable("\xe2\x82") == "??");        // truncated sequence
+  CHECK(core::printable("abcdefgh", 5) == "abcde...");
+  CHECK(core::printable("ééé", 3) == "é...");  // cut on a character boundary
+  CHECK(core::printable(std::string(100000, 'x'), 10).size() == 13);
+}
+
 TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
   CHECK(
       core::valid_utf8("b\xC3\xBC"

@@ -85,6 +85,9 @@ struct WriterOptions {
   int ip_version = 6;                               // 4 or 6
   std::uint64_t build_epoch = 0;  // seconds since 1970; 0 = the time of serialize() (readers reject 0)
   int record_size = 0;  // 0: the smallest of 24/28/32 that fits; 24, 28 or 32 forces it (tests)
+  // More top-level metadata keys (e.g. residency_kind, residency_inputs: what the database was
+  // built from); a key the format defines is refused by serialize().
+  std::vector<MmdbValue::Entry> extra_metadata;
 };
 
 // Figures about the last serialized database.

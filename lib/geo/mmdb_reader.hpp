@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/ip.hpp"
+#include "geo/provenance.hpp"
 #include "geo/schema.hpp"
 
 #include <cstdint>
@@ -28,6 +29,7 @@ struct DatabaseInfo {
   int ip_version = 0;  // 4 or 6 (an IPv6 tree also answers IPv4 lookups)
   std::string description;  // the English description, else the first one
   std::vector<std::string> languages;
+  Provenance provenance;  // residency_kind / residency_inputs (databases built by residency data update)
 };
 
 // One database's answer for one address, normalised across vendors.

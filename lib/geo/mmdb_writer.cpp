@@ -454,6 +454,31 @@ core::Result<std::string> MmdbWriter::serialize() {
   return out;
 }
 
+core::Result<std::string> restamp_metadata(std::string_view database, const MetadataFields& fields,
+                                           const std::vector<MmdbValue::Entry>& extra) {
+  const auto marker = database.rfind(k_metadata_marker);
+  if (marker == std::string_view::npos) {
+    return core::fail(core::ErrorCode::data, "not a MaxMind DB file (metadata marker not found)");
+  }
+  WriterOptions o;
+  o.database_type = fields.database_type;
+  o.description = fields.description;
+  o.languages = fields.languages;
+  o.ip_version = fields.ip_version;
+  o.build_epoch = fields.build_epoch;
+  o.extra_metadata = extra;
+  if (const std::string* key = reserved_metadata_key(o)) {
+    return core::fail(core::ErrorCode::usage, fmt::format("extra metadata key '{}' is defined by the format", *key));
+  }
+  std::string out(database.substr(0, marker));
+  out += k_metadata_marker;
+  Encoder meta(out, false);
+  if (!meta.encode(metadata(o, fields.node_count, fields.record_size))) {
+    return core::fail(core::ErrorCode::data, meta.error());
+  }
+  return out;
+}
+
 core::Result<void> MmdbWriter::write(const std::filesystem::path& path) {
   auto bytes = serialize();
   if (!bytes) return std::unexpected(bytes.error());

@@ -107,3 +107,27 @@ TEST_CASE("geo::provenance: SOURCES.json round-trips", "[geo]") {
   REQUIRE_FALSE(broken);
   CHECK_THAT(broken.error().to_string(), Catch::Contains("SOURCES.json: byte"));
 }
+
+TEST_CASE("geo::provenance: restamping keeps every answer and adds the provenance", "[geo]") {
+  const auto path = write_db("plain.mmdb", {});
+  const std::string original = geo_test::read_bytes(path);
+  auto db = geo::Database::open(path);
+  REQUIRE(db);
+  const auto& info = db->info();
+  geo::MetadataFields fields{info.database_type, {{"en", "copied"}}, info.languages, info.build_epoch,
+                             info.node_count,    info.record_size,   info.ip_version};
+  auto stamped = geo::restamp_metadata(original, fields, geo::provenance_metadata("registry", {aws_input()}));
+  REQUIRE(stamped);
+  const std::string marker = "\xAB\xCD\xEFMaxMind.com";
+  const auto at = original.rfind(marker);
+  CHECK(stamped->substr(0, at) == original.substr(0, at));  // tree and data byte for byte
+  const auto copy = geo_test::write_bytes(path.parent_path() / "stamped.mmdb", *stamped);
+  auto again = geo::Database::open(copy, geo::Verify::always);
+  REQUIRE(again);
+  CHECK(again->info().provenance.kind == "registry");
+  CHECK(again->info().provenance.inputs.at(0) == aws_input());
+  CHECK(again->info().build_epoch == info.build_epoch);
+  CHECK(again->info().description == "copied");
+  CHECK((*again->lookup(*core::parse_ip("192.0.2.9")))->region == "eu-west-3");
+  CHECK_FALSE(geo::restamp_metadata("no marker here", fields, {}));
+}

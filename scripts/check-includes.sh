@@ -11,8 +11,9 @@ declare -A allowed=(
   [inventory]="core inventory"
   [report]="core report"
   [audit]="core geo policy probe inventory report audit"
+  [update]="core geo probe update"
 )
-modules="core geo policy probe inventory audit report"
+modules="core geo policy probe inventory audit report update"
 status=0
 for m in "${!allowed[@]}"; do
   [[ -d lib/$m ]] || continue

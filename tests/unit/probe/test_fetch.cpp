@@ -136,7 +136,7 @@ TEST_CASE("probe::fetch: the size cap stops a download", "[probe][fetch]") {
   CHECK(probe::fetch(s.url("big.bin"), o).ok());
 }
 
-TEST_CASE("probe::fetch: a stalled server times out; a closed port is unreachable", "[probe][fetch]") {
+TEST_CASE("probe::fetch: a stalled server times out, a closed port is unreachable", "[probe][fetch]") {
   auto& s = server();
   auto o = s.options();
   o.stall_timeout_ms = 1000;

@@ -123,7 +123,7 @@ TEST_CASE("update::sources: every problem with file:line:column and what was exp
   CHECK_THAT(all, Catch::Contains("problem(s) in the sources file"));
 }
 
-TEST_CASE("update::sources: npm sources need a pin; YAML errors have a position", "[update]") {
+TEST_CASE("update::sources: npm sources need a pin, YAML errors have a position", "[update]") {
   const std::string unpinned = errors_of(std::string(k_head) + R"(  - id: asn
     name: asn
     kind: asn

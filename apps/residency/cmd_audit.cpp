@@ -34,6 +34,8 @@ struct AuditFlags {
   bool list_formats = false;
   std::string fail_on = "high";
   bool fail_on_unknown = true;
+  int max_data_age = 90;
+  bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
 };
 
@@ -74,6 +76,8 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   if (!sev) return core::fail(core::ErrorCode::usage, fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
   o.fail_on = *sev;
   o.fail_on_unknown = f.fail_on_unknown;
+  o.max_data_age_days = f.max_data_age;
+  o.fail_on_stale_data = f.fail_on_stale_data;
   o.baseline = opt_path(f.baseline);
   o.save_facts = opt_path(f.save_facts);
   o.facts = opt_path(f.facts);
@@ -127,6 +131,12 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
                 "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
+  cmd->add_option("--max-data-age", f->max_data_age,
+                  "Warn about data sources older than this many days on the as-of date")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_flag("--fail-on-stale-data", f->fail_on_stale_data,
+                "Such data makes the audit incomplete (exit 3) unless a proven failure gives 1");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
   cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");

@@ -26,6 +26,8 @@ struct AuditOptions {
   std::optional<core::Date> as_of;               // default: the recording's, else today
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
+  int max_data_age_days = 90;       // --max-data-age: warn about older data sources
+  bool fail_on_stale_data = false;  // --fail-on-stale-data: such data makes the run exit 3
   std::optional<std::filesystem::path> baseline;
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing
@@ -40,7 +42,7 @@ core::Result<core::AuditResult> run(const AuditOptions& options, core::Diag& dia
                                     const probe::DnsProgress& progress = {});
 
 // The exit code of a result (DESIGN.md "Exit codes"): 1 for a counted failure, else 3 for a
-// counted unknown, else 0.
+// counted unknown or (with fail_on_stale_data) a data source older than max_data_age_days, else 0.
 int exit_code_of(const core::AuditResult& result);
 
 }  // namespace audit

@@ -111,6 +111,19 @@ Json counts_json(const core::Counts& c) {
   return Json{{"pass", c.pass}, {"fail", c.fail}, {"unknown", c.unknown}, {"waived", c.waived}, {"total", c.total()}};
 }
 
+// One data source: {name, kind, url, date, age_days, sha256} plus database, serial and stale.
+Json data_source_json(const core::DataSource& s) {
+  return Json{{"name", clean(s.name)},
+              {"kind", clean(s.kind)},
+              {"url", clean(s.url)},
+              {"date", s.date ? Json(s.date->to_string()) : Json(nullptr)},
+              {"age_days", s.age_days ? Json(*s.age_days) : Json(nullptr)},
+              {"sha256", clean(s.sha256)},
+              {"database", clean(s.database)},
+              {"serial", clean(s.serial)},
+              {"stale", s.stale}};
+}
+
 Json metadata_json(const core::AuditResult& r) {
   return Json{{"organisation", clean(r.organisation)}, {"auditor", clean(r.auditor)}, {"scope", clean(r.scope)},
               {"inputs", strings(r.inputs)}};
@@ -138,10 +151,14 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   for (const auto& s : r.sources) {
     doc["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}});
   }
+  doc["data_sources"] = Json::array();
+  for (const auto& s : r.data_sources) doc["data_sources"].push_back(data_source_json(s));
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
   doc["fail_on"] = std::string(core::to_string(r.fail_on));
   doc["fail_on_unknown"] = r.fail_on_unknown;
+  doc["max_data_age_days"] = r.max_data_age_days;
+  doc["fail_on_stale_data"] = r.fail_on_stale_data;
   doc["baseline_used"] = r.baseline_used;
   doc["exit_code"] = r.exit_code;
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

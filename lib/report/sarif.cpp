@@ -104,12 +104,39 @@ Json result_json(const core::AuditResult& result, const core::Finding& f, const 
   return out;
 }
 
+Json data_source_json(const core::DataSource& s) {
+  return Json{{"name", clean(s.name)},
+              {"kind", clean(s.kind)},
+              {"url", clean(s.url)},
+              {"date", s.date ? Json(s.date->to_string()) : Json(nullptr)},
+              {"age_days", s.age_days ? Json(*s.age_days) : Json(nullptr)},
+              {"sha256", clean(s.sha256)},
+              {"database", clean(s.database)},
+              {"stale", s.stale}};
+}
+
 Json invocation_json(const core::AuditResult& r) {
   Json inv{{"executionSuccessful", r.exit_code != 2}, {"exitCode", r.exit_code}};
   if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
   if (!r.host.empty()) inv["machine"] = clean(r.host);
+  // One notification per data source: its date and age (a warning when older than --max-data-age).
+  Json notes = Json::array();
+  for (const auto& s : r.data_sources) {
+    notes.push_back(Json{{"level", s.stale ? "warning" : "note"},
+                         {"message", Json{{"text", clean(detail::data_source_text(r, s))}}},
+                         {"descriptor", Json{{"id", "residency/data-source"}}}});
+  }
+  if (!notes.empty()) inv["toolExecutionNotifications"] = std::move(notes);
   inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
   return inv;
+}
+
+Json run_properties(const core::AuditResult& r) {
+  Json sources = Json::array();
+  for (const auto& s : r.data_sources) sources.push_back(data_source_json(s));
+  return Json{{"data_sources", std::move(sources)},
+              {"data_age", clean(detail::data_age_summary(r))},
+              {"max_data_age_days", r.max_data_age_days}};
 }
 
 }  // namespace
@@ -135,8 +162,10 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
   }
   Json driver{{"name", "residency"}, {"version", clean(result.tool_version)},
               {"informationUri", std::string(k_information_uri)}, {"rules", rules}};
-  Json run{{"tool", Json{{"driver", driver}}}, {"invocations", Json::array({invocation_json(result)})},
-           {"results", results}};
+  Json run{{"tool", Json{{"driver", driver}}},
+           {"invocations", Json::array({invocation_json(result)})},
+           {"results", results},
+           {"properties", run_properties(result)}};
   Json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"},
            {"runs", Json::array({run})}};
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -381,3 +381,50 @@ TEST_CASE("data status: ages on data younger and older than --max-data-age", "[u
   CHECK(s["url"] == "https://ip-ranges.amazonaws.com/ip-ranges.json");
   CHECK(s["sha256"].get<std::string>().size() == 64);
 }
+
+TEST_CASE("audit: every report names the data's age, stale data warns, --fail-on-stale-data exits 3", "[update][cli]") {
+  const auto dir = scratch("audit-age");
+  const fs::path data = install_aws_2026(dir);
+  REQUIRE(core::write_file_atomic(dir / "list.txt", "35.180.0.1\n"));  // AWS eu-west-3 (Paris)
+  const std::string base = fmt::format("audit --list {} --policy gdpr-eea-residency --geoip {} --no-fail-on-unknown",
+                                       shell_quote((dir / "list.txt").string()), shell_quote(data.string()));
+  const std::string line_young = "providers.mmdb: AWS ip-ranges.json of 2026-08-22, 10 days old";
+  const std::string line_old =
+      "providers.mmdb: AWS ip-ranges.json of 2026-08-22, 131 days old, older than --max-data-age 90";
+
+  auto young = residency(base + " --as-of 2026-09-01 --fail-on-stale-data");
+  INFO(young.output);
+  CHECK(young.status == 0);
+  CHECK_THAT(young.output,
+             Catch::Contains("data: 1 data source, aged on 2026-09-01: none older than --max-data-age 90"));
+  CHECK_THAT(young.output, Catch::Contains("  " + line_young + "\n") && !Catch::Contains("warning"));
+
+  auto old = residency(base + " --as-of 2026-12-31");
+  INFO(old.output);
+  CHECK(old.status == 0);  // a warning on every run, not a failure
+  CHECK_THAT(old.output, Catch::Contains("  " + line_old + "\n"));
+  CHECK_THAT(old.output, Catch::Contains("warning: providers.mmdb (AWS ip-ranges.json of 2026-08-22) is 131 days old, "
+                                         "older than --max-data-age 90"));
+  auto failing = residency(base + " --as-of 2026-12-31 --fail-on-stale-data");
+  CHECK(failing.status == 3);
+  CHECK_THAT(failing.output,
+             Catch::Contains("exit code 3: no proven failure, but data sources are older than --max-data-age 90"));
+  CHECK(residency(base + " --as-of 2026-12-31 --fail-on-stale-data --max-data-age 200").status == 0);
+
+  // Every format carries the same line (JSON and SARIF as data, the others as text).
+  auto all =
+      residency(base + fmt::format(" --as-of 2026-12-31 --format json --format sarif --format junit --format markdown "
+                                   "--format html --format csv --format text -o {}",
+                                   shell_quote((dir / "reports").string())));
+  REQUIRE(all.status == 0);
+  const Json json = Json::parse(read(dir / "reports" / "report.json"));
+  CHECK(json["data_sources"][0]["age_days"] == 131);
+  CHECK(json["data_sources"][0]["stale"] == true);
+  const Json sarif = Json::parse(read(dir / "reports" / "report.sarif"));
+  CHECK(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == line_old);
+  CHECK(sarif["runs"][0]["properties"]["data_sources"][0]["date"] == "2026-08-22");
+  for (const char* name : {"report.junit", "report.markdown", "report.html", "report.csv", "report.text"}) {
+    INFO(name);
+    CHECK_THAT(read(dir / "reports" / name), Catch::Contains(line_old));
+  }
+}

@@ -1,4 +1,4 @@
-// JUnit XML in the Ant/Jenkins schema (tests/data/schemas/junit.xsd): a <testsuites> root with
+// JUnit XML in the Ant/Jenkins schema (../shared/schemas/junit.xsd): a <testsuites> root with
 // one <testsuite> per policy and one <testcase> per (target, requirement), classname = policy,
 // name = "target :: requirement". fail → <failure>, an unknown that counts → <error>, an unknown
 // that does not count → <skipped>, waived → <skipped message="waived: …">. Timestamp and

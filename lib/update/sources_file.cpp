@@ -22,7 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> k_top_keys = {"schema", "npm_lock", "databases", "sources"};
+const std::vector<std::string> k_top_keys = {"schema", "npm_lock", "databases", "sources", "reference_files"};
+const std::vector<std::string> k_reference_keys = {"path", "sha256", "url", "gunzip"};
 const std::vector<std::string> k_database_keys = {"file", "kind", "description"};
 const std::vector<std::string> k_source_keys = {
     "id",     "name",     "kind",         "database",  "url",     "resolve",       "file",
@@ -239,6 +240,21 @@ void read_source(Checker& c, const YAML::Node& n, SourcesFile& out, const std::m
   out.sources.push_back(std::move(s));
 }
 
+// A reference file the tests read from ../shared (fetched by scripts/fetch-reference-files.sh):
+// only checked here, so that a typo fails `data update` and the tests alike.
+void check_reference(Checker& c, const YAML::Node& n) {
+  if (!c.keys(n, k_reference_keys, "a reference file")) return;
+  c.text(n, "path", true);
+  auto sha = c.text(n, "sha256", true);
+  auto url = c.text(n, "url", true);
+  if (sha && (sha->size() != 64 || !std::all_of(sha->begin(), sha->end(), [](char ch) {
+                return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+              }))) {
+    c.problem(n["sha256"], "'sha256' must be 64 lower-case hex digits");
+  }
+  if (url && !url->starts_with("https://")) c.problem(n["url"], "a reference file's url must be https://");
+}
+
 }  // namespace
 
 const SourceSpec* SourcesFile::find(std::string_view id) const {
@@ -311,6 +327,9 @@ core::Result<SourcesFile> load_sources(const fs::path& path, core::Diag& diag) {
   if (c.errors() == 0) {
     for (const auto& d : root["databases"]) read_database(c, d, out);
     for (const auto& s : root["sources"]) read_source(c, s, out, lock ? &*lock : nullptr);
+    if (const YAML::Node refs = root["reference_files"]) {
+      for (const auto& r : refs) check_reference(c, r);
+    }
   }
   if (c.errors() > 0) {
     return core::fail(core::ErrorCode::config, fmt::format("{} problem(s) in the sources file", c.errors()),

@@ -1,5 +1,5 @@
-// geo importers: each vendor format on a small fixture in its exact upstream format (fixtures
-// the tests write themselves, and excerpts of the real feeds read from ../shared), error
+// geo importers: each vendor format on a small fixture in its exact upstream format, written by
+// the tests themselves (synthetic prefixes, the vendors' layouts), error
 // messages with file:line or JSON position, the feeds' own dates and serials, the range→CIDR
 // cover, build_range_database, the `geoip build` command, and the full real feeds from ../shared.
 #include "geo/importers.hpp"
@@ -62,6 +62,29 @@ const std::map<std::string, std::string> k_fixtures = {
                     "networkFeatures": ["API"]}}
   ]
 })"},
+    // AWS ip-ranges.json: a prefix listed as AMAZON then EC2 then S3, one as AMAZON only, a GLOBAL one.
+    {"ip-ranges.json", R"({"syncToken": "1787433425", "createDate": "2026-08-22-21-17-05",
+ "prefixes": [
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "AMAZON", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "EC2", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "S3", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "198.51.100.0/25", "region": "eu-west-3", "service": "AMAZON", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "203.0.113.0/24", "region": "GLOBAL", "service": "CLOUDFRONT", "network_border_group": "GLOBAL"}],
+ "ipv6_prefixes": [
+  {"ipv6_prefix": "2001:db8:a::/48", "region": "sa-west-1", "service": "AMAZON", "network_border_group": "sa-west-1"}]})"},
+    // Google cloud.json.
+    {"cloud.json", R"({"syncToken": "1787407470974", "creationTime": "2026-08-22T07:04:30.974055", "prefixes": [
+  {"ipv4Prefix": "192.0.2.0/24", "service": "Google Cloud", "scope": "europe-west9"},
+  {"ipv6Prefix": "2001:db8:9::/48", "service": "Google Cloud", "scope": "europe-west9"},
+  {"ipv4Prefix": "198.51.100.0/24", "service": "Google Cloud", "scope": "europe-west15"}]})"},
+    // Oracle public_ip_ranges.json (its 4-space layout).
+    {"public_ip_ranges.json", R"({
+    "last_updated_timestamp": "2025-07-31T18:18:01.103975",
+    "regions": [
+        {"region": "eu-paris-1", "cidrs": [{"cidr": "192.0.2.0/24", "tags": ["OCI"]}, {"cidr": "198.51.100.0/24", "tags": ["OSN"]}]},
+        {"region": "eu-dublin-3", "cidrs": [{"cidr": "203.0.113.0/24", "tags": ["OCI"]}]}
+    ]
+})"},
     // Fastly public-ip-list.
     {"public-ip-list", R"({"addresses":["192.0.2.0/24","198.51.100.0/23"],"ipv6_addresses":["2001:db8:f::/48"]})"},
     // Cloudflare ips-v4: one prefix per line, no final newline.
@@ -86,12 +109,10 @@ fs::path fixture_file(const std::string& name) {
   return path;
 }
 
-// A range file: our own fixtures under tests/data/ranges, the synthetic ones above, or an
-// excerpt of a real feed from ../shared/data/cloud-ip-ranges/excerpts.
+// A range file: our own plain CSV under tests/data/ranges, or one of the fixtures above.
 fs::path ranges(const std::string& name) {
   if (name == "plain.csv") return fs::path(RESIDENCY_SOURCE_DIR) / "tests" / "data" / "ranges" / name;
-  if (k_fixtures.contains(name)) return fixture_file(name);
-  return test_support::shared_file("data/cloud-ip-ranges/excerpts/" + name);
+  return fixture_file(name);
 }
 
 geo::RangeTable import(RangeFormat format, const std::string& name) {
@@ -223,16 +244,13 @@ TEST_CASE("geo::importers: asn-csv errors name file:line", "[geo]") {
 }
 
 TEST_CASE("geo::importers: aws prefers a specific service over AMAZON", "[geo]") {
-  auto rows = rows_of(import(RangeFormat::aws, "aws-ip-ranges.excerpt.json"));
-  CHECK(rows["35.180.0.0/16"] == R"({"provider":"aws","region":"eu-west-3","service":"EC2"})");  // EC2 and AMAZON
-  CHECK(rows["52.93.198.0/25"] == R"({"provider":"aws","region":"eu-west-3","service":"AMAZON"})");  // AMAZON only
-  bool global = false, ipv6 = false;
-  for (const auto& [p, r] : rows) {
-    global = global || r.find(R"("region":"GLOBAL")") != std::string::npos;
-    ipv6 = ipv6 || p.find(':') != std::string::npos;
-  }
-  CHECK(global);
-  CHECK(ipv6);
+  auto rows = rows_of(import(RangeFormat::aws, "ip-ranges.json"));
+  CHECK(rows.size() == 4);
+  // AMAZON, EC2 and S3: the first specific service.
+  CHECK(rows["192.0.2.0/24"] == R"({"provider":"aws","region":"eu-west-3","service":"EC2"})");
+  CHECK(rows["198.51.100.0/25"] == R"({"provider":"aws","region":"eu-west-3","service":"AMAZON"})");  // AMAZON only
+  CHECK(rows["203.0.113.0/24"] == R"({"provider":"aws","region":"GLOBAL","service":"CLOUDFRONT"})");
+  CHECK(rows["2001:db8:a::/48"] == R"({"provider":"aws","region":"sa-west-1","service":"AMAZON"})");
 }
 
 TEST_CASE("geo::importers: azure keeps regional records over regionless ones", "[geo]") {
@@ -256,9 +274,10 @@ TEST_CASE("geo::importers: azure keeps regional records over regionless ones", "
 }
 
 TEST_CASE("geo::importers: gcp and plain csv", "[geo]") {
-  auto gcp = rows_of(import(RangeFormat::gcp, "gcp-cloud.excerpt.json"));
-  CHECK(gcp.size() == 6);
-  CHECK(gcp["34.155.0.0/16"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
+  auto gcp = rows_of(import(RangeFormat::gcp, "cloud.json"));
+  CHECK(gcp.size() == 3);
+  CHECK(gcp["192.0.2.0/24"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
+  CHECK(gcp["2001:db8:9::/48"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
 
   auto csv = rows_of(import(RangeFormat::csv, "plain.csv"));
   CHECK(csv.size() == 4);
@@ -269,13 +288,14 @@ TEST_CASE("geo::importers: gcp and plain csv", "[geo]") {
 }
 
 TEST_CASE("geo::importers: aws and gcp carry their own date and serial", "[geo]") {
-  auto aws = import(RangeFormat::aws, "aws-ip-ranges.excerpt.json");
-  CHECK(aws.stamp.published == "2025-07-24-20-23-14");
-  CHECK(aws.stamp.date->to_string() == "2025-07-24");
-  CHECK(aws.stamp.serial == "1753388594");
-  auto gcp = import(RangeFormat::gcp, "gcp-cloud.excerpt.json");
-  CHECK(gcp.stamp.date->to_string() == "2025-07-24");
-  CHECK(gcp.stamp.serial == "1753409788780");
+  auto aws = import(RangeFormat::aws, "ip-ranges.json");
+  CHECK(aws.stamp.published == "2026-08-22-21-17-05");
+  CHECK(aws.stamp.date->to_string() == "2026-08-22");
+  CHECK(aws.stamp.serial == "1787433425");
+  auto gcp = import(RangeFormat::gcp, "cloud.json");
+  CHECK(gcp.stamp.published == "2026-08-22T07:04:30.974055");
+  CHECK(gcp.stamp.date->to_string() == "2026-08-22");
+  CHECK(gcp.stamp.serial == "1787407470974");
   // A serial written as a number, a date that is not one.
   auto odd =
       geo::parse_ranges(RangeFormat::aws, R"({"syncToken": 42, "createDate": "yesterday", "prefixes": []})", "a.json");
@@ -286,12 +306,12 @@ TEST_CASE("geo::importers: aws and gcp carry their own date and serial", "[geo]"
 }
 
 TEST_CASE("geo::importers: oracle keeps its region codes and its date", "[geo]") {
-  auto t = import(RangeFormat::oracle, "oracle-public-ip-ranges.excerpt.json");
+  auto t = import(RangeFormat::oracle, "public_ip_ranges.json");
   auto rows = rows_of(t);
-  CHECK(rows.size() == 6);
-  CHECK(rows["89.168.32.0/19"] == R"({"provider":"oracle","region":"eu-paris-1"})");
-  CHECK(rows["79.72.24.0/21"] == R"({"provider":"oracle","region":"eu-marseille-1"})");
-  CHECK(t.stamp.date->to_string() == "2025-07-21");
+  CHECK(rows.size() == 3);
+  CHECK(rows["198.51.100.0/24"] == R"({"provider":"oracle","region":"eu-paris-1"})");
+  CHECK(rows["203.0.113.0/24"] == R"({"provider":"oracle","region":"eu-dublin-3"})");
+  CHECK(t.stamp.date->to_string() == "2025-07-31");
   CHECK_THAT(
       error_of(RangeFormat::oracle, R"({"regions": [{"region": "x", "cidrs": [{"cidr": "1.2.3.4/33"}]}]})", "o.json"),
       Catch::Contains("o.json: regions[0].cidrs[0].cidr: prefix length 33 too long"));
@@ -402,14 +422,14 @@ TEST_CASE("geo::importers: build merges inputs: more specific wins / then the la
 TEST_CASE("geo::importers: residency geoip build", "[geo]") {
   const auto dir = geo_test::scratch("cli-build");
   const std::string out = (dir / "providers.mmdb").string();
-  auto ok = run_residency("geoip build --from aws:" + ranges("aws-ip-ranges.excerpt.json").string() +
-                          " --from azure:" + ranges("azure-servicetags.json").string() +
-                          " --from gcp:" + ranges("gcp-cloud.excerpt.json").string() +
+  auto ok = run_residency("geoip build --from aws:" + ranges("ip-ranges.json").string() + " --from azure:" +
+                          ranges("azure-servicetags.json").string() + " --from gcp:" + ranges("cloud.json").string() +
                           " --from csv:" + ranges("plain.csv").string() + " -o " + out);
   INFO(ok.output);
   REQUIRE(ok.status == 0);
   CHECK_THAT(ok.output, Catch::Contains("geoip build: 4 inputs") && Catch::Contains("record size 24"));
-  CHECK(lookup_string(out, "35.180.1.1", "service") == "EC2");
+  CHECK(lookup_string(out, "198.51.100.1", "service") == "AMAZON");  // aws's /25 beats gcp's /24
+  CHECK(lookup_string(out, "192.0.2.1", "provider") == "gcp");       // equal prefixes: the later input
   CHECK(lookup_string(out, "::ffff:100.70.1.1", "region") == "centralfrance");
   CHECK(lookup_string(out, "51.15.200.1", "country") == "NL");
 
@@ -419,7 +439,7 @@ TEST_CASE("geo::importers: residency geoip build", "[geo]") {
   CHECK(lookup_string(dir / "asn.mmdb", "2001:db8:42::1", "autonomous_system_number") == "64511");
 
   auto mixed = run_residency("geoip build --from asn-csv:" + ranges("asn.csv").string() + " --from aws:" +
-                             ranges("aws-ip-ranges.excerpt.json").string() + " -o " + (dir / "mixed.mmdb").string());
+                             ranges("ip-ranges.json").string() + " -o " + (dir / "mixed.mmdb").string());
   CHECK(mixed.status == 2);
   CHECK_THAT(mixed.output, Catch::Contains("cannot mix asn-csv"));
   auto typo = run_residency("geoip build --from awz:x.json -o " + (dir / "t.mmdb").string());

@@ -165,6 +165,7 @@ void run_data_update(const UpdateFlags& f, Context& ctx) {
   if (report->exit_code == 0 && report->written.empty()) {
     std::cout << fmt::format("{}: nothing to write\n", o->data_dir.string());
   } else if (report->exit_code != 0) {
+    std::cout << std::flush;  // the per-source lines first, then why nothing was written
     ctx.diag.error("data update: nothing written; the databases in {} are unchanged", o->data_dir.string());
   }
   ctx.exit_code = report->exit_code;

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 namespace app {
 
@@ -161,7 +162,8 @@ void run_data_update(const UpdateFlags& f, Context& ctx) {
     std::cout << fmt::format("{}: {}: {}\n", s.id, update::to_string(s.state), s.message);
   }
   for (const auto& w : report->warnings) ctx.diag.warning("{}", w);
-  for (const auto& file : report->written) std::cout << fmt::format("wrote {}\n", (o->data_dir / file).string());
+  const char* verb = o->dry_run ? "would write" : "wrote";
+  for (const auto& file : report->written) std::cout << fmt::format("{} {}\n", verb, (o->data_dir / file).string());
   if (report->exit_code == 0 && report->written.empty()) {
     std::cout << fmt::format("{}: nothing to write\n", o->data_dir.string());
   } else if (report->exit_code != 0) {

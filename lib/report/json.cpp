@@ -4,6 +4,7 @@
 // they enter the document. Each finding carries exactly the keys the baseline code reads.
 #include "report/common.hpp"
 #include "report/escape.hpp"
+#include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
@@ -111,7 +112,17 @@ Json counts_json(const core::Counts& c) {
   return Json{{"pass", c.pass}, {"fail", c.fail}, {"unknown", c.unknown}, {"waived", c.waived}, {"total", c.total()}};
 }
 
-// One data source: {name, kind, url, date, age_days, sha256} plus database, serial and stale.
+Json metadata_json(const core::AuditResult& r) {
+  return Json{{"organisation", clean(r.organisation)},
+              {"auditor", clean(r.auditor)},
+              {"scope", clean(r.scope)},
+              {"inputs", strings(r.inputs)}};
+}
+
+}  // namespace
+
+namespace detail {
+
 Json data_source_json(const core::DataSource& s) {
   return Json{{"name", clean(s.name)},
               {"kind", clean(s.kind)},
@@ -124,12 +135,7 @@ Json data_source_json(const core::DataSource& s) {
               {"stale", s.stale}};
 }
 
-Json metadata_json(const core::AuditResult& r) {
-  return Json{{"organisation", clean(r.organisation)}, {"auditor", clean(r.auditor)}, {"scope", clean(r.scope)},
-              {"inputs", strings(r.inputs)}};
-}
-
-}  // namespace
+}  // namespace detail
 
 void write_json(const core::AuditResult& r, std::ostream& out) {
   Json doc{{"schema", "residency/report/v1"},
@@ -152,7 +158,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
     doc["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}});
   }
   doc["data_sources"] = Json::array();
-  for (const auto& s : r.data_sources) doc["data_sources"].push_back(data_source_json(s));
+  for (const auto& s : r.data_sources) doc["data_sources"].push_back(detail::data_source_json(s));
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
   doc["fail_on"] = std::string(core::to_string(r.fail_on));

@@ -6,6 +6,7 @@
 // start time come from the model.
 #include "report/common.hpp"
 #include "report/escape.hpp"
+#include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <fmt/format.h>
@@ -104,17 +105,6 @@ Json result_json(const core::AuditResult& result, const core::Finding& f, const 
   return out;
 }
 
-Json data_source_json(const core::DataSource& s) {
-  return Json{{"name", clean(s.name)},
-              {"kind", clean(s.kind)},
-              {"url", clean(s.url)},
-              {"date", s.date ? Json(s.date->to_string()) : Json(nullptr)},
-              {"age_days", s.age_days ? Json(*s.age_days) : Json(nullptr)},
-              {"sha256", clean(s.sha256)},
-              {"database", clean(s.database)},
-              {"stale", s.stale}};
-}
-
 Json invocation_json(const core::AuditResult& r) {
   Json inv{{"executionSuccessful", r.exit_code != 2}, {"exitCode", r.exit_code}};
   if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
@@ -133,7 +123,7 @@ Json invocation_json(const core::AuditResult& r) {
 
 Json run_properties(const core::AuditResult& r) {
   Json sources = Json::array();
-  for (const auto& s : r.data_sources) sources.push_back(data_source_json(s));
+  for (const auto& s : r.data_sources) sources.push_back(detail::data_source_json(s));
   return Json{{"data_sources", std::move(sources)},
               {"data_age", clean(detail::data_age_summary(r))},
               {"max_data_age_days", r.max_data_age_days}};

@@ -144,11 +144,12 @@ std::vector<geo::GuardHit> guards_for(const Input& in, const geo::SourceState* i
   limits.min_bytes = in.spec->min_bytes;
   std::optional<geo::FeedFacts> before;
   if (installed != nullptr) before = installed_facts(*installed);
-  if (in.spec->is_npm()) {  // a pinned package: only "older than installed" applies
-    geo::FeedFacts f;
+  if (in.spec->is_npm()) {  // a pinned package: only "older than installed" applies (no prefixes, no size)
+    if (!before) return {};
+    geo::FeedFacts f, b;
     f.date = in.date;
-    return before ? geo::check_feed(f, geo::FeedFacts{0, 0, {}, 0, before->date, {}}, geo::GuardLimits{1.0, 0, 0, 0})
-                  : std::vector<geo::GuardHit>{};
+    b.date = before->date;
+    return geo::check_feed(f, b);
   }
   geo::FeedFacts f;
   for (const auto& t : in.tables) f = geo::feed_facts(t, in.bytes.size(), in.date, limits);
@@ -411,7 +412,7 @@ core::Result<UpdateReport> run_update(const UpdateOptions& o, core::Diag& diag) 
     return report;  // every source unchanged or skipped: nothing to write
   }
   if (o.dry_run) {
-    for (const auto& [name, bytes] : plan.files) report.written.push_back(name + " (dry run: not written)");
+    for (const auto& [name, bytes] : plan.files) report.written.push_back(name);
     return report;
   }
   auto written = write_plan(*file, plan, o.data_dir, o.now);

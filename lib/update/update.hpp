@@ -49,7 +49,7 @@ std::string_view to_string(SourceOutcome::State state);
 
 struct UpdateReport {
   std::vector<SourceOutcome> sources;
-  std::vector<std::string> written;   // files written into the data folder, relative
+  std::vector<std::string> written;   // files written into the data folder, relative (with dry_run: would be)
   std::vector<std::string> warnings;  // forced guards, skipped sources, databases built without an input
   int exit_code = 0;                  // 0 done, 2 a source refused (data), 3 a source not fetched (network)
 };

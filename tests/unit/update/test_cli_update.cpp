@@ -251,6 +251,14 @@ TEST_CASE("data update: --force accepts a refused feed with a warning", "[update
                                     feed["prefixes"].erase(feed["prefixes"].begin() + 100, feed["prefixes"].end());
                                   })));
   auto nginx = serve(dir, www);
+  // A dry run says what it would write, and writes nothing.
+  const auto snapshot_before = snapshot(data);
+  auto dry = residency(fmt::format("data update --geoip {} --source aws --force --dry-run {}",
+                                   shell_quote(data.string()), https_args(nginx)));
+  INFO(dry.output);
+  CHECK(dry.status == 0);
+  CHECK_THAT(dry.output, Catch::Contains("would write " + (data / "providers.mmdb").string()));
+  CHECK(snapshot(data) == snapshot_before);
   auto r = residency(
       fmt::format("data update --geoip {} --source aws --force {}", shell_quote(data.string()), https_args(nginx)));
   INFO(r.output);

@@ -43,8 +43,9 @@ struct StatusFlags {
 
 constexpr const char* k_update_footer =
     "Exit codes: 0 updated or already up to date (sources a mirror lacks are skipped with a warning);\n"
-    "2 a source was refused (a guard fired, it does not parse, or its integrity differs from the pin)\n"
-    "or a usage/configuration error; 3 a source could not be downloaded. Unless the exit code is 0,\n"
+    "2 a source was refused (a guard fired, it does not parse, or its integrity differs from the pin),\n"
+    "its official URL answered an HTTP error such as 404, or a usage/configuration error; 3 a source\n"
+    "could not be downloaded (timeout, unreachable, TLS, HTTP 429/5xx). Unless the exit code is 0,\n"
     "nothing is written: the installed databases stay as they are.";
 
 // The data folder to update: --geoip, else $RESIDENCY_GEOIP, else the installed data, else the

@@ -392,12 +392,15 @@ core::Result<UpdateReport> run_update(const UpdateOptions& o, core::Diag& diag) 
       report.warnings.push_back(fmt::format("{}: skipped: {}", spec->id, work.back().outcome.message));
     }
   }
-  const bool refused =
-      std::any_of(work.begin(), work.end(), [](const Work& w) { return w.outcome.state == State::refused; });
+  // A refused source, or a download that failed for a reason the network does not explain (a
+  // 404 at the official URL, a page without the download link), is a data problem: exit 2.
+  const bool data_problem = std::any_of(work.begin(), work.end(), [](const Work& w) {
+    return w.outcome.state == State::refused || (w.outcome.state == State::failed && !w.outcome.network);
+  });
   const bool failed =
       std::any_of(work.begin(), work.end(), [](const Work& w) { return w.outcome.state == State::failed; });
-  if (refused || failed) {
-    report.exit_code = refused ? 2 : 3;
+  if (data_problem || failed) {
+    report.exit_code = data_problem ? 2 : 3;
     return report;  // a guard fired or a download failed: nothing is written
   }
 

@@ -51,7 +51,7 @@ struct UpdateReport {
   std::vector<SourceOutcome> sources;
   std::vector<std::string> written;   // files written into the data folder, relative (with dry_run: would be)
   std::vector<std::string> warnings;  // forced guards, skipped sources, databases built without an input
-  int exit_code = 0;                  // 0 done, 2 a source refused (data), 3 a source not fetched (network)
+  int exit_code = 0;  // 0 done; 2 a source refused, or not fetched for a reason other than the network; 3 network
 };
 
 // Run the update. Configuration problems (sources file, unknown --source, unwritable folder) are

@@ -303,6 +303,21 @@ TEST_CASE("data update: a stalled server times out", "[update][cli]") {
       3, "after 2 attempt(s)", "--stall-timeout 1s");
 }
 
+TEST_CASE("data update: an official URL that answers 404 is a data problem (exit 2)", "[update][cli]") {
+  const auto dir = scratch("gone");
+  const fs::path data = install_aws_2026(dir);
+  const auto before = snapshot(data);
+  fs::create_directories(dir / "www");
+  auto nginx = serve(dir, dir / "www");
+  auto r = residency(fmt::format("data update --geoip {} --source aws --url aws={}moved.json --ca-file {}",
+                                 shell_quote(data.string()), nginx.base_url(), shell_quote(nginx.ca_file().string())));
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output,
+             Catch::Contains("aws: failed: " + nginx.base_url() + "moved.json: HTTP status 404 after 1 attempt(s)"));
+  CHECK(snapshot(data) == before);
+}
+
 TEST_CASE("data update: a mirror that lacks a feed skips it with a warning", "[update][cli]") {
   const auto dir = scratch("lacks");
   const fs::path data = install_aws_2026(dir);

@@ -5,15 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A allowed=(
   [core]="core"
+  [yaml]="core yaml"
   [geo]="core geo"
-  [policy]="core policy"
+  [policy]="core yaml policy"
   [probe]="core probe"
-  [inventory]="core inventory"
+  [inventory]="core yaml inventory"
   [report]="core report"
-  [audit]="core geo policy probe inventory report audit"
-  [update]="core geo probe update"
+  [audit]="core yaml geo policy probe inventory report audit"
+  [update]="core yaml geo probe update"
 )
-modules="core geo policy probe inventory audit report update"
+modules="core yaml geo policy probe inventory audit report update"
 status=0
 for m in "${!allowed[@]}"; do
   [[ -d lib/$m ]] || continue

@@ -34,14 +34,14 @@ struct AuditFlags {
   bool list_formats = false;
   std::string fail_on = "high";
   bool fail_on_unknown = true;
+  bool allow_empty = false;
+  bool explain = false;
   int max_data_age = 90;
   bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
 };
 
-bool is_manifest(const std::string& path) {
-  return path.ends_with(".yaml") || path.ends_with(".yml");
-}
+bool is_manifest(const std::string& path) { return path.ends_with(".yaml") || path.ends_with(".yml"); }
 
 std::string host_name() {
   char buf[256] = {};
@@ -57,8 +57,10 @@ std::optional<std::filesystem::path> opt_path(const std::string& s) {
 core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ctx) {
   audit::AuditOptions o;
   for (const auto& in : f.inputs) {
-    if (is_manifest(in)) o.manifests.emplace_back(in);
-    else o.lists.emplace_back(in);
+    if (is_manifest(in))
+      o.manifests.emplace_back(in);
+    else
+      o.lists.emplace_back(in);
   }
   for (const auto& l : f.lists) o.lists.emplace_back(l);
   o.policies = f.policies;
@@ -73,9 +75,13 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
   auto sev = core::parse_severity(f.fail_on);
-  if (!sev) return core::fail(core::ErrorCode::usage, fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
+  if (!sev)
+    return core::fail(core::ErrorCode::usage,
+                      fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
   o.fail_on = *sev;
   o.fail_on_unknown = f.fail_on_unknown;
+  o.allow_empty = f.allow_empty;
+  o.explain = f.explain;
   o.max_data_age_days = f.max_data_age;
   o.fail_on_stale_data = f.fail_on_stale_data;
   o.baseline = opt_path(f.baseline);
@@ -83,8 +89,8 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   o.facts = opt_path(f.facts);
   o.tool_version = RESIDENCY_VERSION;
   o.host = host_name();
-  o.started_at = core::format_utc(std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count());
+  o.started_at = core::format_utc(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   return o;
 }
 
@@ -97,7 +103,8 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
   if (auto ok = report::validate_formats(formats); !ok) return ctx.fail(ok.error());
   if (f.inputs.empty() && f.lists.empty()) {
-    return ctx.fail({core::ErrorCode::usage, "nothing to audit; expected a manifest (.yaml), a list file, or - for stdin", ""});
+    return ctx.fail(
+        {core::ErrorCode::usage, "nothing to audit; expected a manifest (.yaml), a list file, or - for stdin", ""});
   }
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
@@ -108,7 +115,8 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
   const char* no_colour = std::getenv("NO_COLOR");
   const bool colour = ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
-  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok) return ctx.fail(ok.error());
+  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok)
+    return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
 }
 
@@ -131,6 +139,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
                 "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
+  cmd->add_flag(
+      "--allow-empty", f->allow_empty,
+      "An audit in which no requirement applies to any target is expected (exit 0, not a configuration error)");
   cmd->add_option("--max-data-age", f->max_data_age,
                   "Warn about data sources older than this many days on the as-of date")
       ->capture_default_str()

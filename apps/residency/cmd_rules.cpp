@@ -60,12 +60,12 @@ std::optional<policy::RuleSet> load(const RulesOptions& opts, Context& ctx, core
   auto date = as_of_date(opts, ctx);
   if (!date) return std::nullopt;
   as_of = *date;
-  policy::Validation v = policy::validate_rules(load_options(opts, as_of));
-  for (const auto& p : v.problems) {
-    if (p.level != core::Level::note) ctx.diag.emit(p.level, p.text());
-  }
+  const policy::LoadOptions lo = load_options(opts, as_of);
+  policy::Validation v = policy::validate_rules(lo);
+  policy::report_for_use(v.problems, lo, ctx.diag);
   if (v.errors > 0) {
-    ctx.fail({core::ErrorCode::config, fmt::format("{} error(s) in rule packs; run 'residency rules validate'", v.errors), ""});
+    ctx.fail({core::ErrorCode::config,
+              fmt::format("{} error(s) in rule packs; run 'residency rules validate'", v.errors), ""});
     return std::nullopt;
   }
   return std::move(v.rules);
@@ -81,23 +81,31 @@ void run_validate(const RulesOptions& opts, Context& ctx) {
   }
   policy::Validation v = policy::validate_rules(lo);
   policy::report(v.problems, ctx.diag);
-  const auto notes = std::count_if(v.problems.begin(), v.problems.end(), [](const auto& p) { return p.level == core::Level::note; });
+  const auto notes =
+      std::count_if(v.problems.begin(), v.problems.end(), [](const auto& p) { return p.level == core::Level::note; });
   std::size_t requirements = 0;
   for (const auto& [id, p] : v.rules.policies) requirements += p.requirements.size();
   if (opts.format == "json") {
     Json problems = Json::array();
     for (const auto& p : v.problems) {
-      problems.push_back({{"level", p.level == core::Level::error ? "error" : p.level == core::Level::warning ? "warning" : "note"},
-                          {"file", p.loc.file}, {"line", p.loc.line}, {"column", p.loc.column}, {"message", p.message}});
+      problems.push_back({{"level", p.level == core::Level::error     ? "error"
+                                    : p.level == core::Level::warning ? "warning"
+                                                                      : "note"},
+                          {"file", p.loc.file},
+                          {"line", p.loc.line},
+                          {"column", p.loc.column},
+                          {"message", p.message}});
     }
-    Json out = {{"files", v.rules.files.size()}, {"providers", v.rules.providers.size()}, {"laws", v.rules.laws.size()},
-                {"policies", v.rules.policies.size()}, {"requirements", requirements}, {"errors", v.errors},
-                {"warnings", v.warnings}, {"notes", notes}, {"problems", problems}};
+    Json out = {{"files", v.rules.files.size()}, {"providers", v.rules.providers.size()},
+                {"laws", v.rules.laws.size()},   {"policies", v.rules.policies.size()},
+                {"requirements", requirements},  {"errors", v.errors},
+                {"warnings", v.warnings},        {"notes", notes},
+                {"problems", problems}};
     std::cout << out.dump(2) << "\n";
   } else {
     fmt::print("{} files: {} providers, {} laws, {} policies, {} requirements; {} errors, {} warnings, {} notes\n",
-               v.rules.files.size(), v.rules.providers.size(), v.rules.laws.size(), v.rules.policies.size(), requirements,
-               v.errors, v.warnings, notes);
+               v.rules.files.size(), v.rules.providers.size(), v.rules.laws.size(), v.rules.policies.size(),
+               requirements, v.errors, v.warnings, notes);
   }
   if (v.errors > 0) ctx.exit_code = k_exit_usage;
 }
@@ -126,8 +134,10 @@ void run_list(const RulesOptions& opts, Context& ctx) {
   Json out = Json::array();
   for (const auto& e : entries(*rules)) {
     if (!opts.kind.empty() && e.kind != opts.kind) continue;
-    if (opts.format == "json") out.push_back({{"kind", e.kind}, {"id", e.id}, {"title", e.title}, {"where", e.where}});
-    else fmt::print("{:<12} {:<36} {}\n", e.kind, e.id, e.title);
+    if (opts.format == "json")
+      out.push_back({{"kind", e.kind}, {"id", e.id}, {"title", e.title}, {"where", e.where}});
+    else
+      fmt::print("{:<12} {:<36} {}\n", e.kind, e.id, e.title);
   }
   if (opts.format == "json") std::cout << out.dump(2) << "\n";
 }
@@ -155,18 +165,49 @@ Json provider_json(const policy::RuleSet& r, const policy::Provider& p, core::Da
   Json regions = Json::object();
   for (const auto& [code, reg] : p.regions) {
     regions[code] = {{"city", reg.city}, {"country", reg.country}, {"aliases", reg.aliases}};
-    if (reg.operated_by) regions[code]["operated_by"] = {{"entity", reg.operated_by->entity}, {"country", reg.operated_by->country}};
+    if (reg.operated_by)
+      regions[code]["operated_by"] = {{"entity", reg.operated_by->entity}, {"country", reg.operated_by->country}};
   }
   Json certs = Json::array();
   for (const auto& c : p.certifications) {
-    certs.push_back({{"certification", c.key()}, {"title", c.title}, {"status", policy::to_string(c.status)},
-                     {"from", c.from.to_string()}, {"until", c.until ? c.until->to_string() : ""},
-                     {"valid_on_as_of", c.valid_on(as_of)}, {"where", c.loc.to_string()}});
+    const policy::CertJudgement j = c.judge(as_of);
+    Json cert = {{"certification", c.key()},
+                 {"title", c.title},
+                 {"status", policy::to_string(c.status)},
+                 {"from", c.from.text},
+                 {"until", c.until ? c.until->text : ""},
+                 {"regions", c.regions},
+                 {"valid_on_as_of", j.state == policy::CertState::valid},
+                 {"state_on_as_of", policy::to_string(j.state)},
+                 {"why", j.why},
+                 {"where", c.loc.to_string()}};
+    if (!c.no_until.empty())
+      cert["no_until"] = {{"reason", c.no_until}, {"recheck", c.recheck ? c.recheck->to_string() : ""}};
+    certs.push_back(std::move(cert));
   }
-  return {{"kind", "provider"}, {"id", p.id}, {"name", p.name}, {"where", p.loc.to_string()}, {"control_chain", chain},
-          {"control", sourcing_json(p.control_sourcing)}, {"laws_reached", laws}, {"anycast", p.anycast}, {"asns", p.asns},
-          {"hostname_suffixes", p.hostname_suffixes}, {"ptr_suffixes", p.ptr_suffixes}, {"regions", regions},
-          {"certifications", certs}, {"as_of", as_of.to_string()}};
+  Json subsidiaries = Json::array();
+  for (const auto& s : p.subsidiaries) {
+    subsidiaries.push_back({{"entity", s.entity},
+                            {"country", s.country},
+                            {"regions", s.regions},
+                            {"address_countries", s.address_countries},
+                            {"where", s.loc.to_string()}});
+  }
+  return {{"kind", "provider"},
+          {"id", p.id},
+          {"name", p.name},
+          {"where", p.loc.to_string()},
+          {"control_chain", chain},
+          {"control", sourcing_json(p.control_sourcing)},
+          {"laws_reached", laws},
+          {"anycast", p.anycast},
+          {"asns", p.asns},
+          {"hostname_suffixes", p.hostname_suffixes},
+          {"ptr_suffixes", p.ptr_suffixes},
+          {"regions", regions},
+          {"subsidiaries", subsidiaries},
+          {"certifications", certs},
+          {"as_of", as_of.to_string()}};
 }
 
 Json requirement_json(const policy::RuleSet& r, const policy::Requirement& q, core::Date as_of) {
@@ -174,38 +215,73 @@ Json requirement_json(const policy::RuleSet& r, const policy::Requirement& q, co
   for (const auto& ref : q.references) refs.push_back({{"citation", ref.citation}, {"url", ref.url}});
   Json applies = Json::object();
   for (const auto& [tag, values] : q.applies_to) applies[tag] = values;
-  return {{"kind", "requirement"}, {"id", q.id}, {"title", q.title}, {"policy", q.policy}, {"where", q.loc.to_string()},
-          {"severity", core::to_string(q.severity)}, {"on_unknown", policy::to_string(q.on_unknown)},
-          {"applies_to", applies}, {"rationale", q.rationale}, {"references", refs}, {"remediation", q.remediation},
-          {"facts_read", policy::facts_read(q.check)}, {"passes_when", policy::describe_predicate(q.check, r, as_of)}};
+  return {{"kind", "requirement"},
+          {"id", q.id},
+          {"title", q.title},
+          {"policy", q.policy},
+          {"where", q.loc.to_string()},
+          {"severity", core::to_string(q.severity)},
+          {"on_unknown", policy::to_string(q.on_unknown)},
+          {"applies_to", applies},
+          {"rationale", q.rationale},
+          {"references", refs},
+          {"remediation", q.remediation},
+          {"facts_read", policy::facts_read(q.check)},
+          {"passes_when", policy::describe_predicate(q.check, r, as_of)}};
 }
 
 Json show_json(const policy::RuleSet& r, const std::string& id, core::Date as_of) {
   if (auto it = r.providers.find(id); it != r.providers.end()) return provider_json(r, it->second, as_of);
   if (auto it = r.laws.find(id); it != r.laws.end()) {
     const auto& l = it->second;
-    return {{"kind", "law"}, {"id", l.id}, {"title", l.title}, {"citation", l.citation}, {"country", l.country},
-            {"enacted", l.enacted ? l.enacted->to_string() : ""}, {"summary", l.summary},
-            {"control_countries", l.control_countries}, {"where", l.loc.to_string()}, {"sourcing", sourcing_json(l.sourcing)}};
+    return {{"kind", "law"},
+            {"id", l.id},
+            {"title", l.title},
+            {"citation", l.citation},
+            {"country", l.country},
+            {"enacted", l.enacted ? l.enacted->to_string() : ""},
+            {"in_force", l.in_force ? l.in_force->to_string() : ""},
+            {"summary", l.summary},
+            {"status_note", l.status_note},
+            {"review_by", l.review_by ? l.review_by->to_string() : ""},
+            {"control_countries", l.control_countries},
+            {"where", l.loc.to_string()},
+            {"sourcing", sourcing_json(l.sourcing)}};
   }
   if (auto it = r.policies.find(id); it != r.policies.end()) {
     std::vector<std::string> reqs;
     for (const auto& q : it->second.requirements) reqs.push_back(q.id);
-    return {{"kind", "policy"}, {"id", id}, {"title", it->second.title}, {"description", it->second.description},
-            {"where", it->second.loc.to_string()}, {"sets", it->second.set_ids}, {"requirements", reqs}};
+    return {{"kind", "policy"},
+            {"id", id},
+            {"title", it->second.title},
+            {"description", it->second.description},
+            {"where", it->second.loc.to_string()},
+            {"sets", it->second.set_ids},
+            {"requirements", reqs}};
   }
   if (const auto* q = r.find_requirement(id)) return requirement_json(r, *q, as_of);
   const std::string set_id = id.starts_with("@") ? id.substr(1) : id;
   if (auto members = r.resolve_set(set_id, as_of)) {
     auto it = r.sets.find(set_id);
-    return {{"kind", "set"}, {"id", set_id}, {"title", it != r.sets.end() ? it->second.title : "derived from adequacy decisions"},
-            {"members", it != r.sets.end() ? it->second.members : *members}, {"expanded", *members}, {"as_of", as_of.to_string()}};
+    return {{"kind", "set"},
+            {"id", set_id},
+            {"title", it != r.sets.end() ? it->second.title : "derived from adequacy decisions"},
+            {"members", it != r.sets.end() ? it->second.members : *members},
+            {"expanded", *members},
+            {"as_of", as_of.to_string()}};
   }
   if (auto it = r.adequacy.find(id); it != r.adequacy.end()) {
     const auto& a = it->second;
-    return {{"kind", "adequacy"}, {"id", id}, {"country", a.country}, {"title", a.title}, {"decision", a.decision},
-            {"adopted", a.adopted.to_string()}, {"scope", a.scope == policy::AdequacyScope::full ? "full" : "partial"},
-            {"ended", a.ended ? a.ended->to_string() : ""}, {"ended_by", a.ended_by}, {"stands_on_as_of", a.stands(as_of)},
+    return {{"kind", "adequacy"},
+            {"id", id},
+            {"country", a.country},
+            {"title", a.title},
+            {"decision", a.decision},
+            {"adopted", a.adopted.to_string()},
+            {"scope", a.scope == policy::AdequacyScope::full ? "full" : "partial"},
+            {"ended", a.ended ? a.ended->to_string() : ""},
+            {"ended_by", a.ended_by},
+            {"stands_on_as_of", a.stands(as_of)},
             {"where", a.loc.to_string()}};
   }
   return nullptr;
@@ -221,7 +297,8 @@ void print_text(const Json& j, int indent) {
       for (auto line : core::split(core::trim(text), '\n')) fmt::print("{}  {}\n", pad, line);
     } else if (value.is_string()) {
       fmt::print("{}{}: {}\n", pad, key, value.get<std::string>());
-    } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const Json& v) { return !v.is_structured(); })) {
+    } else if (value.is_array() &&
+               std::all_of(value.begin(), value.end(), [](const Json& v) { return !v.is_structured(); })) {
       std::vector<std::string> parts;
       for (const auto& v : value) parts.push_back(v.is_string() ? v.get<std::string>() : v.dump());
       fmt::print("{}{}: [{}]\n", pad, key, fmt::join(parts, ", "));
@@ -257,8 +334,10 @@ void run_show(const RulesOptions& opts, Context& ctx) {
   if (!rules) return;
   Json j = show_json(*rules, opts.id, as_of);
   if (j.is_null()) return unknown_id(*rules, opts.id, "rule entry", ctx);
-  if (opts.format == "json") std::cout << j.dump(2) << "\n";
-  else print_text(j, 0);
+  if (opts.format == "json")
+    std::cout << j.dump(2) << "\n";
+  else
+    print_text(j, 0);
 }
 
 void run_explain(const RulesOptions& opts, Context& ctx) {
@@ -271,24 +350,30 @@ void run_explain(const RulesOptions& opts, Context& ctx) {
   j["when_unknown"] = fmt::format(
       "a missing fact, a fact that is not known (unknown, inconclusive, indeterminate) or an empty list (except the "
       "complete lists of docs/facts.md) makes the result unknown, which counts as {} (on_unknown: {})",
-      q->on_unknown == policy::OnUnknown::fail ? "a failure" : q->on_unknown == policy::OnUnknown::warn ? "a warning" : "a pass",
+      q->on_unknown == policy::OnUnknown::fail   ? "a failure"
+      : q->on_unknown == policy::OnUnknown::warn ? "a warning"
+                                                 : "a pass",
       policy::to_string(q->on_unknown));
-  if (opts.format == "json") std::cout << j.dump(2) << "\n";
-  else print_text(j, 0);
+  if (opts.format == "json")
+    std::cout << j.dump(2) << "\n";
+  else
+    print_text(j, 0);
 }
 
 }  // namespace
 
 void add_rules_commands(CLI::App& rules, Context& ctx) {
   auto opts = std::make_shared<RulesOptions>();
-  auto* validate = rules.add_subcommand("validate", "Check rule packs: the embedded ones and --rules, or every *.yaml under DIR");
+  auto* validate =
+      rules.add_subcommand("validate", "Check rule packs: the embedded ones and --rules, or every *.yaml under DIR");
   add_common_options(*validate, *opts);
   validate->add_option("DIR", opts->validate_dirs, "Folders of rule packs to validate");
   validate->callback([opts, &ctx] { run_validate(*opts, ctx); });
 
   auto* list = rules.add_subcommand("list", "List providers, laws, policies, requirements and sets");
   add_common_options(*list, *opts);
-  list->add_option("--kind", opts->kind, "Only this kind")->check(CLI::IsMember({"provider", "law", "policy", "requirement", "set", "adequacy"}));
+  list->add_option("--kind", opts->kind, "Only this kind")
+      ->check(CLI::IsMember({"provider", "law", "policy", "requirement", "set", "adequacy"}));
   list->callback([opts, &ctx] { run_list(*opts, ctx); });
 
   auto* show = rules.add_subcommand("show", "Show one provider, law, policy, requirement or set");
@@ -296,7 +381,8 @@ void add_rules_commands(CLI::App& rules, Context& ctx) {
   show->add_option("ID", opts->id, "The id to show")->required();
   show->callback([opts, &ctx] { run_show(*opts, ctx); });
 
-  auto* explain = rules.add_subcommand("explain", "Explain a requirement: rationale, references, facts read, what makes it pass");
+  auto* explain =
+      rules.add_subcommand("explain", "Explain a requirement: rationale, references, facts read, what makes it pass");
   add_common_options(*explain, *opts);
   explain->add_option("REQUIREMENT-ID", opts->id, "The requirement id")->required();
   explain->callback([opts, &ctx] { run_explain(*opts, ctx); });

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Serve the scenario's zones (zone/) with nsd on 127.0.0.1 at a free port, for recording the
 # example and for tests. Nothing listens beyond loopback.
-# Usage: nsd.sh start WORKDIR   → prints the port;   nsd.sh stop WORKDIR
+# Usage: nsd.sh start WORKDIR [ZONEDIR]   → prints the port;   nsd.sh stop WORKDIR
+#   ZONEDIR (default: zone/ beside this script) holds NAME.zone files, one zone each.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=$1 work=$2
+zones=$(cd "${3:-$here/zone}" && pwd)
 if [[ $cmd == stop ]]; then
   # Stop nsd and wait until it has exited, so its files can be removed right after.
   if [[ -s $work/nsd.pid ]]; then
@@ -22,7 +24,7 @@ port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DG
   echo "  port: $port"
   echo "  username: \"\""
   echo "  database: \"\""
-  echo "  zonesdir: \"$here/zone\""
+  echo "  zonesdir: \"$zones\""
   echo "  pidfile: \"$work/nsd.pid\""
   echo "  xfrdfile: \"$work/xfrd.state\""
   echo "  zonelistfile: \"$work/zone.list\""
@@ -32,7 +34,7 @@ port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DG
   echo "  verbosity: 0"
   echo "remote-control:"
   echo "  control-enable: no"
-  for z in "$here"/zone/*.zone; do
+  for z in "$zones"/*.zone; do
     name=$(basename "$z" .zone)
     printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone"\n' "$name" "$name"
   done

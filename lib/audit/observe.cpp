@@ -6,6 +6,7 @@
 // ASN databases give the ASN; an anycast flag makes the location indeterminate.
 #include "audit/observe.hpp"
 
+#include "core/special_ip.hpp"
 #include "core/text.hpp"
 #include "policy/attribute.hpp"
 
@@ -48,19 +49,21 @@ bool is_country_schema(geo::Schema s) {
 struct CountryAnswer {
   std::string country;
   std::string source;
+  std::string kind;
 };
 
 // Add what every database says about `address` to `obs`.
 void look_up(const std::string& address, const geo::DatabaseSet& geoip, policy::Observations& obs,
              std::vector<std::string>& warnings) {
   auto ip = core::parse_ip(address);
-  if (!ip) return;
+  if (!ip || core::special_use(*ip)) return;  // a special-use address has no location (attribution says why)
   std::vector<CountryAnswer> countries;
   std::optional<CountryAnswer> feed_country;  // a provider's own feed names the country
   for (const auto& answer : geoip.lookup_all(*ip, geo::RawEntry::skip)) {
     const std::string source = provenance_of(*answer.source);
     if (!answer.result) {
-      warnings.push_back(fmt::format("{}: lookup of {} failed: {}", answer.source->path, address, answer.result.error().message));
+      warnings.push_back(
+          fmt::format("{}: lookup of {} failed: {}", answer.source->path, address, answer.result.error().message));
       continue;
     }
     if (!*answer.result) continue;
@@ -71,7 +74,7 @@ void look_up(const std::string& address, const geo::DatabaseSet& geoip, policy::
       // edge network: the address has no single location.
       if (rec.region && core::to_lower(*rec.region) == "global") obs.anycast = true;
       obs.ranges.push_back({address, *rec.provider, rec.region.value_or(""), rec.service.value_or(""), source});
-      if (rec.country) feed_country = CountryAnswer{*rec.country, source};
+      if (rec.country) feed_country = CountryAnswer{*rec.country, source, "provider-feed"};
     }
     if (rec.asn && std::none_of(obs.asns.begin(), obs.asns.end(), [&](const policy::AsnObservation& a) {
           return a.address == address && a.asn == *rec.asn;
@@ -79,17 +82,20 @@ void look_up(const std::string& address, const geo::DatabaseSet& geoip, policy::
       obs.asns.push_back({address, *rec.asn, source});
     }
     if (!rec.provider && is_country_schema(answer.source->schema)) {
-      if (auto c = rec.country ? rec.country : rec.registered_country) countries.push_back({*c, source});
+      if (auto c = rec.country ? rec.country : rec.registered_country) {
+        countries.push_back({*c, source, std::string(geo::to_string(answer.source->kind))});
+      }
     }
   }
   if (feed_country) {
-    obs.geo.push_back({address, feed_country->country, core::FactStatus::known, feed_country->source});
+    obs.geo.push_back(
+        {address, feed_country->country, core::FactStatus::known, feed_country->source, feed_country->kind});
     return;
   }
   std::set<std::string> distinct;
   for (const auto& c : countries) distinct.insert(c.country);
   const auto status = distinct.size() > 1 ? core::FactStatus::inconclusive : core::FactStatus::known;
-  for (const auto& c : countries) obs.geo.push_back({address, c.country, status, c.source});
+  for (const auto& c : countries) obs.geo.push_back({address, c.country, status, c.source, c.kind});
 }
 
 void set_dns_facts(const probe::DnsResult& r, core::Facts& facts) {
@@ -101,22 +107,30 @@ void set_dns_facts(const probe::DnsResult& r, core::Facts& facts) {
     facts.set_known("dns.addresses", addresses, prov);
     facts.set_known("dns.cname_chain", r.cname_chain, prov);
   } else {
-    facts.set_status("dns.addresses", core::FactStatus::unknown, fmt::format("dns {}: {}", probe::to_string(r.status), r.detail), prov);
+    facts.set_status("dns.addresses", core::FactStatus::unknown,
+                     fmt::format("dns {}: {}", probe::to_string(r.status), r.detail), prov);
   }
   if (r.ns_status) {
-    if (*r.ns_status == probe::DnsStatus::ok) facts.set_known("dns.ns", r.ns, prov);
-    else facts.set_status("dns.ns", core::FactStatus::unknown, fmt::format("dns {}", probe::to_string(*r.ns_status)), prov);
+    if (*r.ns_status == probe::DnsStatus::ok)
+      facts.set_known("dns.ns", r.ns, prov);
+    else
+      facts.set_status("dns.ns", core::FactStatus::unknown, fmt::format("dns {}", probe::to_string(*r.ns_status)),
+                       prov);
   }
   if (r.mx_status) {
     std::vector<std::string> mx;
     for (const auto& m : r.mx) mx.push_back(m.host);
-    if (*r.mx_status == probe::DnsStatus::ok) facts.set_known("dns.mx", mx, prov);
-    else facts.set_status("dns.mx", core::FactStatus::unknown, fmt::format("dns {}", probe::to_string(*r.mx_status)), prov);
+    if (*r.mx_status == probe::DnsStatus::ok)
+      facts.set_known("dns.mx", mx, prov);
+    else
+      facts.set_status("dns.mx", core::FactStatus::unknown, fmt::format("dns {}", probe::to_string(*r.mx_status)),
+                       prov);
   }
 }
 
-// Add a resolved name's addresses and PTR names to the observations, and its CNAME chain to
-// `chain_names` (the target's own chain, or the names on a mail domain's MX path).
+// Add a resolved name's addresses and PTR names to the observations, the names on the way to
+// each address, and its CNAME chain to `chain_names` (the target's own chain, or the names on a
+// mail domain's MX path).
 void add_dns(const probe::DnsResult& r, policy::Observations& obs, core::Evidence& evidence,
              std::vector<std::string>& chain_names) {
   const std::string last = r.cname_chain.empty() ? r.name : r.cname_chain.back();
@@ -124,8 +138,12 @@ void add_dns(const probe::DnsResult& r, policy::Observations& obs, core::Evidenc
   for (const auto& a : r.addresses) {
     const std::string ip = core::format_ip(a.ip);
     add_unique(obs.addresses, ip);
-    evidence.push_back({"address", last, ip, a.ip.family == core::IpFamily::v4 ? "dns A" : "dns AAAA", "high", r.resolver});
-    for (const auto& p : a.ptr) add_unique(obs.ptr_names, p);
+    auto& names = obs.address_names[ip];
+    add_unique(names, r.name);
+    for (const auto& n : r.cname_chain) add_unique(names, n);
+    evidence.push_back(
+        {"address", last, ip, a.ip.family == core::IpFamily::v4 ? "dns A" : "dns AAAA", "high", r.resolver});
+    for (const auto& p : a.ptr) obs.ptr_names.push_back({ip, p});
   }
   if (obs.observed_at.empty() || r.time < obs.observed_at) obs.observed_at = r.time;
 }
@@ -141,27 +159,59 @@ void add_mx_host(const probe::DnsResult& r, policy::Observations& obs, core::Evi
   add_dns(r, obs, evidence, obs.mx_hosts);
 }
 
+std::string dns_failure(const probe::DnsResult& r, std::string_view what) {
+  return fmt::format("dns {} {}{}", what, probe::to_string(r.status), r.detail.empty() ? "" : ": " + r.detail);
+}
+
+// A host or URL: its own answer. A failed lookup leaves the name unobserved; a partial one
+// (a family failed) leaves the addresses incomplete.
+void observe_name(const probe::DnsResult& r, policy::Observations& obs, core::Evidence& evidence) {
+  if (r.status != probe::DnsStatus::ok || r.addresses.empty()) {
+    obs.unobserved = r.status == probe::DnsStatus::ok ? "dns: no address" : dns_failure(r, "lookup");
+    return;
+  }
+  std::string why;
+  if (probe::partial_answer(r, why)) obs.incomplete.push_back(why);
+  add_dns(r, obs, evidence, obs.cname_chain);
+}
+
+// A mail domain is served from its MX hosts: the MX answer must be there, and so must every MX
+// host's addresses; one host that failed makes the picture incomplete.
+void observe_mail(const probe::DnsResult& r, const Recording& dns, policy::Observations& obs,
+                  core::Evidence& evidence) {
+  if (!r.mx_status || *r.mx_status != probe::DnsStatus::ok || r.mx.empty()) {
+    obs.unobserved = r.mx_status ? fmt::format("dns MX {}", probe::to_string(*r.mx_status)) : "MX not asked";
+    return;
+  }
+  for (const auto& m : r.mx) {
+    evidence.push_back({"mx", r.name, m.host, fmt::format("dns MX {}", m.preference), "high", r.resolver});
+    if (m.host.empty() || m.host == ".") {
+      obs.unobserved = "null MX: the domain accepts no mail";
+      return;
+    }
+    add_unique(obs.mx_hosts, m.host);
+    const probe::DnsResult* mr = dns.find(m.host);
+    if (mr == nullptr) {
+      obs.incomplete.push_back(fmt::format("MX host {} not resolved (absent from the recorded facts)", m.host));
+      continue;
+    }
+    if (mr->status != probe::DnsStatus::ok || mr->addresses.empty()) {
+      obs.incomplete.push_back(fmt::format(
+          "MX host {}: {}", m.host, mr->status == probe::DnsStatus::ok ? "no address" : dns_failure(*mr, "lookup")));
+      continue;
+    }
+    std::string why;
+    if (probe::partial_answer(*mr, why)) obs.incomplete.push_back(why);
+    add_mx_host(*mr, obs, evidence);
+  }
+  if (obs.observed_at.empty() || r.time < obs.observed_at) obs.observed_at = r.time;
+}
+
 void set_target_facts(const core::Target& t, core::Facts& facts) {
   const core::Provenance prov{"inventory", t.declared_at.to_string(), ""};
   facts.set_known("target.id", {t.id}, prov);
   facts.set_known("target.kind", {std::string(core::to_string(t.kind))}, prov);
   for (const auto& [k, v] : t.tags) facts.set_known("target.tags." + k, {v}, prov);
-}
-
-// When DNS failed, say so in the location facts rather than a vaguer "no address".
-void explain_dns_failure(const probe::DnsResult& r, core::Facts& facts) {
-  if (r.status == probe::DnsStatus::ok && !r.addresses.empty()) return;
-  const std::string why = r.status == probe::DnsStatus::ok
-                              ? "dns: no address"
-                              : fmt::format("dns {}{}", probe::to_string(r.status), r.detail.empty() ? "" : ": " + r.detail);
-  for (const char* path : {"served_from.countries", "served_from.regions", "controlled_by.providers"}) {
-    const core::Fact* f = facts.find(path);
-    if (f != nullptr && f->status == core::FactStatus::unknown) {
-      core::Fact copy = *f;
-      copy.detail = why;
-      facts.set(path, std::move(copy));
-    }
-  }
 }
 
 // Whoever operates the addresses a name resolves to terminates its TLS: a CDN in front of the
@@ -171,19 +221,31 @@ void infer_tls_terminators(const core::Target& target, const probe::DnsResult* r
                            const policy::Attribution& attribution, core::TargetReport& report) {
   if (target.kind != core::TargetKind::host && target.kind != core::TargetKind::url) return;
   if (r == nullptr || r->status != probe::DnsStatus::ok || r->addresses.empty()) return;
-  if (report.facts.find("tls.terminated_by") != nullptr) return;  // observed, not inferred
+  const core::Fact* existing = report.facts.find("tls.terminated_by");
+  if (existing != nullptr && !existing->declared()) return;  // observed, not inferred
+  const core::Provenance prov{"dns", "inferred: the operator of the resolved addresses terminates TLS (no HTTPS probe)",
+                              r->time};
   std::vector<std::string> providers;
   for (const auto& m : attribution.matches) {
     if (m.method != "declared") add_unique(providers, m.provider);
   }
-  const core::Provenance prov{"dns", "inferred: the operator of the resolved addresses terminates TLS (no HTTPS probe)", r->time};
+  const core::Fact* providers_fact = report.facts.find("controlled_by.providers");
+  if (providers_fact != nullptr && providers_fact->status != core::FactStatus::known && !attribution.matches.empty()) {
+    // Some addresses are not attributed (or the answers are partial): the list may be short.
+    core::Fact f{providers, core::FactStatus::unknown, providers_fact->detail, {prov}};
+    f.partial = !providers.empty();
+    report.facts.set("tls.terminated_by", std::move(f));
+    return;
+  }
   if (providers.empty()) {
-    report.facts.set_status("tls.terminated_by", core::FactStatus::unknown, "no provider operates the resolved addresses", prov);
+    report.facts.set_status("tls.terminated_by", core::FactStatus::unknown,
+                            "no provider operates the resolved addresses", prov);
     return;
   }
   report.facts.set_known("tls.terminated_by", providers, prov);
   for (const auto& p : providers) {
-    report.evidence.push_back({"tls", target.host, p, "inferred from DNS: operator of the resolved addresses", "medium", "dns"});
+    report.evidence.push_back(
+        {"tls", target.host, p, "inferred from DNS: operator of the resolved addresses", "medium", "dns"});
   }
 }
 
@@ -238,7 +300,7 @@ core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<co
 
 core::TargetReport observe_target(const core::Target& target, const Recording& dns, const geo::DatabaseSet& geoip,
                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings) {
-  core::TargetReport report{target, {}, {}};
+  core::TargetReport report{target, {}, {}, {}};
   policy::Observations obs = policy::declared_observations(target);
   core::Evidence dns_evidence;
   const probe::DnsResult* result = nullptr;
@@ -247,24 +309,23 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
     result = dns.find(name);
     if (result == nullptr) {
       report.facts.set_status("dns.status", core::FactStatus::unknown, "not probed (absent from the recorded facts)");
+      obs.unobserved = "not probed: absent from the recorded facts";
     } else {
       set_dns_facts(*result, report.facts);
-      add_dns(*result, obs, dns_evidence, obs.cname_chain);
-      for (const auto& m : result->mx) {
-        dns_evidence.push_back({"mx", result->name, m.host, fmt::format("dns MX {}", m.preference), "high", result->resolver});
-        add_unique(obs.mx_hosts, m.host);
-        if (const auto* mr = dns.find(m.host)) add_mx_host(*mr, obs, dns_evidence);
-      }
+      if (target.kind == core::TargetKind::mail_domain)
+        observe_mail(*result, dns, obs, dns_evidence);
+      else
+        observe_name(*result, obs, dns_evidence);
     }
   }
   for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
   policy::Attribution attribution = policy::attribute(rules, obs, as_of);
   for (const auto& [path, fact] : attribution.facts.all()) report.facts.set(path, fact);
-  if (result != nullptr) explain_dns_failure(*result, report.facts);
   set_target_facts(target, report.facts);
   report.evidence = std::move(dns_evidence);
   report.evidence.insert(report.evidence.end(), attribution.evidence.begin(), attribution.evidence.end());
-  infer_tls_terminators(target, result, attribution, report);
+  report.certifications = std::move(attribution.certifications);
+  infer_tls_terminators(target, obs.unobserved.empty() ? result : nullptr, attribution, report);
   return report;
 }
 

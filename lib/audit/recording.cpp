@@ -17,9 +17,9 @@ namespace {
 using nlohmann::json;
 
 std::optional<probe::DnsStatus> parse_status(std::string_view s) {
-  for (auto st : {probe::DnsStatus::ok, probe::DnsStatus::nxdomain, probe::DnsStatus::nodata,
-                  probe::DnsStatus::servfail, probe::DnsStatus::timeout, probe::DnsStatus::refused,
-                  probe::DnsStatus::loop, probe::DnsStatus::invalid}) {
+  for (auto st :
+       {probe::DnsStatus::ok, probe::DnsStatus::nxdomain, probe::DnsStatus::nodata, probe::DnsStatus::servfail,
+        probe::DnsStatus::timeout, probe::DnsStatus::refused, probe::DnsStatus::loop, probe::DnsStatus::invalid}) {
     if (probe::to_string(st) == s) return st;
   }
   return std::nullopt;
@@ -32,6 +32,8 @@ json dns_to_json(const probe::DnsResult& r) {
   j["unicode_name"] = r.unicode_name;
   j["status"] = probe::to_string(r.status);
   j["detail"] = r.detail;
+  if (r.a_status) j["a_status"] = probe::to_string(*r.a_status);
+  if (r.aaaa_status) j["aaaa_status"] = probe::to_string(*r.aaaa_status);
   j["addresses"] = json::array();
   for (const auto& a : r.addresses) {
     j["addresses"].push_back({{"ip", core::format_ip(a.ip)}, {"ttl", a.ttl}, {"ptr", a.ptr}});
@@ -48,6 +50,17 @@ json dns_to_json(const probe::DnsResult& r) {
   return j;
 }
 
+// Recordings made before a_status/aaaa_status existed say which family failed only in the
+// detail ("AAAA: timeout: unreachable"): recover it, so a partial answer stays partial on replay.
+void legacy_family_status(probe::DnsResult& r) {
+  if (r.status != probe::DnsStatus::ok) return;
+  for (const auto& [prefix, field] : {std::pair{"A: ", &r.a_status}, std::pair{"AAAA: ", &r.aaaa_status}}) {
+    if (!r.detail.starts_with(prefix)) continue;
+    const std::string rest = r.detail.substr(std::string_view(prefix).size());
+    *field = parse_status(rest.substr(0, rest.find(':'))).value_or(probe::DnsStatus::timeout);
+  }
+}
+
 // Read one DNS result; throws std::runtime_error with the key path on malformed input.
 probe::DnsResult dns_from_json(const json& j, const std::string& where) {
   auto status = [&](const json& v, const std::string& key) {
@@ -61,6 +74,9 @@ probe::DnsResult dns_from_json(const json& j, const std::string& where) {
   r.unicode_name = j.value("unicode_name", r.name);
   r.status = status(j.at("status"), "status");
   r.detail = j.value("detail", "");
+  if (j.contains("a_status")) r.a_status = status(j.at("a_status"), "a_status");
+  if (j.contains("aaaa_status")) r.aaaa_status = status(j.at("aaaa_status"), "aaaa_status");
+  if (!j.contains("a_status") && !j.contains("aaaa_status")) legacy_family_status(r);
   for (const auto& a : j.value("addresses", json::array())) {
     auto ip = core::parse_ip(a.at("ip").get<std::string>());
     if (!ip) throw std::runtime_error(fmt::format("{}.addresses: {}", where, ip.error().message));
@@ -104,7 +120,8 @@ core::Result<Recording> parse_recording(std::string_view text, const std::string
     json j = json::parse(text);
     if (!j.is_object() || j.value("schema", "") != k_recording_schema) {
       return core::fail(core::ErrorCode::data,
-                        fmt::format("not a residency facts file; expected \"schema\": \"{}\"", k_recording_schema), file);
+                        fmt::format("not a residency facts file; expected \"schema\": \"{}\"", k_recording_schema),
+                        file);
     }
     Recording rec;
     rec.tool_version = j.value("tool_version", "");

@@ -5,8 +5,10 @@
 #include "audit/run.hpp"
 
 #include "audit/baseline.hpp"
+#include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
 #include "audit/recording.hpp"
+#include "audit/sentences.hpp"
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -78,12 +80,14 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of
   std::set<std::string> ids;
   for (const auto& p : inv.targets) {
     if (!ids.insert(p.target.id).second) {
-      diag.error("{}: target id '{}' is declared twice; expected unique ids across inputs", p.target.declared_at.to_string(), p.target.id);
+      diag.error("{}: target id '{}' is declared twice; expected unique ids across inputs",
+                 p.target.declared_at.to_string(), p.target.id);
       ++errors;
     }
   }
   if (errors > 0) return core::fail(core::ErrorCode::config, fmt::format("{} problem(s) in the inventory", errors));
-  if (inv.targets.empty()) return core::fail(core::ErrorCode::usage, "nothing to audit; expected a manifest or a list of targets");
+  if (inv.targets.empty())
+    return core::fail(core::ErrorCode::usage, "nothing to audit; expected a manifest or a list of targets");
   return inv;
 }
 
@@ -94,14 +98,15 @@ core::Result<void> check_policies(const Inventory& inv, const policy::RuleSet& r
   std::set<std::string> reported;
   for (const auto& t : inv.targets) {
     if (t.policies.empty()) {
-      diag.error("{}: target '{}' has no policy; expected `policies:` in the manifest or --policy", t.target.declared_at.to_string(), t.target.id);
+      diag.error("{}: target '{}' has no policy; expected `policies:` in the manifest or --policy",
+                 t.target.declared_at.to_string(), t.target.id);
       return core::fail(core::ErrorCode::config, "a target has no policy");
     }
     for (const auto& id : t.policies) {
       if (rules.policies.contains(id) || !reported.insert(id).second) continue;
       auto hint = core::closest(id, known);
-      diag.error("unknown policy '{}'{}; expected one of: {}", id, hint ? fmt::format(" (did you mean '{}'?)", *hint) : "",
-                 fmt::join(known, ", "));
+      diag.error("unknown policy '{}'{}; expected one of: {}", id,
+                 hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", fmt::join(known, ", "));
     }
   }
   if (!reported.empty()) return core::fail(core::ErrorCode::config, "unknown policy");
@@ -132,20 +137,10 @@ std::string join(const core::Fact* f) {
 
 std::string leaf_text(const policy::LeafResult& leaf) {
   std::string actual = leaf.present ? fmt::format("[{}]", fmt::join(leaf.actual, ", ")) : "missing";
-  if (leaf.present && leaf.fact_status != core::FactStatus::known) actual += fmt::format(" ({})", core::to_string(leaf.fact_status));
+  if (leaf.present && leaf.fact_status != core::FactStatus::known)
+    actual += fmt::format(" ({})", core::to_string(leaf.fact_status));
   return fmt::format("{} {} {}: {} → {}{}", leaf.fact, policy::to_string(leaf.op), leaf.expected, actual,
                      policy::to_string(leaf.value), leaf.detail.empty() ? "" : " (" + leaf.detail + ")");
-}
-
-// One sentence for the verdict: the first leaf that decided it.
-std::string message_for(const policy::RequirementResult& r) {
-  const policy::Tri want = r.verdict == core::Verdict::fail ? policy::Tri::no : policy::Tri::unknown;
-  if (r.verdict != core::Verdict::pass) {
-    for (const auto& leaf : r.explanation.leaves) {
-      if (leaf.value == want) return leaf.detail.empty() ? leaf_text(leaf) : leaf.detail;
-    }
-  }
-  return r.verdict == core::Verdict::pass ? "every test holds" : "the check did not hold";
 }
 
 core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req, const core::TargetReport& t,
@@ -157,7 +152,7 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
   f.policy_id = req.policy;
   f.severity = req.severity;
   f.verdict = f.raw_verdict = r.verdict;
-  f.message = message_for(r);
+  f.message = finding_sentence(rules, req, r, t, as_of);
   for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
   f.evidence = t.evidence;
   f.entity = join(t.facts.find("controlled_by.entities"));
@@ -173,11 +168,65 @@ bool counts(const core::Finding& f, const policy::Requirement& req, const AuditO
 }
 
 core::RequirementInfo info_of(const policy::Requirement& req) {
-  core::RequirementInfo info{req.id, req.policy, req.title, req.severity, req.rationale, req.remediation, {},
-                             std::string(policy::to_string(req.on_unknown))};
+  core::RequirementInfo info{req.id,        req.policy,      req.title, req.severity,
+                             req.rationale, req.remediation, {},        std::string(policy::to_string(req.on_unknown))};
   for (const auto& ref : req.references) info.references.push_back({ref.citation, ref.url});
   return info;
 }
+
+// "target 'x': no requirement of fr-health-data applies to it (they select classification: health)".
+std::string not_applicable(const PlannedTarget& planned, const policy::RuleSet& rules) {
+  std::set<std::string> selectors;
+  for (const auto& pid : planned.policies) {
+    for (const auto& req : rules.policies.at(pid).requirements) {
+      for (const auto& [tag, values] : req.applies_to)
+        selectors.insert(fmt::format("{}: {}", tag, fmt::join(values, " or ")));
+    }
+  }
+  return fmt::format("target '{}': no requirement of {} applies to it{}; it is not judged", planned.target.id,
+                     fmt::join(planned.policies, ", "),
+                     selectors.empty() ? "" : fmt::format(" (they select {})", fmt::join(selectors, "; ")));
+}
+
+// Certifications of declared offers that lapsed, lapse soon or are no longer confirmed: one
+// warning per certification, naming the targets that declared it.
+class CertificationNotices {
+ public:
+  void add(const core::TargetReport& t, core::Date as_of) {
+    for (const auto& c : t.certifications) {
+      std::string what;
+      if (c.state == "expired" || c.state == "unconfirmed") {
+        what = c.why;
+      } else if (c.state == "valid" && !c.until.empty()) {
+        auto until = core::parse_date_span(c.until);
+        const long days = until ? until->earliest.days_since(as_of) : -1;
+        if (days < 0 || days > k_expiry_notice_days) continue;
+        what = fmt::format("ends on {}, in {} day{}; check for a renewal", c.until, days, days == 1 ? "" : "s");
+      } else {
+        continue;
+      }
+      auto& entry = m_entries[c.scheme + ":" + c.offer];
+      if (entry.text.empty()) {
+        entry.text = fmt::format("{} {} of {}{} {}", policy::scheme_name(c.scheme), policy::scheme_noun(c.scheme),
+                                 c.offer, c.reference.empty() ? "" : " (" + c.reference + ")", what);
+      }
+      entry.targets.insert(t.target.id);
+    }
+  }
+
+  void write(std::vector<std::string>& warnings) const {
+    for (const auto& [key, e] : m_entries) {
+      warnings.push_back(fmt::format("{} (declared by {})", e.text, fmt::join(e.targets, ", ")));
+    }
+  }
+
+ private:
+  struct Entry {
+    std::string text;
+    std::set<std::string> targets;
+  };
+  std::map<std::string, Entry> m_entries;
+};
 
 }  // namespace
 
@@ -211,6 +260,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   auto inv = load_inventory(opt, as_of, diag);
   if (!inv) return std::unexpected(inv.error());
   if (auto ok = check_policies(*inv, *rules, diag); !ok) return std::unexpected(ok.error());
+  std::vector<core::Target> declared;
+  for (const auto& p : inv->targets) declared.push_back(p.target);
+  if (int n = check_declared_ids(declared, *rules, diag); n > 0) {
+    return core::fail(core::ErrorCode::config,
+                      fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
+  }
   auto geoip = geo::DatabaseSet::open(opt.geoip);
   if (!geoip) return std::unexpected(geoip.error());
 
@@ -238,6 +293,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.inputs = inv->inputs;
   result.fail_on = opt.fail_on;
   result.fail_on_unknown = opt.fail_on_unknown;
+  result.explain = opt.explain;
   result.sources = geoip_sources(*geoip);
   result.max_data_age_days = opt.max_data_age_days;
   result.fail_on_stale_data = opt.fail_on_stale_data;
@@ -247,17 +303,22 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   }
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
   if (geoip->empty()) {
-    result.warnings.push_back("no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");
+    result.warnings.push_back(
+        "no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");
   }
 
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
+  CertificationNotices notices;
   for (const auto& planned : inv->targets) {
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
+    notices.add(t, as_of);
+    std::size_t applicable = 0;
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {
         if (!policy::applies(req, planned.target.tags)) continue;
+        ++applicable;
         core::Finding f = judge(*rules, req, t, as_of);
         f.counts_as_failure = counts(f, req, opt);
         if (f.verdict == core::Verdict::unknown && req.on_unknown == policy::OnUnknown::warn) {
@@ -267,9 +328,18 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
         result.findings.push_back(std::move(f));
       }
     }
+    if (applicable == 0) result.warnings.push_back(not_applicable(planned, *rules));
     result.targets.push_back(std::move(t));
   }
   result.policies.assign(policies.begin(), policies.end());
+  notices.write(result.warnings);
+  if (result.findings.empty() && !opt.allow_empty) {
+    for (const auto& w : result.warnings) diag.warning("{}", w);
+    return core::fail(
+        core::ErrorCode::config,
+        "the audit has no finding: no requirement of the chosen policies applies to any target; expected tags "
+        "the requirements select (see the warnings), or --allow-empty when an empty audit is expected");
+  }
 
   result.waivers = inv->waivers;
   apply_waivers(result.findings, result.waivers, as_of, result.warnings);
@@ -280,13 +350,13 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     result.baseline_used = true;
   }
 
-  std::sort(result.targets.begin(), result.targets.end(), [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
+  std::sort(result.targets.begin(), result.targets.end(),
+            [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
   std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
     return std::tie(a.target_id, a.policy_id, a.requirement_id) < std::tie(b.target_id, b.policy_id, b.requirement_id);
   });
-  std::sort(result.requirements.begin(), result.requirements.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id);
-  });
+  std::sort(result.requirements.begin(), result.requirements.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id); });
   result.exit_code = exit_code_of(result);
   return result;
 }

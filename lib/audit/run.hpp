@@ -21,11 +21,13 @@ struct AuditOptions {
   std::vector<std::filesystem::path> lists;      // plain lists ("-" = stdin)
   std::vector<std::string> policies;             // --policy: replaces the manifests' defaults
   policy::LoadOptions rules;
-  std::vector<std::filesystem::path> geoip;      // database files, already located
+  std::vector<std::filesystem::path> geoip;  // database files, already located
   probe::DnsOptions dns;
-  std::optional<core::Date> as_of;               // default: the recording's, else today
+  std::optional<core::Date> as_of;  // default: the recording's, else today
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
+  bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
+  bool explain = false;      // reports also show each finding's predicate trace
   int max_data_age_days = 90;       // --max-data-age: warn about older data sources
   bool fail_on_stale_data = false;  // --fail-on-stale-data: such data makes the run exit 3
   std::optional<std::filesystem::path> baseline;

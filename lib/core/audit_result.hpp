@@ -34,16 +34,16 @@ struct RequirementInfo {
 
 // A waiver from the manifest, with its state on the audit date.
 struct WaiverInfo {
-  std::string id;                 // "W1", … or the manifest's own id
-  std::string requirement_glob;   // e.g. "FR-*"
-  std::string target_glob;        // e.g. "*.example.fr"
+  std::string id;                // "W1", … or the manifest's own id
+  std::string requirement_glob;  // e.g. "FR-*"
+  std::string target_glob;       // e.g. "*.example.fr"
   std::string reason;
   std::string owner;
-  std::string legal_basis;        // e.g. "SCC 2021/914 + TIA-2026-04"
+  std::string legal_basis;  // e.g. "SCC 2021/914 + TIA-2026-04"
   Date expires;
   SourceLocation declared_at;
   enum class State { active, expiring, expired, unused } state = State::active;
-  int matched = 0;                // findings it matched
+  int matched = 0;  // findings it matched
 };
 
 // One (target, requirement) judgement.
@@ -54,18 +54,35 @@ struct Finding {
   Severity severity = Severity::medium;
   Verdict verdict = Verdict::unknown;      // final verdict (after waivers)
   Verdict raw_verdict = Verdict::unknown;  // before waivers
-  bool counts_as_failure = false;  // fail at/above --fail-on, or unknown that counts (on_unknown)
-  std::string message;             // one sentence: why this verdict
-  std::vector<std::string> explanation;  // the predicate's leaf results, e.g.
-                                         // "controlled_by.laws = [us-cloud-act] not_in […]: false"
-  Evidence evidence;               // the chain behind it
-  std::string waiver_id;           // set when waived, or when an expired waiver matched
-  std::string waiver_note;         // e.g. "waiver W2 expired on 2026-10-01"
+  bool counts_as_failure = false;          // fail at/above --fail-on, or unknown that counts (on_unknown)
+  std::string message;                     // one sentence: why this verdict
+  std::vector<std::string> explanation;    // the predicate's leaf results, e.g.
+                                           // "controlled_by.laws = [us-cloud-act] not_in […]: false"
+  Evidence evidence;                       // the chain behind it
+  std::string waiver_id;                   // set when waived, or when an expired waiver matched
+  std::string waiver_note;                 // e.g. "waiver W2 expired on 2026-10-01"
   // Baseline key parts: stable across runs, independent of IP addresses.
-  std::string entity;              // controlling legal entity, e.g. "Microsoft Corporation"
-  std::string jurisdiction;        // control countries joined, e.g. "US"
-  std::string fingerprint;         // hash of (target, requirement, entity, jurisdiction)
+  std::string entity;        // controlling legal entity, e.g. "Microsoft Corporation"
+  std::string jurisdiction;  // control countries joined, e.g. "US"
+  std::string fingerprint;   // hash of (target, requirement, entity, jurisdiction)
   enum class Baseline { none, is_new, existing } baseline = Baseline::none;
+};
+
+// The state of one certification of the target's declared offer on the audit date, for the
+// sentences of findings and the warnings of reports.
+struct CertificationStatus {
+  std::string provider;  // provider id
+  std::string scheme;    // secnumcloud, hds, c5, …
+  std::string offer;
+  std::string title;
+  std::string reference;  // e.g. "ANSSI decision 2118"
+  std::string state;      // valid, expired, not-yet, uncertain, unconfirmed, in-progress, withdrawn, out-of-scope
+  std::string why;        // plain words: "expired on 2026-11-30", "covers only cloudgouv-eu-west-1, not eu-west-2"
+  std::string from;       // as the rule data writes it
+  std::string until;      // empty when none is published
+  std::string source;     // rule file and as_of
+
+  auto operator<=>(const CertificationStatus&) const = default;
 };
 
 // What was probed about one target, for the evidence sections of reports.
@@ -73,6 +90,7 @@ struct TargetReport {
   Target target;
   Facts facts;
   Evidence evidence;
+  std::vector<CertificationStatus> certifications = {};  // of the declared offer, one per scheme
 };
 
 // A data source the run used, named in every report. In AuditResult::sources: the databases and
@@ -100,9 +118,9 @@ struct Counts {
 
 struct AuditResult {
   std::string tool_version;
-  std::string started_at;   // ISO 8601 UTC, the run's start (or the recorded run's, on replay)
+  std::string started_at;  // ISO 8601 UTC, the run's start (or the recorded run's, on replay)
   Date as_of;
-  std::string host;         // where the audit ran
+  std::string host;  // where the audit ran
   // Manifest metadata.
   std::string organisation, auditor, scope;
   std::vector<std::string> inputs;  // manifest files, lists
@@ -115,10 +133,11 @@ struct AuditResult {
   std::vector<DataSource> data_sources;       // inputs of the databases, with date and age
   int max_data_age_days = 90;                 // --max-data-age
   bool fail_on_stale_data = false;            // --fail-on-stale-data
-  std::vector<std::string> warnings;          // stale waivers, missing databases, …
+  std::vector<std::string> warnings;  // stale waivers, missing databases, …
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;
   bool baseline_used = false;
+  bool explain = false;  // --explain: reports also show each finding's predicate trace
   int exit_code = 0;
 
   // Count verdicts over all findings (every renderer shows these same numbers).

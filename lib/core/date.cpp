@@ -21,9 +21,7 @@ std::string Date::to_string() const {
 }
 
 Result<Date> parse_date(std::string_view text) {
-  auto bad = [&] {
-    return fail(ErrorCode::config, fmt::format("malformed date '{}'; expected YYYY-MM-DD", text));
-  };
+  auto bad = [&] { return fail(ErrorCode::config, fmt::format("malformed date '{}'; expected YYYY-MM-DD", text)); };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
   int parts[3] = {0, 0, 0};
   const int starts[3] = {0, 5, 8};
@@ -40,6 +38,32 @@ Result<Date> parse_date(std::string_view text) {
   if (!ymd.ok()) return bad();
   return Date{ymd};
 }
+
+Result<DateSpan> parse_date_span(std::string_view text) {
+  auto bad = [&] {
+    return fail(ErrorCode::config, fmt::format("malformed date '{}'; expected YYYY-MM-DD, YYYY-MM or YYYY", text));
+  };
+  if (text.size() == 10) {
+    auto d = parse_date(text);
+    if (!d) return bad();
+    return exact_span(*d);
+  }
+  if (text.size() != 4 && text.size() != 7) return bad();
+  // Reuse the strict parser on the first and last day the text can mean.
+  const std::string first = text.size() == 4 ? std::string(text) + "-01-01" : std::string(text) + "-01";
+  auto start = parse_date(first);
+  if (!start) return bad();
+  std::chrono::year_month_day last{};
+  if (text.size() == 4) {
+    last = std::chrono::year_month_day{start->ymd.year(), std::chrono::December, std::chrono::day(31)};
+  } else {
+    last = std::chrono::year_month_day{
+        std::chrono::year_month_day_last{start->ymd.year(), std::chrono::month_day_last{start->ymd.month()}}};
+  }
+  return DateSpan{*start, Date{last}, std::string(text)};
+}
+
+DateSpan exact_span(Date date) { return DateSpan{date, date, date.to_string()}; }
 
 Date today_utc() {
   auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());

@@ -24,6 +24,23 @@ struct Date {
 
 // Parse "YYYY-MM-DD" strictly (real calendar date, four-digit year).
 Result<Date> parse_date(std::string_view text);
+
+// A date known to the day, the month or only the year: every day from `earliest` to `latest`
+// may be the one meant. Sources often give "qualified since 2022" or "May 2026".
+struct DateSpan {
+  Date earliest;
+  Date latest;
+  std::string text;  // as written: "2022", "2026-05" or "2026-05-16"
+
+  bool exact() const { return earliest == latest; }
+  auto operator<=>(const DateSpan& other) const { return earliest <=> other.earliest; }
+  bool operator==(const DateSpan& other) const { return earliest == other.earliest && latest == other.latest; }
+};
+
+// Parse "YYYY-MM-DD", "YYYY-MM" or "YYYY" into the span of days it may mean.
+Result<DateSpan> parse_date_span(std::string_view text);
+// The span of exactly one day.
+DateSpan exact_span(Date date);
 // Today's date in UTC.
 Date today_utc();
 // Seconds since the epoch → ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".

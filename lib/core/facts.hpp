@@ -4,6 +4,7 @@
 // DNS, GeoIP or YAML types.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,10 +37,29 @@ struct Fact {
   FactStatus status = FactStatus::known;
   std::string detail;  // why not known, e.g. "timeout: unreachable"
   std::vector<Provenance> provenance;
+  // Values a complete list may hold but that could not be confirmed (a certification whose
+  // dates are known only to the year, a record past its re-check date); `detail` says why. A
+  // test that depends on them is unknown.
+  std::vector<std::string> possible = {};
+  std::string confidence = {};  // high, medium or low; empty when not rated
+  // With status unknown: `values` is the part that was observed and the list may hold more (an
+  // address not attributed, an answer that timed out). A test decides only where more values
+  // cannot change its outcome: a US operator among them proves a `not_in` false.
+  bool partial = false;
 
   // True when the fact is known and has at least one value.
   bool usable() const { return status == FactStatus::known && !values.empty(); }
+  // True when the manifest declared the fact instead of a probe observing it.
+  bool declared() const {
+    return !provenance.empty() && std::all_of(provenance.begin(), provenance.end(),
+                                              [](const Provenance& p) { return p.source == "declared"; });
+  }
 };
+
+// Rank of a confidence level (low 1, medium 2, high 3; unrated 0).
+int confidence_rank(std::string_view confidence);
+// The lower of two confidence levels (an unrated one does not lower the other).
+std::string_view lower_confidence(std::string_view a, std::string_view b);
 
 // A set of facts keyed by path, e.g. "target.tags.classification", "controlled_by.laws".
 class Facts {

@@ -8,10 +8,14 @@ namespace core {
 
 std::string_view to_string(FactStatus status) {
   switch (status) {
-    case FactStatus::known: return "known";
-    case FactStatus::unknown: return "unknown";
-    case FactStatus::inconclusive: return "inconclusive";
-    case FactStatus::indeterminate: return "indeterminate";
+    case FactStatus::known:
+      return "known";
+    case FactStatus::unknown:
+      return "unknown";
+    case FactStatus::inconclusive:
+      return "inconclusive";
+    case FactStatus::indeterminate:
+      return "indeterminate";
   }
   return "unknown";
 }
@@ -38,18 +42,23 @@ const Fact* Facts::find(std::string_view path) const {
 
 std::string_view to_string(TargetKind kind) {
   switch (kind) {
-    case TargetKind::host: return "host";
-    case TargetKind::url: return "url";
-    case TargetKind::ip: return "ip";
-    case TargetKind::mail_domain: return "mail-domain";
-    case TargetKind::cloud_resource: return "cloud-resource";
+    case TargetKind::host:
+      return "host";
+    case TargetKind::url:
+      return "url";
+    case TargetKind::ip:
+      return "ip";
+    case TargetKind::mail_domain:
+      return "mail-domain";
+    case TargetKind::cloud_resource:
+      return "cloud-resource";
   }
   return "host";
 }
 
 std::optional<TargetKind> parse_target_kind(std::string_view text) {
-  for (auto k : {TargetKind::host, TargetKind::url, TargetKind::ip, TargetKind::mail_domain,
-                 TargetKind::cloud_resource}) {
+  for (auto k :
+       {TargetKind::host, TargetKind::url, TargetKind::ip, TargetKind::mail_domain, TargetKind::cloud_resource}) {
     if (to_string(k) == text) return k;
   }
   return std::nullopt;
@@ -64,11 +73,16 @@ std::string SourceLocation::to_string() const {
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::info: return "info";
-    case Severity::low: return "low";
-    case Severity::medium: return "medium";
-    case Severity::high: return "high";
-    case Severity::critical: return "critical";
+    case Severity::info:
+      return "info";
+    case Severity::low:
+      return "low";
+    case Severity::medium:
+      return "medium";
+    case Severity::high:
+      return "high";
+    case Severity::critical:
+      return "critical";
   }
   return "info";
 }
@@ -82,12 +96,29 @@ std::optional<Severity> parse_severity(std::string_view text) {
 
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "fail";
-    case Verdict::unknown: return "unknown";
-    case Verdict::waived: return "waived";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "fail";
+    case Verdict::unknown:
+      return "unknown";
+    case Verdict::waived:
+      return "waived";
   }
   return "unknown";
+}
+
+int confidence_rank(std::string_view confidence) {
+  if (confidence == "high") return 3;
+  if (confidence == "medium") return 2;
+  if (confidence == "low") return 1;
+  return 0;
+}
+
+std::string_view lower_confidence(std::string_view a, std::string_view b) {
+  if (confidence_rank(a) == 0) return b;
+  if (confidence_rank(b) == 0) return a;
+  return confidence_rank(a) <= confidence_rank(b) ? a : b;
 }
 
 }  // namespace core

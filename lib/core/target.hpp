@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace core {
 
@@ -35,7 +36,13 @@ struct Target {
   std::string provider;
   std::string region;
   std::string service;
+  // Declared TLS terminators (manifest `tls_terminated_by`): "origin" or provider ids; empty
+  // when not declared. A declared fact, never an observation.
+  std::vector<std::string> tls_terminated_by;
   SourceLocation declared_at;
+  // Where the ids the rules must know were written: "provider", "region", "offer",
+  // "tls_terminated_by" → file:line:column (checked against the rule packs before probing).
+  std::map<std::string, SourceLocation> declared_fields;
 };
 
 enum class Severity { info, low, medium, high, critical };

@@ -69,6 +69,11 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
       best = c;
     }
   }
+  if (best || word.size() < 2) return best;
+  // No close spelling: a candidate the word is the start of ("ovh" → "ovhcloud"), the shortest.
+  for (const auto& c : candidates) {
+    if (c.size() > word.size() && c.starts_with(word) && (!best || c.size() < best->size())) best = c;
+  }
   return best;
 }
 

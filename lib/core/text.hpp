@@ -18,7 +18,8 @@ std::string to_lower(std::string_view s);
 bool has_domain_suffix(std::string_view name, std::string_view suffix);
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate closest to `word` within a small distance, if any.
+// The candidate closest to `word` within a small distance, else the shortest candidate that
+// starts with `word` (a prefix: "ovh" → "ovhcloud"), if any.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 // A stable 64-bit FNV-1a hash of `s` as 16 hex digits (fingerprints, not security).
 std::string stable_hash(std::string_view s);

@@ -34,16 +34,28 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view k_metadata_marker = "\xAB\xCD\xEF" "MaxMind.com";
-constexpr std::size_t k_metadata_max = 128 * 1024;    // the format caps metadata at 128 KiB
+constexpr std::string_view k_metadata_marker =
+    "\xAB\xCD\xEF"
+    "MaxMind.com";
+constexpr std::size_t k_metadata_max = 128 * 1024;      // the format caps metadata at 128 KiB
 constexpr std::uint32_t k_verify_node_limit = 200'000;  // verify trees up to this size at open
 constexpr std::size_t k_sample_records = 16;
 constexpr std::size_t k_sample_nodes = 4096;
 constexpr int k_max_json_depth = 64;
 
 // Where a looked-up value goes in the GeoRecord, and which type it must have.
-enum class Target { country, country_if_code, registered_country, asn, asn_text, as_org, is_anycast,
-                    provider, region, service };
+enum class Target {
+  country,
+  country_if_code,
+  registered_country,
+  asn,
+  asn_text,
+  as_org,
+  is_anycast,
+  provider,
+  region,
+  service
+};
 
 struct Field {
   std::array<const char*, 3> path;  // null-terminated lookup path
@@ -81,11 +93,21 @@ std::vector<Field> fields_for(Schema schema) {
   const auto add = [&out](const auto& fields) { out.insert(out.end(), std::begin(fields), std::end(fields)); };
   switch (layout_of(schema)) {
     case Layout::country_map:
-    case Layout::city_map: add(k_country_map); break;
-    case Layout::asn: add(k_asn); break;
-    case Layout::ipinfo: add(k_ipinfo); break;
-    case Layout::country_code: add(k_country_code); break;
-    case Layout::provider: add(k_provider); break;
+    case Layout::city_map:
+      add(k_country_map);
+      break;
+    case Layout::asn:
+      add(k_asn);
+      break;
+    case Layout::ipinfo:
+      add(k_ipinfo);
+      break;
+    case Layout::country_code:
+      add(k_country_code);
+      break;
+    case Layout::provider:
+      add(k_provider);
+      break;
     case Layout::none:
       add(k_country_map), add(k_country_code), add(k_asn), add(k_ipinfo), add(k_provider);
       break;
@@ -145,8 +167,10 @@ core::Result<Json> container_to_json(const MMDB_entry_data_list_s*& node, int de
     }
     auto value = to_json(node, depth + 1);
     if (!value) return value;
-    if (is_map) out[key] = std::move(*value);
-    else out.push_back(std::move(*value));
+    if (is_map)
+      out[key] = std::move(*value);
+    else
+      out.push_back(std::move(*value));
   }
   return out;
 }
@@ -160,16 +184,35 @@ core::Result<Json> to_json(const MMDB_entry_data_list_s*& node, int depth) {
   Json value;
   switch (d.type) {
     case MMDB_DATA_TYPE_MAP:
-    case MMDB_DATA_TYPE_ARRAY: return container_to_json(node, depth);
-    case MMDB_DATA_TYPE_UTF8_STRING: value = std::string(d.utf8_string, d.data_size); break;
-    case MMDB_DATA_TYPE_DOUBLE: value = d.double_value; break;
-    case MMDB_DATA_TYPE_FLOAT: value = d.float_value; break;
-    case MMDB_DATA_TYPE_UINT16: value = d.uint16; break;
-    case MMDB_DATA_TYPE_UINT32: value = d.uint32; break;
-    case MMDB_DATA_TYPE_INT32: value = d.int32; break;
-    case MMDB_DATA_TYPE_UINT64: value = d.uint64; break;
-    case MMDB_DATA_TYPE_BOOLEAN: value = d.boolean; break;
-    case MMDB_DATA_TYPE_BYTES: value = hex(d.bytes, d.data_size); break;
+    case MMDB_DATA_TYPE_ARRAY:
+      return container_to_json(node, depth);
+    case MMDB_DATA_TYPE_UTF8_STRING:
+      value = std::string(d.utf8_string, d.data_size);
+      break;
+    case MMDB_DATA_TYPE_DOUBLE:
+      value = d.double_value;
+      break;
+    case MMDB_DATA_TYPE_FLOAT:
+      value = d.float_value;
+      break;
+    case MMDB_DATA_TYPE_UINT16:
+      value = d.uint16;
+      break;
+    case MMDB_DATA_TYPE_UINT32:
+      value = d.uint32;
+      break;
+    case MMDB_DATA_TYPE_INT32:
+      value = d.int32;
+      break;
+    case MMDB_DATA_TYPE_UINT64:
+      value = d.uint64;
+      break;
+    case MMDB_DATA_TYPE_BOOLEAN:
+      value = d.boolean;
+      break;
+    case MMDB_DATA_TYPE_BYTES:
+      value = hex(d.bytes, d.data_size);
+      break;
     case MMDB_DATA_TYPE_UINT128: {
       std::array<std::uint8_t, 16> bytes{};
       auto v = d.uint128;
@@ -220,11 +263,16 @@ std::optional<std::string> as_string(const MMDB_entry_data_s& d) {
 std::optional<std::uint32_t> as_u32(const MMDB_entry_data_s& d) {
   constexpr auto max = std::numeric_limits<std::uint32_t>::max();
   switch (d.type) {
-    case MMDB_DATA_TYPE_UINT16: return d.uint16;
-    case MMDB_DATA_TYPE_UINT32: return d.uint32;
-    case MMDB_DATA_TYPE_UINT64: return d.uint64 <= max ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.uint64)) : std::nullopt;
-    case MMDB_DATA_TYPE_INT32: return d.int32 >= 0 ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.int32)) : std::nullopt;
-    default: return std::nullopt;
+    case MMDB_DATA_TYPE_UINT16:
+      return d.uint16;
+    case MMDB_DATA_TYPE_UINT32:
+      return d.uint32;
+    case MMDB_DATA_TYPE_UINT64:
+      return d.uint64 <= max ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.uint64)) : std::nullopt;
+    case MMDB_DATA_TYPE_INT32:
+      return d.int32 >= 0 ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(d.int32)) : std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -257,18 +305,36 @@ void clear(GeoRecord& rec) {
 // Store `d` in `rec` when its type fits the target; otherwise leave `rec` unchanged.
 void assign(GeoRecord& rec, Target target, const MMDB_entry_data_s& d) {
   switch (target) {
-    case Target::country: if (auto s = as_string(d)) rec.country = std::move(s); break;
+    case Target::country:
+      if (auto s = as_string(d)) rec.country = std::move(s);
+      break;
     case Target::country_if_code:
       if (auto s = as_string(d); s && s->size() == 2 && !rec.country) rec.country = std::move(s);
       break;
-    case Target::registered_country: if (auto s = as_string(d)) rec.registered_country = std::move(s); break;
-    case Target::asn: if (auto v = as_u32(d)) rec.asn = v; break;
-    case Target::asn_text: if (auto s = as_string(d)) rec.asn = parse_asn_text(*s); break;
-    case Target::as_org: if (auto s = as_string(d)) rec.as_org = std::move(s); break;
-    case Target::is_anycast: if (d.type == MMDB_DATA_TYPE_BOOLEAN) rec.is_anycast = d.boolean; break;
-    case Target::provider: if (auto s = as_string(d)) rec.provider = std::move(s); break;
-    case Target::region: if (auto s = as_string(d)) rec.region = std::move(s); break;
-    case Target::service: if (auto s = as_string(d)) rec.service = std::move(s); break;
+    case Target::registered_country:
+      if (auto s = as_string(d)) rec.registered_country = std::move(s);
+      break;
+    case Target::asn:
+      if (auto v = as_u32(d)) rec.asn = v;
+      break;
+    case Target::asn_text:
+      if (auto s = as_string(d)) rec.asn = parse_asn_text(*s);
+      break;
+    case Target::as_org:
+      if (auto s = as_string(d)) rec.as_org = std::move(s);
+      break;
+    case Target::is_anycast:
+      if (d.type == MMDB_DATA_TYPE_BOOLEAN) rec.is_anycast = d.boolean;
+      break;
+    case Target::provider:
+      if (auto s = as_string(d)) rec.provider = std::move(s);
+      break;
+    case Target::region:
+      if (auto s = as_string(d)) rec.region = std::move(s);
+      break;
+    case Target::service:
+      if (auto s = as_string(d)) rec.service = std::move(s);
+      break;
   }
 }
 
@@ -385,7 +451,8 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   impl->info.path = name;
   const int status = MMDB_open(name.c_str(), MMDB_MODE_MMAP, &impl->mmdb);
   if (status != MMDB_SUCCESS) {
-    const auto code = status == MMDB_IO_ERROR || status == MMDB_FILE_OPEN_ERROR ? core::ErrorCode::io : core::ErrorCode::data;
+    const auto code =
+        status == MMDB_IO_ERROR || status == MMDB_FILE_OPEN_ERROR ? core::ErrorCode::io : core::ErrorCode::data;
     return core::fail(code, fmt::format("not a valid MaxMind DB file ({})", MMDB_strerror(status)), name);
   }
   impl->is_open = true;
@@ -393,6 +460,9 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   const auto [schema, basis] = decide_schema(impl->info.database_type, layout_from_keys(impl->sample_keys()));
   impl->info.schema = schema;
   impl->info.schema_basis = basis;
+  impl->info.kind = kind_from_metadata(schema, impl->info.database_type, impl->info.description);
+  // A database built by residency data update names its kind itself (residency_kind).
+  if (auto recorded = parse_data_kind(impl->info.provenance.kind)) impl->info.kind = *recorded;
   impl->fields = fields_for(schema);
   Database db(std::move(impl));
   if (verify == Verify::always || (verify == Verify::if_small && db.info().node_count <= k_verify_node_limit)) {
@@ -407,13 +477,18 @@ core::Result<void> Database::verify() const {
   for (std::uint32_t n = 0; n < m_impl->info.node_count; ++n) {
     MMDB_search_node_s node{};
     const int status = MMDB_read_node(mmdb, n, &node);
-    if (status != MMDB_SUCCESS) return std::unexpected(m_impl->error(fmt::format("corrupt search tree at node {} ({})", n, MMDB_strerror(status))));
+    if (status != MMDB_SUCCESS)
+      return std::unexpected(
+          m_impl->error(fmt::format("corrupt search tree at node {} ({})", n, MMDB_strerror(status))));
     for (const auto& [type, entry] : {std::pair{node.left_record_type, node.left_record_entry},
                                       std::pair{node.right_record_type, node.right_record_entry}}) {
-      if (type == MMDB_RECORD_TYPE_INVALID) return std::unexpected(m_impl->error(fmt::format("corrupt search tree at node {} (record points outside the file)", n)));
+      if (type == MMDB_RECORD_TYPE_INVALID)
+        return std::unexpected(
+            m_impl->error(fmt::format("corrupt search tree at node {} (record points outside the file)", n)));
       if (type != MMDB_RECORD_TYPE_DATA || !checked.insert(entry.offset).second) continue;
       if (auto json = entry_to_json(entry); !json) {
-        return std::unexpected(m_impl->error(fmt::format("broken data pointer at node {}: {}", n, json.error().message)));
+        return std::unexpected(
+            m_impl->error(fmt::format("broken data pointer at node {}: {}", n, json.error().message)));
       }
     }
   }

@@ -26,9 +26,10 @@ struct DatabaseInfo {
   std::uint64_t build_epoch = 0;
   std::uint32_t node_count = 0;
   std::uint16_t record_size = 0;
-  int ip_version = 0;  // 4 or 6 (an IPv6 tree also answers IPv4 lookups)
+  int ip_version = 0;       // 4 or 6 (an IPv6 tree also answers IPv4 lookups)
   std::string description;  // the English description, else the first one
   std::vector<std::string> languages;
+  DataKind kind = DataKind::unknown;  // from the metadata, or set by whoever knows the file's source
   Provenance provenance;  // residency_kind / residency_inputs (databases built by residency data update)
 };
 
@@ -45,8 +46,8 @@ struct GeoRecord {
   std::optional<std::string> provider;  // residency-provider-ranges only
   std::optional<std::string> region;
   std::optional<std::string> service;
-  core::Prefix network;   // the matched network (IPv4 prefix for an IPv4 lookup)
-  std::string raw_json;   // the entry exactly as stored, as JSON; empty with RawEntry::skip
+  core::Prefix network;  // the matched network (IPv4 prefix for an IPv4 lookup)
+  std::string raw_json;  // the entry exactly as stored, as JSON; empty with RawEntry::skip
 };
 
 // When open() walks the whole search tree (and decodes every record) to catch corruption early.
@@ -72,8 +73,7 @@ class Database {
 
   // Return the record for `ip`, nullopt when the database has none, or an error naming the file
   // when the tree or the data is corrupt.
-  core::Result<std::optional<GeoRecord>> lookup(const core::IpAddress& ip,
-                                                RawEntry raw = RawEntry::include) const;
+  core::Result<std::optional<GeoRecord>> lookup(const core::IpAddress& ip, RawEntry raw = RawEntry::include) const;
 
   // Fill `rec` with the record for `ip` and return true, or return false when there is none
   // (`rec` is then unspecified). The hot path: the caller reuses one GeoRecord for many lookups.

@@ -5,6 +5,8 @@
 // records contradict, falls back to the layout of a few sampled records.
 #include "geo/schema.hpp"
 
+#include <fmt/format.h>
+
 #include "core/text.hpp"
 
 #include <array>
@@ -60,13 +62,20 @@ bool compatible(Layout expected, Layout sampled) {
 
 Schema schema_for_layout(Layout layout) {
   switch (layout) {
-    case Layout::country_map: return Schema::geoip2_country;
-    case Layout::city_map: return Schema::geoip2_city;
-    case Layout::asn: return Schema::geoip2_asn;
-    case Layout::ipinfo: return Schema::ipinfo_lite;
-    case Layout::country_code: return Schema::ip_location_db_country;
-    case Layout::provider: return Schema::residency_provider_ranges;
-    case Layout::none: return Schema::unknown;
+    case Layout::country_map:
+      return Schema::geoip2_country;
+    case Layout::city_map:
+      return Schema::geoip2_city;
+    case Layout::asn:
+      return Schema::geoip2_asn;
+    case Layout::ipinfo:
+      return Schema::ipinfo_lite;
+    case Layout::country_code:
+      return Schema::ip_location_db_country;
+    case Layout::provider:
+      return Schema::residency_provider_ranges;
+    case Layout::none:
+      return Schema::unknown;
   }
   return Schema::unknown;
 }
@@ -75,17 +84,28 @@ Schema schema_for_layout(Layout layout) {
 
 std::string_view to_string(Schema schema) {
   switch (schema) {
-    case Schema::geoip2_country: return "geoip2-country";
-    case Schema::geoip2_city: return "geoip2-city";
-    case Schema::geoip2_asn: return "geoip2-asn";
-    case Schema::dbip_country: return "dbip-country";
-    case Schema::dbip_asn: return "dbip-asn";
-    case Schema::ipinfo_lite: return "ipinfo-lite";
-    case Schema::ip_location_db_country: return "ip-location-db-country";
-    case Schema::ip_location_db_asn: return "ip-location-db-asn";
-    case Schema::residency_provider_ranges: return "residency-provider-ranges";
-    case Schema::residency_asn: return "residency-asn";
-    case Schema::unknown: return "unknown";
+    case Schema::geoip2_country:
+      return "geoip2-country";
+    case Schema::geoip2_city:
+      return "geoip2-city";
+    case Schema::geoip2_asn:
+      return "geoip2-asn";
+    case Schema::dbip_country:
+      return "dbip-country";
+    case Schema::dbip_asn:
+      return "dbip-asn";
+    case Schema::ipinfo_lite:
+      return "ipinfo-lite";
+    case Schema::ip_location_db_country:
+      return "ip-location-db-country";
+    case Schema::ip_location_db_asn:
+      return "ip-location-db-asn";
+    case Schema::residency_provider_ranges:
+      return "residency-provider-ranges";
+    case Schema::residency_asn:
+      return "residency-asn";
+    case Schema::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -119,16 +139,23 @@ Layout layout_from_keys(const std::set<std::string, std::less<>>& keys) {
 Layout layout_of(Schema schema) {
   switch (schema) {
     case Schema::geoip2_country:
-    case Schema::dbip_country: return Layout::country_map;
-    case Schema::geoip2_city: return Layout::city_map;
+    case Schema::dbip_country:
+      return Layout::country_map;
+    case Schema::geoip2_city:
+      return Layout::city_map;
     case Schema::geoip2_asn:
     case Schema::dbip_asn:
     case Schema::ip_location_db_asn:
-    case Schema::residency_asn: return Layout::asn;
-    case Schema::ipinfo_lite: return Layout::ipinfo;
-    case Schema::ip_location_db_country: return Layout::country_code;
-    case Schema::residency_provider_ranges: return Layout::provider;
-    case Schema::unknown: return Layout::none;
+    case Schema::residency_asn:
+      return Layout::asn;
+    case Schema::ipinfo_lite:
+      return Layout::ipinfo;
+    case Schema::ip_location_db_country:
+      return Layout::country_code;
+    case Schema::residency_provider_ranges:
+      return Layout::provider;
+    case Schema::unknown:
+      return Layout::none;
   }
   return Layout::none;
 }
@@ -140,6 +167,61 @@ std::pair<Schema, SchemaBasis> decide_schema(std::string_view database_type, Lay
     }
   }
   return {schema_for_layout(sampled), SchemaBasis::record_layout};
+}
+
+std::string_view to_string(DataKind kind) {
+  switch (kind) {
+    case DataKind::geolocation:
+      return "geolocation";
+    case DataKind::registry:
+      return "registry";
+    case DataKind::provider_feed:
+      return "provider-feed";
+    case DataKind::asn:
+      return "asn";
+    case DataKind::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<DataKind> parse_data_kind(std::string_view text) {
+  for (auto k :
+       {DataKind::geolocation, DataKind::registry, DataKind::provider_feed, DataKind::asn, DataKind::unknown}) {
+    if (to_string(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
+DataKind kind_from_metadata(Schema schema, std::string_view database_type, std::string_view description) {
+  const std::string text = core::to_lower(std::string(database_type) + " " + std::string(description));
+  // Our own writer states the kind in the description ("kind: registry", …).
+  for (auto k : {DataKind::registry, DataKind::geolocation, DataKind::provider_feed, DataKind::asn}) {
+    if (text.find(fmt::format("kind: {}", to_string(k))) != std::string::npos) return k;
+  }
+  switch (schema) {
+    case Schema::residency_provider_ranges:
+      return DataKind::provider_feed;
+    case Schema::geoip2_asn:
+    case Schema::dbip_asn:
+    case Schema::ip_location_db_asn:
+    case Schema::residency_asn:
+      return DataKind::asn;
+    case Schema::geoip2_country:
+    case Schema::geoip2_city:
+    case Schema::dbip_country:
+    case Schema::ipinfo_lite:
+      return DataKind::geolocation;
+    case Schema::ip_location_db_country:
+    case Schema::unknown:
+      break;
+  }
+  if (text.find("whois") != std::string::npos || text.find("registry") != std::string::npos) return DataKind::registry;
+  if (text.find("geolite2") != std::string::npos || text.find("dbip") != std::string::npos ||
+      text.find("db-ip") != std::string::npos) {
+    return DataKind::geolocation;
+  }
+  return DataKind::unknown;
 }
 
 }  // namespace geo

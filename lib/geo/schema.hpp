@@ -49,4 +49,21 @@ Layout layout_of(Schema schema);
 // records agree with it or none were sampled; otherwise the layout decides.
 std::pair<Schema, SchemaBasis> decide_schema(std::string_view database_type, Layout sampled);
 
+// What a database's answers mean, for the confidence of the facts built on them.
+enum class DataKind {
+  geolocation,    // where the address is used (MaxMind GeoIP2/GeoLite2, DB-IP, IPinfo)
+  registry,       // the country of the registrant in the RIR's WHOIS: not a location
+  provider_feed,  // a provider's own published ranges (region and country per prefix)
+  asn,            // origin AS numbers, no location
+  unknown,        // the metadata does not say; treated like a registry country (low confidence)
+};
+
+// Return the stable name of `kind`: "geolocation", "registry", "provider-feed", "asn", "unknown".
+std::string_view to_string(DataKind kind);
+// Parse a kind name as to_string writes it.
+std::optional<DataKind> parse_data_kind(std::string_view text);
+// The kind a database's schema, type and description say. ip-location-db's country files share
+// one type for registry and geolocation data, so only their description can tell.
+DataKind kind_from_metadata(Schema schema, std::string_view database_type, std::string_view description);
+
 }  // namespace geo

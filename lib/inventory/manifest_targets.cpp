@@ -17,8 +17,8 @@ namespace inventory {
 namespace {
 
 const std::vector<std::string> k_kinds = {"host", "url", "ip", "mail_domain", "cloud_resource"};
-const std::vector<std::string> k_target_keys = {"id",          "host",           "url",  "ip",
-                                                "mail_domain", "cloud_resource", "tags", "policies"};
+const std::vector<std::string> k_target_keys = {
+    "id", "host", "url", "ip", "mail_domain", "cloud_resource", "tags", "policies", "tls_terminated_by"};
 const std::vector<std::string> k_cloud_keys = {"provider", "region", "service", "offer"};
 const std::vector<std::string> k_policy_modes = {"extend", "replace"};
 
@@ -37,8 +37,8 @@ const YamlNode* find_kind_key(const YamlNode& item, Checker& check, std::vector<
     const YamlNode& key = item.key(i);
     if (!key.is_scalar() || std::ranges::find(k_kinds, key.scalar) == k_kinds.end()) continue;
     if (found != nullptr) {
-      check.error(key, fmt::format("target has both '{}' and '{}'; expected exactly one kind", found->scalar,
-                                   key.scalar));
+      check.error(key,
+                  fmt::format("target has both '{}' and '{}'; expected exactly one kind", found->scalar, key.scalar));
       continue;
     }
     found = &key;
@@ -72,10 +72,13 @@ bool check_cloud(const YamlNode& node, core::Target& t, Checker& check) {
   t.provider = *provider;
   t.region = *region;
   t.service = *service;
+  t.declared_fields["provider"] = check.where(*node.get("provider"));
+  t.declared_fields["region"] = check.where(*node.get("region"));
   t.value = fmt::format("{}:{}:{}", t.provider, t.region, t.service);
   if (t.id.empty()) t.id = t.value;
   if (const YamlNode* offer = node.get("offer")) {
     if (auto text = check.scalar(*offer, "offer", "an offer id such as ovhcloud-hpc-snc")) {
+      t.declared_fields["offer"] = check.where(*offer);
       auto [it, added] = t.tags.emplace("offer", *text);
       if (!added && it->second != *text) {
         check.error(*offer,
@@ -94,8 +97,29 @@ void check_tags(const YamlNode& node, core::Target& t, Checker& check) {
   for (std::size_t i = 0; i < node.map_size(); ++i) {
     auto key = check.scalar(node.key(i), "tag name", "a tag name");
     auto value = check.scalar(node.value(i), key.value_or("tag"), "a tag value (text)");
-    if (key && value) t.tags[*key] = *value;
+    if (!key || !value) continue;
+    t.tags[*key] = *value;
+    // Ids the rule packs must know; a cloud resource's own fields win over its tags.
+    if ((*key == "provider" || *key == "region" || *key == "offer") && !t.declared_fields.contains(*key)) {
+      t.declared_fields[*key] = check.where(node.value(i));
+    }
   }
+}
+
+// tls_terminated_by: origin | a provider id | a list of them. A declaration, not an observation.
+void check_tls(const YamlNode& node, core::Target& t, Checker& check) {
+  const std::string expected = "'origin' or a provider id (or a list of them), e.g. tls_terminated_by: origin";
+  std::vector<const YamlNode*> items;
+  if (node.is_seq()) {
+    for (const auto& item : node.items) items.push_back(&item);
+  } else {
+    items.push_back(&node);
+  }
+  if (items.empty()) check.error(node, fmt::format("'tls_terminated_by' is an empty list; expected {}", expected));
+  for (const YamlNode* item : items) {
+    if (auto v = check.scalar(*item, "tls_terminated_by", expected)) t.tls_terminated_by.push_back(*v);
+  }
+  t.declared_fields["tls_terminated_by"] = check.where(node);
 }
 
 void check_policies(const YamlNode& node, TargetEntry& entry, Checker& check) {
@@ -128,6 +152,7 @@ std::optional<TargetEntry> check_target(const YamlNode& item, Checker& check) {
   if (const YamlNode* id = item.get("id")) t.id = check.scalar(*id, "id", "a target id").value_or("");
   if (const YamlNode* tags = item.get("tags")) check_tags(*tags, t, check);
   if (const YamlNode* pol = item.get("policies")) check_policies(*pol, entry, check);
+  if (const YamlNode* tls = item.get("tls_terminated_by")) check_tls(*tls, t, check);
   if (kind_key == nullptr) return std::nullopt;
   const YamlNode& value = *item.get(kind_key->scalar);
   const core::TargetKind kind = kind_of(kind_key->scalar);

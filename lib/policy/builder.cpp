@@ -17,10 +17,14 @@ namespace {
 
 std::string kind_name(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::null: return "empty";
-    case Node::Kind::scalar: return "a scalar";
-    case Node::Kind::sequence: return "a list";
-    case Node::Kind::map: return "a map";
+    case Node::Kind::null:
+      return "empty";
+    case Node::Kind::scalar:
+      return "a scalar";
+    case Node::Kind::sequence:
+      return "a list";
+    case Node::Kind::map:
+      return "a map";
   }
   return "?";
 }
@@ -34,9 +38,15 @@ bool id_ok(std::string_view s, Builder::IdStyle style) {
     const bool upper = c >= 'A' && c <= 'Z';
     bool ok = false;
     switch (style) {
-      case Builder::IdStyle::lower: ok = digit || lower || (i > 0 && c == '-'); break;
-      case Builder::IdStyle::upper: ok = digit || upper || (i > 0 && (c == '-' || c == '.')); break;
-      case Builder::IdStyle::set: ok = digit || lower || upper || (i > 0 && c == '-'); break;
+      case Builder::IdStyle::lower:
+        ok = digit || lower || (i > 0 && c == '-');
+        break;
+      case Builder::IdStyle::upper:
+        ok = digit || upper || (i > 0 && (c == '-' || c == '.'));
+        break;
+      case Builder::IdStyle::set:
+        ok = digit || lower || upper || (i > 0 && c == '-');
+        break;
     }
     if (!ok) return false;
   }
@@ -66,7 +76,8 @@ void Builder::add_file(const ParsedFile& file) {
   }
   const auto kind = text(root, "kind");
   if (!kind) {
-    if (root.get("kind") == nullptr) error(root, "missing required key 'kind'; expected one of jurisdictions, laws, provider, policy");
+    if (root.get("kind") == nullptr)
+      error(root, "missing required key 'kind'; expected one of jurisdictions, laws, provider, policy");
     return;
   }
   if (*kind == "jurisdictions") return read_jurisdictions(*this, root);
@@ -75,8 +86,8 @@ void Builder::add_file(const ParsedFile& file) {
   if (*kind == "policy") return read_policy(*this, root);
   const std::vector<std::string> kinds{"jurisdictions", "laws", "provider", "policy"};
   auto hint = core::closest(*kind, kinds);
-  error(*root.get("kind"), fmt::format("unknown kind '{}'; expected one of jurisdictions, laws, provider, policy{}", *kind,
-                                       hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+  error(*root.get("kind"), fmt::format("unknown kind '{}'; expected one of jurisdictions, laws, provider, policy{}",
+                                       *kind, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
 }
 
 bool Builder::check_map(const Node& n, std::string_view what, std::initializer_list<std::string_view> allowed,
@@ -170,7 +181,7 @@ Sourcing Builder::sourcing(const Node& map) {
 }
 
 void Builder::refer(Ref::Kind kind, std::string value, const Node& where, std::string fact) {
-  m_refs.push_back({kind, std::move(value), std::move(fact), at(where)});
+  m_refs.push_back({kind, std::move(value), std::move(fact), at(where), m_owner, m_layer});
 }
 
 bool Builder::claim(std::string_view kind, const std::string& id, const Node& n) {
@@ -185,7 +196,8 @@ bool Builder::claim(std::string_view kind, const std::string& id, const Node& n)
                          it->second.loc.to_string()));
     return false;
   }
-  note(n, fmt::format("{} '{}' overrides the one defined at {} (later packs win)", kind, id, it->second.loc.to_string()));
+  note(n,
+       fmt::format("{} '{}' overrides the one defined at {} (later packs win)", kind, id, it->second.loc.to_string()));
   it->second = {m_layer, at(n)};
   return true;
 }

@@ -26,6 +26,8 @@ struct Ref {
   std::string value;
   std::string fact;  // for fact_value: the fact path whose domain applies
   SourceLocation loc;
+  std::string owner;  // "provider:ID" when made inside a provider pack; empty otherwise
+  int layer = 0;      // the layer of the pack that made it
 };
 
 class Builder {
@@ -65,6 +67,9 @@ class Builder {
   Sourcing sourcing(const Node& map);
   // Record a reference to check in finish().
   void refer(Ref::Kind kind, std::string value, const Node& where, std::string fact = {});
+  // References made from now on belong to `owner` ("provider:ID"): when a later layer replaces
+  // that entry, they are not checked (they describe the replaced entry).
+  void set_owner(std::string owner) { m_owner = std::move(owner); }
   // Remember that `kind` `id` was defined at `n`; report duplicates in a layer, note overrides.
   bool claim(std::string_view kind, const std::string& id, const Node& n);
 
@@ -80,6 +85,7 @@ class Builder {
   void check_fact_value(const Ref& ref);
   void check_requirement_ids();
   void check_certification_dates();
+  void check_law_reviews();
 
   std::optional<core::Date> m_as_of;
   RuleSet m_rules;
@@ -92,6 +98,7 @@ class Builder {
   std::map<std::string, Claim> m_claims;  // "kind:id" → where
   std::set<std::string> m_checked_members;
   std::string m_file;
+  std::string m_owner;
   int m_layer = 0;
 };
 

@@ -26,14 +26,16 @@ std::vector<fs::path> yaml_files(const fs::path& dir, std::vector<Problem>& prob
   std::vector<fs::path> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    problems.push_back({core::Level::error, {dir.string(), 0, 0}, "not a folder; expected a folder of *.yaml rule packs"});
+    problems.push_back(
+        {core::Level::error, {dir.string(), 0, 0}, "not a folder; expected a folder of *.yaml rule packs"});
     return out;
   }
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const auto ext = it->path().extension();
     if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) out.push_back(it->path());
   }
-  if (ec) problems.push_back({core::Level::error, {dir.string(), 0, 0}, fmt::format("cannot list folder: {}", ec.message())});
+  if (ec)
+    problems.push_back({core::Level::error, {dir.string(), 0, 0}, fmt::format("cannot list folder: {}", ec.message())});
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -62,7 +64,8 @@ Problem problem_from(const core::Error& e) {
 
 }  // namespace
 
-std::optional<ParsedFile> read_pack(const fs::path& path, const std::string& display_name, std::vector<Problem>& problems) {
+std::optional<ParsedFile> read_pack(const fs::path& path, const std::string& display_name,
+                                    std::vector<Problem>& problems) {
   auto text = core::read_file(path);
   if (!text) {
     problems.push_back({core::Level::error, {display_name, 0, 0}, text.error().message});
@@ -121,7 +124,8 @@ Validation validate_rules(const LoadOptions& options) {
     layers.push_back(read_dir(dir, problems));
     complete = complete || std::any_of(layers.back().begin(), layers.back().end(), is_jurisdictions);
   }
-  const bool embedded = options.embedded == Embedded::yes || (options.embedded == Embedded::unless_complete && !complete);
+  const bool embedded =
+      options.embedded == Embedded::yes || (options.embedded == Embedded::unless_complete && !complete);
   if (embedded) {
     auto files = decode_files(embedded_rules_blob());
     if (!files) problems.push_back(problem_from(files.error()));
@@ -134,12 +138,28 @@ void report(const std::vector<Problem>& problems, core::Diag& diag) {
   for (const auto& p : problems) diag.emit(p.level, p.text());
 }
 
+// Errors always; warnings and notes only about the packs the user added (the shipped ones are
+// checked at build time, and `rules validate` shows all of them). Certification history that
+// matters to an audit reaches its report, not stderr.
+void report_for_use(const std::vector<Problem>& problems, const LoadOptions& options, core::Diag& diag) {
+  for (const auto& p : problems) {
+    if (p.level == core::Level::error) {
+      diag.emit(p.level, p.text());
+      continue;
+    }
+    const bool user_file = std::any_of(options.dirs.begin(), options.dirs.end(), [&](const fs::path& dir) {
+      return p.loc.file.starts_with(dir.lexically_normal().string());
+    });
+    if (user_file) diag.emit(p.level, p.text());
+  }
+}
+
 core::Result<RuleSet> load_rules(const LoadOptions& options, core::Diag& diag) {
   Validation v = validate_rules(options);
-  report(v.problems, diag);
+  report_for_use(v.problems, options, diag);
   if (v.errors > 0) {
-    return core::fail(core::ErrorCode::config,
-                      fmt::format("{} error{} in rule packs; fix them before auditing", v.errors, v.errors == 1 ? "" : "s"));
+    return core::fail(core::ErrorCode::config, fmt::format("{} error{} in rule packs; fix them before auditing",
+                                                           v.errors, v.errors == 1 ? "" : "s"));
   }
   return std::move(v.rules);
 }

@@ -61,5 +61,8 @@ std::optional<ParsedFile> read_pack(const std::filesystem::path& path, const std
 std::vector<std::filesystem::path> env_rule_dirs();
 // Report `problems` through `diag` at their levels.
 void report(const std::vector<Problem>& problems, core::Diag& diag);
+// Report what a command that uses the rules (audit, probe, rules list/show) needs: every error,
+// and warnings and notes only about the packs of options.dirs (`rules validate` shows the rest).
+void report_for_use(const std::vector<Problem>& problems, const LoadOptions& options, core::Diag& diag);
 
 }  // namespace policy

@@ -21,9 +21,9 @@ struct OpName {
   Op op;
   std::string_view name;
 };
-constexpr OpName k_ops[] = {{Op::in, "in"},         {Op::not_in, "not_in"}, {Op::equals, "equals"},
-                            {Op::contains, "contains"}, {Op::matches, "matches"}, {Op::exists, "exists"},
-                            {Op::before, "before"}, {Op::after, "after"}};
+constexpr OpName k_ops[] = {
+    {Op::in, "in"},           {Op::not_in, "not_in"}, {Op::equals, "equals"}, {Op::contains, "contains"},
+    {Op::matches, "matches"}, {Op::exists, "exists"}, {Op::before, "before"}, {Op::after, "after"}};
 
 std::string quoted_list(const std::vector<std::string>& values) {
   std::string out;
@@ -90,7 +90,8 @@ Tri decide_known(const Predicate& p, const std::vector<std::string>& values, con
     }
     case Op::equals: {
       const bool ok = values.size() == 1 && values[0] == p.value;
-      detail = ok ? fmt::format("equals '{}'", p.value) : fmt::format("[{}] is not exactly '{}'", quoted_list(values), p.value);
+      detail = ok ? fmt::format("equals '{}'", p.value)
+                  : fmt::format("[{}] is not exactly '{}'", quoted_list(values), p.value);
       return ok ? Tri::yes : Tri::no;
     }
     case Op::contains: {
@@ -108,10 +109,29 @@ Tri decide_known(const Predicate& p, const std::vector<std::string>& values, con
       detail = fmt::format("every value matches /{}/", p.value);
       return Tri::yes;
     case Op::before:
-    case Op::after: return decide_dates(p, values, as_of, detail);
-    case Op::exists: break;
+    case Op::after:
+      return decide_dates(p, values, as_of, detail);
+    case Op::exists:
+      break;
   }
   return Tri::unknown;
+}
+
+// A partial list (`values` and maybe more): decided only where more values cannot change the
+// outcome — a value outside the set fails `in`, one inside fails `not_in`, one present passes
+// `contains`; otherwise unknown.
+LeafResult& decide_partial(const Predicate& p, const core::Fact& f, const RuleSet& rules, core::Date as_of,
+                           LeafResult& r) {
+  std::string detail;
+  const Tri seen = decide_known(p, f.values, rules, as_of, detail);
+  const bool settled = (seen == Tri::no && p.op != Op::contains) || (seen == Tri::yes && p.op == Op::contains);
+  if (settled) {
+    r.value = seen;
+    r.detail = fmt::format("{} (from the part that was observed; {})", detail, f.detail);
+  } else {
+    r.detail = fmt::format("the fact is unknown: {}", f.detail);
+  }
+  return r;
 }
 
 LeafResult evaluate_leaf(const Predicate& p, const RuleSet& rules, const core::Facts& facts, core::Date as_of) {
@@ -127,6 +147,10 @@ LeafResult evaluate_leaf(const Predicate& p, const RuleSet& rules, const core::F
     r.fact_status = f->status;
   }
   const bool known = f != nullptr && f->status == core::FactStatus::known;
+  if (f != nullptr && f->partial && f->status == core::FactStatus::unknown && !f->values.empty() &&
+      p.op != Op::exists) {
+    return decide_partial(p, *f, rules, as_of, r);
+  }
   if (p.op == Op::exists) {
     const bool has = known && (!f->values.empty() || empty_means_none(p.fact));
     r.value = has == p.exists ? Tri::yes : Tri::no;
@@ -137,10 +161,21 @@ LeafResult evaluate_leaf(const Predicate& p, const RuleSet& rules, const core::F
     r.detail = "the fact is missing";
   } else if (!known) {
     r.detail = fmt::format("the fact is {}{}{}", core::to_string(f->status), f->detail.empty() ? "" : ": ", f->detail);
-  } else if (f->values.empty() && !empty_means_none(p.fact)) {
+  } else if (f->values.empty() && f->possible.empty() && !empty_means_none(p.fact)) {
     r.detail = "the fact has no values";
-  } else {
+  } else if (f->possible.empty()) {
     r.value = decide_known(p, f->values, rules, as_of, r.detail);
+  } else {
+    // The list holds `values` and maybe some of `possible`: decided only when both ends agree.
+    std::vector<std::string> widest = f->values;
+    widest.insert(widest.end(), f->possible.begin(), f->possible.end());
+    std::string wide_detail;
+    const Tri narrow = f->values.empty() && !empty_means_none(p.fact)
+                           ? Tri::unknown
+                           : decide_known(p, f->values, rules, as_of, r.detail);
+    const Tri wide = decide_known(p, widest, rules, as_of, wide_detail);
+    r.value = narrow == wide ? narrow : Tri::unknown;
+    if (r.value == Tri::unknown) r.detail = fmt::format("not confirmed: {}", f->detail);
   }
   return r;
 }
@@ -177,9 +212,12 @@ void collect_facts(const Predicate& p, std::set<std::string>& out) {
 
 std::string_view to_string(Tri value) {
   switch (value) {
-    case Tri::yes: return "true";
-    case Tri::no: return "false";
-    case Tri::unknown: return "unknown";
+    case Tri::yes:
+      return "true";
+    case Tri::no:
+      return "false";
+    case Tri::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -209,8 +247,10 @@ std::string operand_text(const Predicate& leaf) {
     case Op::not_in:
       if (leaf.values.size() == 1 && leaf.values[0].starts_with("@")) return leaf.values[0];
       return fmt::format("[{}]", fmt::join(leaf.values, ", "));
-    case Op::exists: return leaf.exists ? "true" : "false";
-    default: return leaf.value;
+    case Op::exists:
+      return leaf.exists ? "true" : "false";
+    default:
+      return leaf.value;
   }
 }
 

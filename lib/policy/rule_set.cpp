@@ -3,6 +3,8 @@
 // @adequacy-partial). Nested sets ("@EEA" contains "@EU") are expanded with a depth limit.
 #include "policy/rule_set.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace policy {
@@ -40,28 +42,92 @@ void expand_into(const RuleSet& rules, const std::vector<std::string>& values, c
 
 std::string_view to_string(CertStatus status) {
   switch (status) {
-    case CertStatus::qualified: return "qualified";
-    case CertStatus::certified: return "certified";
-    case CertStatus::attested: return "attested";
-    case CertStatus::in_progress: return "in-progress";
-    case CertStatus::withdrawn: return "withdrawn";
+    case CertStatus::qualified:
+      return "qualified";
+    case CertStatus::certified:
+      return "certified";
+    case CertStatus::attested:
+      return "attested";
+    case CertStatus::in_progress:
+      return "in-progress";
+    case CertStatus::withdrawn:
+      return "withdrawn";
   }
   return "?";
 }
 
 std::string_view to_string(OnUnknown value) {
   switch (value) {
-    case OnUnknown::fail: return "fail";
-    case OnUnknown::warn: return "warn";
-    case OnUnknown::pass: return "pass";
+    case OnUnknown::fail:
+      return "fail";
+    case OnUnknown::warn:
+      return "warn";
+    case OnUnknown::pass:
+      return "pass";
   }
   return "fail";
 }
 
-bool Certification::valid_on(core::Date date) const {
-  const bool granting =
-      status == CertStatus::qualified || status == CertStatus::certified || status == CertStatus::attested;
-  return granting && from <= date && (!until || date <= *until);
+std::string_view to_string(CertState state) {
+  switch (state) {
+    case CertState::valid:
+      return "valid";
+    case CertState::not_yet:
+      return "not-yet";
+    case CertState::expired:
+      return "expired";
+    case CertState::uncertain:
+      return "uncertain";
+    case CertState::unconfirmed:
+      return "unconfirmed";
+    case CertState::in_progress:
+      return "in-progress";
+    case CertState::withdrawn:
+      return "withdrawn";
+  }
+  return "?";
+}
+
+std::string_view scheme_name(std::string_view scheme) {
+  if (scheme == "secnumcloud") return "SecNumCloud";
+  if (scheme == "hds") return "HDS";
+  if (scheme == "c5") return "C5";
+  if (scheme == "eucs") return "EUCS";
+  if (scheme == "iso27001") return "ISO/IEC 27001";
+  return scheme;
+}
+
+std::string_view scheme_noun(std::string_view scheme) {
+  if (scheme == "secnumcloud") return "qualification";
+  if (scheme == "c5") return "attestation";
+  return "certificate";
+}
+
+CertJudgement Certification::judge(core::Date date) const {
+  const std::string granted = status == CertStatus::qualified  ? "qualified"
+                              : status == CertStatus::attested ? "attested"
+                                                               : "certified";
+  if (status == CertStatus::in_progress) {
+    const std::string goal = scheme == "secnumcloud" ? "qualified" : scheme == "c5" ? "attested" : "certified";
+    return {CertState::in_progress, fmt::format("in progress since {}, not {}", from.text, goal)};
+  }
+  if (status == CertStatus::withdrawn) return {CertState::withdrawn, fmt::format("withdrawn ({})", from.text)};
+  if (date < from.earliest) return {CertState::not_yet, fmt::format("{} only from {}", granted, from.text)};
+  if (until && date > until->latest) return {CertState::expired, fmt::format("expired on {}", until->text)};
+  if (date < from.latest) {
+    return {CertState::uncertain, fmt::format("{} in {}, on a day the sources do not give", granted, from.text)};
+  }
+  if (until && date > until->earliest) {
+    return {CertState::uncertain, fmt::format("ends in {}, on a day the sources do not give", until->text)};
+  }
+  if (!until && recheck && date > *recheck) {
+    return {CertState::unconfirmed,
+            fmt::format("has no published end date and was to be re-checked by {}; not confirmed since",
+                        recheck->to_string())};
+  }
+  if (until) return {CertState::valid, fmt::format("{} from {} until {}", granted, from.text, until->text)};
+  return {CertState::valid, fmt::format("{} from {} (no end date published{})", granted, from.text,
+                                        recheck ? "; re-check by " + recheck->to_string() : "")};
 }
 
 const Region* Provider::find_region(std::string_view code_or_alias) const {
@@ -70,6 +136,22 @@ const Region* Provider::find_region(std::string_view code_or_alias) const {
     if (std::find(region.aliases.begin(), region.aliases.end(), code_or_alias) != region.aliases.end()) return &region;
   }
   return nullptr;
+}
+
+const Subsidiary* Provider::subsidiary_in(std::string_view country) const {
+  for (const auto& s : subsidiaries) {
+    if (std::find(s.address_countries.begin(), s.address_countries.end(), country) != s.address_countries.end())
+      return &s;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Provider::offers() const {
+  std::vector<std::string> out;
+  for (const auto& c : certifications) out.push_back(c.offer);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 const Requirement* RuleSet::find_requirement(std::string_view id) const {
@@ -87,8 +169,7 @@ std::optional<std::vector<std::string>> RuleSet::resolve_set(std::string_view na
     std::vector<std::string> out;
     for (const auto& [id, decision] : adequacy) {
       const bool scope_ok = name == "adequacy-partial" || decision.scope == AdequacyScope::full;
-      if (scope_ok && decision.stands(as_of) &&
-          std::find(out.begin(), out.end(), decision.country) == out.end()) {
+      if (scope_ok && decision.stands(as_of) && std::find(out.begin(), out.end(), decision.country) == out.end()) {
         out.push_back(decision.country);
       }
     }

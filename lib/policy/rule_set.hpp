@@ -53,10 +53,14 @@ struct Adequacy {
 struct Law {
   std::string id;
   std::string title;
+  std::string short_name;  // how findings name it, e.g. "the CLOUD Act"; the title when absent
   std::string citation;
   std::string country;
-  std::optional<core::Date> enacted;
+  std::optional<core::Date> enacted;   // adopted
+  std::optional<core::Date> in_force;  // when it took effect, if later
   std::string summary;
+  std::string status_note;                     // e.g. a sunset and what keeps the law in effect after it
+  std::optional<core::Date> review_by;         // re-check the law's status by this date (rules validate warns after)
   std::vector<std::string> control_countries;  // triggers.control_countries
   Sourcing sourcing;
   SourceLocation loc;
@@ -73,31 +77,69 @@ struct Region {
   std::string city;
   std::string country;
   std::vector<std::string> aliases;
-  std::optional<ControlLink> operated_by;
+  std::optional<ControlLink> operated_by;  // its own operator (a subsidiary or a licensed partner)
+  SourceLocation loc;
+};
+
+// An operating company of a provider abroad (OVH US LLC, Outscale Inc., …): it runs some of the
+// provider's regions and its addresses sit in some countries. Its own country's laws reach
+// what it runs, whatever the parent's nationality.
+struct Subsidiary {
+  std::string entity;
+  std::string country;
+  std::vector<std::string> regions;            // region codes it runs (operated_by is derived)
+  std::vector<std::string> address_countries;  // where its addresses sit (for inference by address)
   SourceLocation loc;
 };
 
 enum class CertStatus { qualified, certified, attested, in_progress, withdrawn };
 std::string_view to_string(CertStatus status);
 
+// What a certification record says on one date.
+enum class CertState {
+  valid,        // granting status, in force on the date
+  not_yet,      // granted later
+  expired,      // ended before the date
+  uncertain,    // the date falls in a span the sources give only to the month or year
+  unconfirmed,  // no end date is published and the record is past its re-check date
+  in_progress,  // applied for, not granted (SecNumCloud J0-J2)
+  withdrawn,
+};
+std::string_view to_string(CertState state);
+
+struct CertJudgement {
+  CertState state = CertState::expired;
+  std::string why;  // plain words: "expired on 2026-11-30", "in progress since 2025-01-08, not qualified"
+};
+
 struct Certification {
   std::string scheme;
   std::string offer;
   std::string title;
   std::string version;
-  std::vector<std::string> regions;
+  std::vector<std::string> regions;  // empty: every region the provider's own entity runs
   CertStatus status = CertStatus::qualified;
-  core::Date from;
-  std::optional<core::Date> until;
+  core::DateSpan from;
+  std::optional<core::DateSpan> until;
+  std::string no_until;               // when no end date is published: why (sourced with the entry)
+  std::optional<core::Date> recheck;  // with no_until: the record counts until this date only
   std::string reference;
   Sourcing sourcing;
   SourceLocation loc;
 
-  // True when valid on `date`: a granting status, from <= date, until absent or date <= until.
-  bool valid_on(core::Date date) const;
+  // Judge the record on `date` (status, from, until, re-check).
+  CertJudgement judge(core::Date date) const;
+  // True when judge(date) is valid.
+  bool valid_on(core::Date date) const { return judge(date).state == CertState::valid; }
   // "scheme:offer", the value of the `certifications` fact.
   std::string key() const { return scheme + ":" + offer; }
 };
+
+// The display name of a scheme ("SecNumCloud", "HDS", "C5"); unknown schemes as written.
+std::string_view scheme_name(std::string_view scheme);
+// What holding the scheme is called: "qualification" (SecNumCloud), "attestation" (C5), else
+// "certificate".
+std::string_view scheme_noun(std::string_view scheme);
 
 struct Provider {
   std::string id;
@@ -111,11 +153,17 @@ struct Provider {
   Sourcing network_sourcing;
   std::map<std::string, Region> regions;  // canonical code → region
   Sourcing region_sourcing;
+  std::vector<Subsidiary> subsidiaries;
+  Sourcing subsidiary_sourcing;
   std::vector<Certification> certifications;
   SourceLocation loc;
 
   // Return the region whose code or alias is `name`, or nullptr.
   const Region* find_region(std::string_view name) const;
+  // Return the subsidiary whose addresses sit in `country`, or nullptr.
+  const Subsidiary* subsidiary_in(std::string_view country) const;
+  // The offer ids this provider's certifications name, sorted and unique.
+  std::vector<std::string> offers() const;
 };
 
 enum class OnUnknown { fail, warn, pass };
@@ -124,6 +172,13 @@ std::string_view to_string(OnUnknown value);
 struct Reference {
   std::string citation;
   std::string url;
+};
+
+// A requirement's own sentences for its findings, with {placeholders} for facts (docs/rules.md).
+struct Explain {
+  std::string pass;
+  std::string fail;
+  std::string unknown;
 };
 
 struct Requirement {
@@ -135,6 +190,9 @@ struct Requirement {
   std::string remediation;
   std::map<std::string, std::vector<std::string>> applies_to;  // tag → any of these values
   OnUnknown on_unknown = OnUnknown::fail;
+  std::string min_confidence;    // high | medium | low; empty: any confidence
+  bool accept_declared = false;  // whether facts declared in the manifest (not observed) satisfy it
+  Explain explain;               // empty parts: the default sentence for the fact tested
   Predicate check;
   std::string policy;  // id of the policy that holds it
   SourceLocation loc;

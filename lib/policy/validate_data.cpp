@@ -41,7 +41,8 @@ void read_country_codes(Builder& b, const Node& countries) {
     const Node& k = codes->key(i);
     const bool ok = k.scalar.size() == 2 && std::isupper(static_cast<unsigned char>(k.scalar[0])) &&
                     std::isupper(static_cast<unsigned char>(k.scalar[1]));
-    if (!ok) b.error(k, fmt::format("malformed country code '{}'; expected ISO 3166-1 alpha-2 in upper case", k.scalar));
+    if (!ok)
+      b.error(k, fmt::format("malformed country code '{}'; expected ISO 3166-1 alpha-2 in upper case", k.scalar));
     b.rules().countries[k.scalar] = codes->value(i).scalar;
   }
 }
@@ -62,7 +63,9 @@ void read_set(Builder& b, const Node& n, const std::string& owner) {
     }
   }
   if (set.id == "adequacy" || set.id == "adequacy-partial") {
-    b.error(*n.get("id"), fmt::format("set id '{}' is reserved; expected another id (it is derived from adequacy decisions)", set.id));
+    b.error(
+        *n.get("id"),
+        fmt::format("set id '{}' is reserved; expected another id (it is derived from adequacy decisions)", set.id));
     return;
   }
   if (!set.id.empty() && b.claim("set", set.id, *n.get("id"))) b.rules().sets[set.id] = std::move(set);
@@ -70,7 +73,8 @@ void read_set(Builder& b, const Node& n, const std::string& owner) {
 
 void read_adequacy(Builder& b, const Node& n) {
   if (!b.check_map(n, "adequacy decision",
-                   {"id", "country", "title", "decision", "adopted", "scope", "scope_note", "ended", "ended_by", "source", "as_of"},
+                   {"id", "country", "title", "decision", "adopted", "scope", "scope_note", "ended", "ended_by",
+                    "source", "as_of"},
                    {"id", "country", "title", "adopted", "scope", "source", "as_of"})) {
     return;
   }
@@ -129,9 +133,53 @@ std::optional<CertStatus> parse_status(std::string_view s) {
   return std::nullopt;
 }
 
+// A certification date: YYYY-MM-DD, or YYYY-MM / YYYY when the sources give no day.
+std::optional<core::DateSpan> date_span(Builder& b, const Node& map, std::string_view key) {
+  auto v = b.text(map, key);
+  if (!v) return std::nullopt;
+  auto d = core::parse_date_span(*v);
+  if (!d) {
+    b.error(*map.get(key), fmt::format("malformed date '{}' for '{}'; expected YYYY-MM-DD (or YYYY-MM, YYYY when the "
+                                       "sources give no day)",
+                                       *v, key));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+// no_until: {reason, recheck}: why no end date is published, and until when the record counts.
+void read_no_until(Builder& b, Certification& c, const Node& n) {
+  if (!b.check_map(n, "no_until", {"reason", "recheck"}, {"reason", "recheck"})) return;
+  c.no_until = b.text(n, "reason").value_or("");
+  c.recheck = b.date(n, "recheck");
+}
+
+void check_certification_end(Builder& b, const Certification& c, const Provider& p, const Node& n) {
+  const bool granting =
+      c.status == CertStatus::qualified || c.status == CertStatus::certified || c.status == CertStatus::attested;
+  if (c.until && n.get("no_until") != nullptr) {
+    b.error(*n.get("no_until"),
+            fmt::format("certification '{}' has both 'until' and 'no_until'; expected one of them", c.key()));
+  } else if (granting && !c.until && n.get("no_until") == nullptr && n.get("until") == nullptr) {
+    b.error(n, fmt::format("certification '{}' of provider '{}' has no 'until'; expected its end date, or no_until: "
+                           "{{reason, recheck}} when the sources publish none",
+                           c.key(), p.id));
+  } else if (granting && !c.until && !c.no_until.empty() && c.recheck && (!b.as_of() || *b.as_of() <= *c.recheck)) {
+    b.warning(*n.get("no_until"),
+              fmt::format("certification '{}' of provider '{}' has no published end date ({}); it counts "
+                          "only until its re-check date {}",
+                          c.key(), p.id, c.no_until, c.recheck->to_string()));
+  }
+  if (c.until && c.until->latest < c.from.earliest) {
+    b.warning(*n.get("until"),
+              fmt::format("'until' {} is before 'from' {}; expected until >= from", c.until->text, c.from.text));
+  }
+}
+
 void read_certification(Builder& b, Provider& p, const Node& n) {
   if (!b.check_map(n, "certification",
-                   {"scheme", "offer", "title", "version", "regions", "status", "from", "until", "reference", "source", "as_of"},
+                   {"scheme", "offer", "title", "version", "regions", "status", "from", "until", "no_until",
+                    "reference", "source", "as_of"},
                    {"scheme", "offer", "status", "from", "source", "as_of"})) {
     return;
   }
@@ -145,21 +193,67 @@ void read_certification(Builder& b, Provider& p, const Node& n) {
     b.refer(Ref::Kind::region, p.id + ":" + r->scalar, *r);
   }
   if (auto st = b.text(n, "status")) {
-    if (auto parsed = parse_status(*st)) c.status = *parsed;
-    else b.error(*n.get("status"), fmt::format("unknown status '{}'; expected qualified, certified, attested, in-progress or withdrawn", *st));
+    if (auto parsed = parse_status(*st))
+      c.status = *parsed;
+    else
+      b.error(
+          *n.get("status"),
+          fmt::format("unknown status '{}'; expected qualified, certified, attested, in-progress or withdrawn", *st));
   }
-  auto from = b.date(n, "from");
-  c.until = b.date(n, "until");
+  auto from = date_span(b, n, "from");
+  c.until = date_span(b, n, "until");
+  if (const Node* nu = n.get("no_until")) read_no_until(b, c, *nu);
   c.reference = b.text(n, "reference").value_or("");
   c.sourcing = b.sourcing(n);
   c.loc = b.at(n);
-  if (from && c.until && *c.until < *from) {
-    b.warning(*n.get("until"), fmt::format("'until' {} is before 'from' {}; expected until >= from",
-                                           c.until->to_string(), from->to_string()));
-  }
   if (!from) return;
   c.from = *from;
+  check_certification_end(b, c, p, n);
   p.certifications.push_back(std::move(c));
+}
+
+// subsidiaries: the provider's operating companies abroad, with the regions they run and the
+// countries their addresses sit in.
+void read_subsidiaries(Builder& b, Provider& p, const Node& n) {
+  if (!b.check_map(n, "subsidiaries", {"source", "as_of", "list"}, {"source", "as_of", "list"})) return;
+  p.subsidiary_sourcing = b.sourcing(n);
+  each_item(b, n, "list", [&](const Node& item) {
+    if (!b.check_map(item, "subsidiary", {"entity", "country", "regions", "address_countries"}, {"entity", "country"}))
+      return;
+    Subsidiary s;
+    s.entity = b.text(item, "entity").value_or("");
+    s.country = b.text(item, "country").value_or("");
+    if (!s.country.empty()) b.refer(Ref::Kind::country, s.country, *item.get("country"));
+    for (const Node* r : scalar_nodes(b, item, "regions")) {
+      s.regions.push_back(r->scalar);
+      b.refer(Ref::Kind::region, p.id + ":" + r->scalar, *r);
+    }
+    s.address_countries = b.texts(item, "address_countries");
+    refer_countries(b, item, "address_countries");
+    s.loc = b.at(item);
+    p.subsidiaries.push_back(std::move(s));
+  });
+}
+
+// A region a subsidiary runs takes it as its operator; a region that names another operator
+// contradicts the subsidiary list.
+void apply_subsidiaries(Builder& b, Provider& p) {
+  for (const auto& s : p.subsidiaries) {
+    for (const auto& code : s.regions) {
+      auto it = p.regions.find(code);
+      if (it == p.regions.end()) continue;  // reported by the region reference
+      Region& r = it->second;
+      if (r.operated_by && r.operated_by->entity != s.entity) {
+        b.add_problem(
+            core::Level::error, s.loc,
+            fmt::format("subsidiary '{}' runs region '{}', which names another operator '{}' (at {}); expected one "
+                        "operator per region",
+                        s.entity, code, r.operated_by->entity, r.loc.to_string()));
+        continue;
+      }
+      r.operated_by = ControlLink{s.entity, s.country, "subsidiary"};
+    }
+  }
 }
 
 void read_regions(Builder& b, Provider& p, const Node& n) {
@@ -176,7 +270,8 @@ void read_regions(Builder& b, Provider& p, const Node& n) {
     Region r;
     r.code = list->key(i).scalar;
     r.loc = b.at(list->key(i));
-    if (!b.check_map(v, fmt::format("region '{}'", r.code), {"city", "country", "aliases", "operated_by"}, {"country"})) continue;
+    if (!b.check_map(v, fmt::format("region '{}'", r.code), {"city", "country", "aliases", "operated_by"}, {"country"}))
+      continue;
     r.city = b.text(v, "city").value_or("");
     r.country = b.text(v, "country").value_or("");
     if (!r.country.empty()) b.refer(Ref::Kind::country, r.country, *v.get("country"));
@@ -209,7 +304,8 @@ void read_network(Builder& b, Provider& p, const Node& n) {
 }  // namespace
 
 void read_jurisdictions(Builder& b, const Node& root) {
-  if (!b.check_map(root, "jurisdictions pack", {"schema", "kind", "countries", "sets", "adequacy"}, {"countries"})) return;
+  if (!b.check_map(root, "jurisdictions pack", {"schema", "kind", "countries", "sets", "adequacy"}, {"countries"}))
+    return;
   if (const Node* c = root.get("countries")) read_country_codes(b, *c);
   each_item(b, root, "sets", [&](const Node& n) { read_set(b, n, "jurisdictions"); });
   each_item(b, root, "adequacy", [&](const Node& n) { read_adequacy(b, n); });
@@ -218,19 +314,29 @@ void read_jurisdictions(Builder& b, const Node& root) {
 void read_laws(Builder& b, const Node& root) {
   if (!b.check_map(root, "laws pack", {"schema", "kind", "laws"}, {"laws"})) return;
   each_item(b, root, "laws", [&](const Node& n) {
-    if (!b.check_map(n, "law", {"id", "title", "citation", "country", "enacted", "summary", "triggers", "source", "as_of"},
+    if (!b.check_map(n, "law",
+                     {"id", "title", "short", "citation", "country", "enacted", "in_force", "summary", "status_note",
+                      "review_by", "triggers", "source", "as_of"},
                      {"id", "title", "citation", "country", "triggers", "source", "as_of"})) {
       return;
     }
     Law law;
     law.id = b.id(n, "id").value_or("");
     law.title = b.text(n, "title").value_or("");
+    law.short_name = b.text(n, "short").value_or("");
     law.citation = b.text(n, "citation").value_or("");
     law.country = b.text(n, "country").value_or("");
     if (!law.country.empty()) b.refer(Ref::Kind::country, law.country, *n.get("country"));
     law.enacted = b.date(n, "enacted");
+    law.in_force = b.date(n, "in_force");
     law.summary = b.text(n, "summary").value_or("");
-    if (const Node* t = n.get("triggers"); t != nullptr && b.check_map(*t, "triggers", {"control_countries"}, {"control_countries"})) {
+    law.status_note = b.text(n, "status_note").value_or("");
+    law.review_by = b.date(n, "review_by");
+    if (law.review_by && law.status_note.empty()) {
+      b.error(*n.get("review_by"), "'review_by' without 'status_note'; expected the note that says what to re-check");
+    }
+    if (const Node* t = n.get("triggers");
+        t != nullptr && b.check_map(*t, "triggers", {"control_countries"}, {"control_countries"})) {
       law.control_countries = b.texts(*t, "control_countries");
       refer_countries(b, *t, "control_countries");
     }
@@ -241,7 +347,8 @@ void read_laws(Builder& b, const Node& root) {
 }
 
 void read_provider(Builder& b, const Node& root) {
-  if (!b.check_map(root, "provider pack", {"schema", "kind", "id", "name", "control", "network", "regions", "certifications"},
+  if (!b.check_map(root, "provider pack",
+                   {"schema", "kind", "id", "name", "control", "network", "regions", "subsidiaries", "certifications"},
                    {"id", "name", "control"})) {
     return;
   }
@@ -249,17 +356,24 @@ void read_provider(Builder& b, const Node& root) {
   p.id = b.id(root, "id").value_or("");
   p.name = b.text(root, "name").value_or("");
   p.loc = b.at(root);
+  b.set_owner("provider:" + p.id);
   const std::string stem = std::filesystem::path(b.file()).stem().string();
   if (!p.id.empty() && stem != p.id) {
-    b.warning(*root.get("id"), fmt::format("provider id '{}' differs from the file name '{}'; expected providers/{}.yaml", p.id, stem, p.id));
+    b.warning(
+        *root.get("id"),
+        fmt::format("provider id '{}' differs from the file name '{}'; expected providers/{}.yaml", p.id, stem, p.id));
   }
-  if (const Node* c = root.get("control"); c != nullptr && b.check_map(*c, "control", {"chain", "source", "as_of"}, {"chain", "source", "as_of"})) {
+  if (const Node* c = root.get("control");
+      c != nullptr && b.check_map(*c, "control", {"chain", "source", "as_of"}, {"chain", "source", "as_of"})) {
     each_item(b, *c, "chain", [&](const Node& n) { p.chain.push_back(read_link(b, n, "chain link")); });
     p.control_sourcing = b.sourcing(*c);
   }
   if (const Node* n = root.get("network")) read_network(b, p, *n);
   if (const Node* r = root.get("regions")) read_regions(b, p, *r);
+  if (const Node* s = root.get("subsidiaries")) read_subsidiaries(b, p, *s);
+  apply_subsidiaries(b, p);
   each_item(b, root, "certifications", [&](const Node& n) { read_certification(b, p, n); });
+  b.set_owner({});
   if (!p.id.empty() && b.claim("provider", p.id, *root.get("id"))) b.rules().providers[p.id] = std::move(p);
 }
 

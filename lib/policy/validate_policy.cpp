@@ -16,8 +16,8 @@ namespace policy {
 namespace {
 
 constexpr int k_max_predicate_depth = 64;
-const std::vector<std::string> k_predicate_keys{"all",      "any",     "not",    "fact",   "in",    "not_in",
-                                                "equals",   "contains", "matches", "exists", "before", "after"};
+const std::vector<std::string> k_predicate_keys{"all",    "any",      "not",     "fact",   "in",     "not_in",
+                                                "equals", "contains", "matches", "exists", "before", "after"};
 
 void check_fact_path(Builder& b, const Node& n) {
   const std::string& path = n.scalar;
@@ -44,7 +44,8 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
       } else if (v.is_seq()) {
         for (const auto& item : v.items) {
           if (!item.is_scalar()) {
-            b.error(item, fmt::format("an item of '{}' is not a scalar; expected a value or \"@SET\"", to_string(p.op)));
+            b.error(item,
+                    fmt::format("an item of '{}' is not a scalar; expected a value or \"@SET\"", to_string(p.op)));
             continue;
           }
           p.values.push_back(item.scalar);
@@ -55,10 +56,13 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
       }
       return;
     case Op::exists:
-      if (v.is_scalar() && (v.scalar == "true" || v.scalar == "false")) p.exists = v.scalar == "true";
-      else b.error(v, "'exists' is not a boolean; expected true or false");
+      if (v.is_scalar() && (v.scalar == "true" || v.scalar == "false"))
+        p.exists = v.scalar == "true";
+      else
+        b.error(v, "'exists' is not a boolean; expected true or false");
       return;
-    default: break;
+    default:
+      break;
   }
   if (!v.is_scalar()) {
     b.error(v, fmt::format("'{}' takes a list or map; expected a single value", to_string(p.op)));
@@ -68,7 +72,8 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
   if (p.op == Op::equals || p.op == Op::contains) refer_value(b, p.fact, v);
   if (p.op == Op::before || p.op == Op::after) {
     if (p.value != "@as_of" && !core::parse_date(p.value)) {
-      b.error(v, fmt::format("malformed date '{}' for '{}'; expected YYYY-MM-DD or \"@as_of\"", p.value, to_string(p.op)));
+      b.error(v,
+              fmt::format("malformed date '{}' for '{}'; expected YYYY-MM-DD or \"@as_of\"", p.value, to_string(p.op)));
     }
   }
   if (p.op == Op::matches) {
@@ -82,15 +87,33 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
 
 }  // namespace
 
+const std::vector<std::string>& explain_placeholders() {
+  static const std::vector<std::string> names{"target",   "served_from", "outside",     "set",
+                                              "operator", "laws",        "terminators", "certification",
+                                              "reason",   "controllers", "regions"};
+  return names;
+}
+
 const std::vector<std::string>& known_fact_paths() {
-  static const std::vector<std::string> paths{
-      "target.id",          "target.kind",          "dns.status",
-      "dns.addresses",      "dns.cname_chain",      "dns.ns",
-      "dns.mx",             "dns.ptr",              "network.asns",
-      "served_from.countries", "served_from.regions", "served_from.status",
-      "controlled_by.providers", "controlled_by.entities", "controlled_by.countries",
-      "controlled_by.laws", "certifications",       "certifications.schemes",
-      "tls.terminated_by"};
+  static const std::vector<std::string> paths{"target.id",
+                                              "target.kind",
+                                              "dns.status",
+                                              "dns.addresses",
+                                              "dns.cname_chain",
+                                              "dns.ns",
+                                              "dns.mx",
+                                              "dns.ptr",
+                                              "network.asns",
+                                              "served_from.countries",
+                                              "served_from.regions",
+                                              "served_from.status",
+                                              "controlled_by.providers",
+                                              "controlled_by.entities",
+                                              "controlled_by.countries",
+                                              "controlled_by.laws",
+                                              "certifications",
+                                              "certifications.schemes",
+                                              "tls.terminated_by"};
   return paths;
 }
 
@@ -107,14 +130,16 @@ std::vector<const Node*> scan_keys(Builder& b, const Node& n, const Node*& fact)
       ops.push_back(&k);
     } else {
       auto hint = core::closest(k.scalar, k_predicate_keys);
-      b.error(k, fmt::format("unknown key '{}' in predicate; expected one of {}{}", k.scalar, fmt::join(k_predicate_keys, ", "),
-                             hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+      b.error(k,
+              fmt::format("unknown key '{}' in predicate; expected one of {}{}", k.scalar,
+                          fmt::join(k_predicate_keys, ", "), hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
     }
   }
   return ops;
 }
 
-void read_combinator(Builder& b, Predicate& p, const std::string& op, const Node& operand, const Node* fact, int depth) {
+void read_combinator(Builder& b, Predicate& p, const std::string& op, const Node& operand, const Node* fact,
+                     int depth) {
   if (fact != nullptr) b.error(*fact, fmt::format("'fact' next to '{}'; expected 'fact' only in a leaf test", op));
   p.kind = op == "all" ? PredicateKind::all : op == "any" ? PredicateKind::any : PredicateKind::negation;
   if (p.kind == PredicateKind::negation) {
@@ -143,12 +168,14 @@ Predicate read_predicate(Builder& b, const Node& n, int depth) {
   const Node* fact = nullptr;
   const auto ops = scan_keys(b, n, fact);
   if (ops.empty()) {
-    b.error(n, "predicate has no operator; expected exactly one of all, any, not, or 'fact' with one of in, not_in, "
-               "equals, contains, matches, exists, before, after");
+    b.error(n,
+            "predicate has no operator; expected exactly one of all, any, not, or 'fact' with one of in, not_in, "
+            "equals, contains, matches, exists, before, after");
     return p;
   }
   if (ops.size() > 1) {
-    b.error(*ops[1], fmt::format("predicate has two operators '{}' and '{}'; expected exactly one", ops[0]->scalar, ops[1]->scalar));
+    b.error(*ops[1], fmt::format("predicate has two operators '{}' and '{}'; expected exactly one", ops[0]->scalar,
+                                 ops[1]->scalar));
     return p;
   }
   const std::string& op = ops[0]->scalar;
@@ -169,25 +196,56 @@ Predicate read_predicate(Builder& b, const Node& n, int depth) {
 
 namespace {
 
+// explain: {pass, fail, unknown}: each a sentence whose {placeholders} must be known.
+void read_explain(Builder& b, const Node& n, Explain& out) {
+  if (!b.check_map(n, "explain", {"pass", "fail", "unknown"}, {})) return;
+  for (auto [key, field] :
+       {std::pair{"pass", &out.pass}, std::pair{"fail", &out.fail}, std::pair{"unknown", &out.unknown}}) {
+    auto text = b.text(n, key);
+    if (!text) continue;
+    *field = *text;
+    const Node& at = *n.get(key);
+    for (std::size_t open = text->find('{'); open != std::string::npos; open = text->find('{', open + 1)) {
+      const auto close = text->find('}', open);
+      if (close == std::string::npos) {
+        b.error(at, fmt::format("unclosed '{{' in explain.{}; expected {{placeholder}}", key));
+        break;
+      }
+      const std::string name = text->substr(open + 1, close - open - 1);
+      const auto& known = explain_placeholders();
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        auto hint = core::closest(name, known);
+        b.error(at, fmt::format("unknown placeholder '{{{}}}' in explain.{}; expected one of {}{}", name, key,
+                                fmt::join(known, ", "), hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+      }
+    }
+  }
+}
+
 Requirement read_requirement(Builder& b, const Node& n, const std::string& policy_id) {
   Requirement r;
   r.policy = policy_id;
   r.loc = b.at(n);
   if (!b.check_map(n, "requirement",
-                   {"id", "title", "severity", "rationale", "references", "remediation", "applies_to", "on_unknown", "check"},
+                   {"id", "title", "severity", "rationale", "references", "remediation", "applies_to", "on_unknown",
+                    "min_confidence", "accept_declared", "explain", "check"},
                    {"id", "title", "severity", "rationale", "references", "check"})) {
     return r;
   }
   r.id = b.id(n, "id", Builder::IdStyle::upper).value_or("");
   r.title = b.text(n, "title").value_or("");
   if (auto s = b.text(n, "severity")) {
-    if (auto sev = core::parse_severity(*s)) r.severity = *sev;
-    else b.error(*n.get("severity"), fmt::format("unknown severity '{}'; expected info, low, medium, high or critical", *s));
+    if (auto sev = core::parse_severity(*s))
+      r.severity = *sev;
+    else
+      b.error(*n.get("severity"),
+              fmt::format("unknown severity '{}'; expected info, low, medium, high or critical", *s));
   }
   r.rationale = b.text(n, "rationale").value_or("");
   r.remediation = b.text(n, "remediation").value_or("");
   if (const Node* refs = n.get("references"); refs != nullptr && !refs->is_null()) {
-    if (!refs->is_seq() || refs->items.empty()) b.error(*refs, "'references' is not a non-empty list; expected [{citation, url}, …]");
+    if (!refs->is_seq() || refs->items.empty())
+      b.error(*refs, "'references' is not a non-empty list; expected [{citation, url}, …]");
     for (const auto& item : refs->items) {
       if (!b.check_map(item, "reference", {"citation", "url"}, {"citation"})) continue;
       r.references.push_back({b.text(item, "citation").value_or(""), b.text(item, "url").value_or("")});
@@ -200,11 +258,23 @@ Requirement read_requirement(Builder& b, const Node& n, const std::string& polic
     }
   }
   if (auto u = b.text(n, "on_unknown")) {
-    if (*u == "fail") r.on_unknown = OnUnknown::fail;
-    else if (*u == "warn") r.on_unknown = OnUnknown::warn;
-    else if (*u == "pass") r.on_unknown = OnUnknown::pass;
-    else b.error(*n.get("on_unknown"), fmt::format("unknown on_unknown '{}'; expected fail, warn or pass", *u));
+    if (*u == "fail")
+      r.on_unknown = OnUnknown::fail;
+    else if (*u == "warn")
+      r.on_unknown = OnUnknown::warn;
+    else if (*u == "pass")
+      r.on_unknown = OnUnknown::pass;
+    else
+      b.error(*n.get("on_unknown"), fmt::format("unknown on_unknown '{}'; expected fail, warn or pass", *u));
   }
+  if (auto c = b.text(n, "min_confidence")) {
+    if (*c == "high" || *c == "medium" || *c == "low")
+      r.min_confidence = *c;
+    else
+      b.error(*n.get("min_confidence"), fmt::format("unknown min_confidence '{}'; expected high, medium or low", *c));
+  }
+  r.accept_declared = b.boolean(n, "accept_declared").value_or(false);
+  if (const Node* e = n.get("explain")) read_explain(b, *e, r.explain);
   if (const Node* c = n.get("check"); c != nullptr && !c->is_null()) r.check = read_predicate(b, *c);
   return r;
 }
@@ -240,7 +310,8 @@ void read_policy(Builder& b, const Node& root) {
     }
   }
   const Node* reqs = root.get("requirements");
-  if (reqs != nullptr && !reqs->is_seq()) b.error(*reqs, "'requirements' is not a list; expected a list of requirements");
+  if (reqs != nullptr && !reqs->is_seq())
+    b.error(*reqs, "'requirements' is not a list; expected a list of requirements");
   for (std::size_t i = 0; reqs != nullptr && reqs->is_seq() && i < reqs->items.size(); ++i) {
     p.requirements.push_back(read_requirement(b, reqs->items[i], p.id));
   }

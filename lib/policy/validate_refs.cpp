@@ -58,14 +58,18 @@ std::string Builder::domain_problem(std::string_view fact, const std::string& va
       const std::string u = upper(value);
       std::string hint = u == "UK" ? "GB" : u == "EL" ? "GR" : u;
       if (r.countries.count(hint) == 0) hint.clear();
-      return fmt::format("unknown country code '{}'; expected an ISO 3166-1 alpha-2 code listed in jurisdictions.yaml{}", value,
-                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
+      return fmt::format(
+          "unknown country code '{}'; expected an ISO 3166-1 alpha-2 code listed in jurisdictions.yaml{}", value,
+          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
     }
   } else if (fact == "controlled_by.laws") {
-    if (r.laws.count(value) == 0) return fmt::format("unknown law '{}'; expected a law id from laws.yaml{}", value, hint_for(value, keys_of(r.laws)));
+    if (r.laws.count(value) == 0)
+      return fmt::format("unknown law '{}'; expected a law id from laws.yaml{}", value,
+                         hint_for(value, keys_of(r.laws)));
   } else if (fact == "controlled_by.providers" || fact == "tls.terminated_by") {
     if (r.providers.count(value) == 0) {
-      return fmt::format("unknown provider '{}'; expected a provider id from providers/*.yaml{}", value, hint_for(value, keys_of(r.providers)));
+      return fmt::format("unknown provider '{}'; expected a provider id from providers/*.yaml{}", value,
+                         hint_for(value, keys_of(r.providers)));
     }
   } else if (fact == "served_from.regions") {
     return region_problem(value);
@@ -73,7 +77,8 @@ std::string Builder::domain_problem(std::string_view fact, const std::string& va
     return offer_problem(value);
   } else if (const auto& domain = enum_domain(fact); !domain.empty()) {
     if (std::find(domain.begin(), domain.end(), value) == domain.end()) {
-      return fmt::format("'{}' is not a value of {}; expected one of {}{}", value, fact, fmt::join(domain, ", "), hint_for(value, domain));
+      return fmt::format("'{}' is not a value of {}; expected one of {}{}", value, fact, fmt::join(domain, ", "),
+                         hint_for(value, domain));
     }
   }
   return {};
@@ -81,7 +86,8 @@ std::string Builder::domain_problem(std::string_view fact, const std::string& va
 
 std::string Builder::region_problem(const std::string& value) const {
   const auto colon = value.find(':');
-  if (colon == std::string::npos) return fmt::format("malformed region '{}'; expected provider:region, e.g. azure:francecentral", value);
+  if (colon == std::string::npos)
+    return fmt::format("malformed region '{}'; expected provider:region, e.g. azure:francecentral", value);
   const std::string provider = value.substr(0, colon);
   auto it = m_rules.providers.find(provider);
   if (it == m_rules.providers.end()) {
@@ -90,8 +96,8 @@ std::string Builder::region_problem(const std::string& value) const {
   }
   const std::string code = value.substr(colon + 1);
   if (it->second.find_region(code) == nullptr) {
-    return fmt::format("unknown region '{}' of provider '{}'; expected a region listed in providers/{}.yaml{}", code, provider,
-                       provider, hint_for(code, keys_of(it->second.regions)));
+    return fmt::format("unknown region '{}' of provider '{}'; expected a region listed in providers/{}.yaml{}", code,
+                       provider, provider, hint_for(code, keys_of(it->second.regions)));
   }
   return {};
 }
@@ -102,28 +108,40 @@ std::string Builder::offer_problem(const std::string& value) const {
     for (const auto& c : p.certifications) offers.push_back(c.key());
   }
   if (std::find(offers.begin(), offers.end(), value) != offers.end()) return {};
-  return fmt::format("unknown certification '{}'; expected scheme:offer of a certification in providers/*.yaml{}", value,
-                     hint_for(value, offers));
+  return fmt::format("unknown certification '{}'; expected scheme:offer of a certification in providers/*.yaml{}",
+                     value, hint_for(value, offers));
 }
 
 void Builder::check_reference(const Ref& ref) {
   const RuleSet& r = m_rules;
   std::string problem;
   switch (ref.kind) {
-    case Ref::Kind::country: problem = domain_problem("served_from.countries", ref.value); break;
-    case Ref::Kind::law: problem = domain_problem("controlled_by.laws", ref.value); break;
-    case Ref::Kind::provider: problem = domain_problem("controlled_by.providers", ref.value); break;
-    case Ref::Kind::region: problem = region_problem(ref.value); break;
-    case Ref::Kind::offer: problem = offer_problem(ref.value); break;
+    case Ref::Kind::country:
+      problem = domain_problem("served_from.countries", ref.value);
+      break;
+    case Ref::Kind::law:
+      problem = domain_problem("controlled_by.laws", ref.value);
+      break;
+    case Ref::Kind::provider:
+      problem = domain_problem("controlled_by.providers", ref.value);
+      break;
+    case Ref::Kind::region:
+      problem = region_problem(ref.value);
+      break;
+    case Ref::Kind::offer:
+      problem = offer_problem(ref.value);
+      break;
     case Ref::Kind::set:
       if (r.sets.count(ref.value) == 0 && ref.value != "adequacy" && ref.value != "adequacy-partial") {
         std::vector<std::string> names{"@adequacy", "@adequacy-partial"};
         for (const auto& [id, set] : r.sets) names.push_back("@" + id);
-        problem = fmt::format("unknown set '@{}'; expected a set defined in jurisdictions.yaml or a policy's 'sets'{}", ref.value,
-                              hint_for("@" + ref.value, names));
+        problem = fmt::format("unknown set '@{}'; expected a set defined in jurisdictions.yaml or a policy's 'sets'{}",
+                              ref.value, hint_for("@" + ref.value, names));
       }
       break;
-    case Ref::Kind::fact_value: check_fact_value(ref); return;
+    case Ref::Kind::fact_value:
+      check_fact_value(ref);
+      return;
   }
   if (!problem.empty()) add_problem_at(ref, std::move(problem));
 }
@@ -139,8 +157,8 @@ void Builder::check_fact_value(const Ref& ref) {
   for (const auto& member : m_rules.expand({ref.value}, m_as_of.value_or(core::Date{}), &missing)) {
     auto problem = domain_problem(ref.fact, member);
     if (problem.empty() || !m_checked_members.insert(name + "\n" + member + "\n" + ref.fact).second) continue;
-    add_problem_at(ref, fmt::format("set '@{}' (defined at {}) used with {}: {}", name, m_rules.sets.at(name).loc.to_string(),
-                                    ref.fact, problem));
+    add_problem_at(ref, fmt::format("set '@{}' (defined at {}) used with {}: {}", name,
+                                    m_rules.sets.at(name).loc.to_string(), ref.fact, problem));
   }
 }
 
@@ -151,9 +169,10 @@ void Builder::check_requirement_ids() {
       if (req.id.empty()) continue;
       auto [it, fresh] = seen.emplace(req.id, req.loc);
       if (!fresh) {
-        add_problem(core::Level::error, req.loc,
-                    fmt::format("duplicate requirement id '{}' (first defined at {}); expected ids unique across all policies",
-                                req.id, it->second.to_string()));
+        add_problem(
+            core::Level::error, req.loc,
+            fmt::format("duplicate requirement id '{}' (first defined at {}); expected ids unique across all policies",
+                        req.id, it->second.to_string()));
       }
     }
   }
@@ -163,20 +182,48 @@ void Builder::check_certification_dates() {
   if (!m_as_of) return;
   for (const auto& [id, p] : m_rules.providers) {
     for (const auto& c : p.certifications) {
-      if (c.until && *c.until < *m_as_of && c.from <= *c.until) {
-        add_problem(core::Level::note, c.loc,
-                    fmt::format("certification '{}' of provider '{}' expired on {}, before --as-of {}; it is history and "
-                                "does not count on that date",
-                                c.key(), id, c.until->to_string(), m_as_of->to_string()));
+      const CertJudgement j = c.judge(*m_as_of);
+      if (j.state == CertState::expired && !(c.until && c.until->latest < c.from.earliest)) {
+        add_problem(
+            core::Level::note, c.loc,
+            fmt::format(
+                "certification '{}' of provider '{}' {}, before --as-of {}; it is history and does not count on "
+                "that date",
+                c.key(), id, j.why, m_as_of->to_string()));
+      } else if (j.state == CertState::unconfirmed) {
+        add_problem(
+            core::Level::warning, c.loc,
+            fmt::format("certification '{}' of provider '{}' {}; it does not count on --as-of {} until the record is "
+                        "re-checked",
+                        c.key(), id, j.why, m_as_of->to_string()));
       }
     }
   }
 }
 
+void Builder::check_law_reviews() {
+  if (!m_as_of) return;
+  for (const auto& [id, law] : m_rules.laws) {
+    if (law.review_by && *law.review_by < *m_as_of) {
+      add_problem(core::Level::warning, law.loc,
+                  fmt::format("law '{}' was to be re-checked by {} ({}); expected the law's status to be confirmed and "
+                              "'review_by' moved on",
+                              id, law.review_by->to_string(), law.status_note));
+    }
+  }
+}
+
 void Builder::finish() {
-  for (const auto& ref : m_refs) check_reference(ref);
+  for (const auto& ref : m_refs) {
+    if (!ref.owner.empty()) {
+      auto it = m_claims.find(ref.owner);
+      if (it != m_claims.end() && it->second.layer != ref.layer) continue;  // the entry was replaced
+    }
+    check_reference(ref);
+  }
   check_requirement_ids();
   check_certification_dates();
+  check_law_reviews();
   std::stable_sort(m_problems.begin(), m_problems.end(), [](const Problem& a, const Problem& b) {
     return std::tie(a.loc.file, a.loc.line, a.loc.column) < std::tie(b.loc.file, b.loc.line, b.loc.column);
   });

@@ -41,8 +41,7 @@ struct Job {
   int pending = 0;        // parts (A, AAAA, NS, MX, each PTR) still running
 };
 
-const wire::Record* find_record(const std::vector<wire::Record>& records, std::string_view owner,
-                                std::uint16_t type) {
+const wire::Record* find_record(const std::vector<wire::Record>& records, std::string_view owner, std::uint16_t type) {
   for (const wire::Record& r : records) {
     if (r.type == type && r.owner == owner) return &r;
   }
@@ -81,13 +80,20 @@ bool authoritative_for(const wire::Message& msg, std::string_view name) {
 
 int severity(DnsStatus status) {
   switch (status) {
-    case DnsStatus::loop: return 6;
-    case DnsStatus::timeout: return 5;
-    case DnsStatus::servfail: return 4;
-    case DnsStatus::refused: return 3;
-    case DnsStatus::nxdomain: return 2;
-    case DnsStatus::nodata: return 1;
-    default: return 0;
+    case DnsStatus::loop:
+      return 6;
+    case DnsStatus::timeout:
+      return 5;
+    case DnsStatus::servfail:
+      return 4;
+    case DnsStatus::refused:
+      return 3;
+    case DnsStatus::nxdomain:
+      return 2;
+    case DnsStatus::nodata:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -140,8 +146,8 @@ bool Resolver::start_next() {
   const DnsRequest& req = *job.request;
   job.result.name = req.name;
   job.result.resolver = m_loop.resolver();
-  job.result.time = core::format_utc(std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch()).count());
+  job.result.time = core::format_utc(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   auto host = to_host_name(req.name);
   if (!host) {
     job.result.status = DnsStatus::invalid;
@@ -202,9 +208,9 @@ void Resolver::addresses_done(std::size_t i) {
   if (--job.address_parts > 0) return finish_part(i);
   auto& addrs = job.result.addresses;
   std::sort(addrs.begin(), addrs.end());
-  addrs.erase(std::unique(addrs.begin(), addrs.end(),
-                          [](const DnsAddress& a, const DnsAddress& b) { return a.ip == b.ip; }),
-              addrs.end());
+  addrs.erase(
+      std::unique(addrs.begin(), addrs.end(), [](const DnsAddress& a, const DnsAddress& b) { return a.ip == b.ip; }),
+      addrs.end());
   if (job.request->want_ptr) {
     job.pending += static_cast<int>(addrs.size());
     for (std::size_t k = 0; k < addrs.size(); ++k) ask_ptr(i, k);
@@ -235,8 +241,7 @@ void Resolver::ask_ptr(std::size_t i, std::size_t k) {
 }
 
 void Resolver::ask_ns(std::size_t i, std::string qname) {
-  m_loop.submit(qname, wire::k_type_ns,
-                [this, i, qname](QueryResult&& r) { on_ns(i, qname, std::move(r)); });
+  m_loop.submit(qname, wire::k_type_ns, [this, i, qname](QueryResult&& r) { on_ns(i, qname, std::move(r)); });
 }
 
 void Resolver::set_ns(std::size_t i, const std::string& zone, const std::vector<std::string>& ns) {
@@ -287,7 +292,8 @@ void Resolver::on_mx(std::size_t i, QueryResult&& r) {
   Walk walk;
   const auto last = follow_chain(r.message.answers, result.ascii_name, result.ascii_name, walk);
   for (const wire::Record& rec : r.message.answers) {
-    if (last && rec.type == wire::k_type_mx && rec.owner == *last) result.mx.push_back(MxHost{rec.preference, rec.target});
+    if (last && rec.type == wire::k_type_mx && rec.owner == *last)
+      result.mx.push_back(MxHost{rec.preference, rec.target});
   }
   std::sort(result.mx.begin(), result.mx.end());
   result.mx_status = !last ? DnsStatus::loop : result.mx.empty() ? DnsStatus::nodata : DnsStatus::ok;
@@ -302,6 +308,8 @@ void Resolver::finish(std::size_t i) {
   Job& job = m_jobs[i];
   DnsResult& result = job.result;
   if (result.status != DnsStatus::invalid) {
+    result.a_status = job.walk4.status;
+    result.aaaa_status = job.walk6.status;
     result.cname_chain = !job.walk4.chain.empty() ? job.walk4.chain : job.walk6.chain;
     const Walk& worst = severity(job.walk6.status) > severity(job.walk4.status) ? job.walk6 : job.walk4;
     if (!result.addresses.empty()) {
@@ -323,16 +331,36 @@ void Resolver::finish(std::size_t i) {
 
 std::string_view to_string(DnsStatus status) {
   switch (status) {
-    case DnsStatus::ok: return "ok";
-    case DnsStatus::nxdomain: return "nxdomain";
-    case DnsStatus::nodata: return "nodata";
-    case DnsStatus::servfail: return "servfail";
-    case DnsStatus::timeout: return "timeout";
-    case DnsStatus::refused: return "refused";
-    case DnsStatus::loop: return "loop";
-    case DnsStatus::invalid: return "invalid";
+    case DnsStatus::ok:
+      return "ok";
+    case DnsStatus::nxdomain:
+      return "nxdomain";
+    case DnsStatus::nodata:
+      return "nodata";
+    case DnsStatus::servfail:
+      return "servfail";
+    case DnsStatus::timeout:
+      return "timeout";
+    case DnsStatus::refused:
+      return "refused";
+    case DnsStatus::loop:
+      return "loop";
+    case DnsStatus::invalid:
+      return "invalid";
   }
   return "unknown";
+}
+
+bool partial_answer(const DnsResult& r, std::string& why) {
+  if (r.status != DnsStatus::ok) return false;
+  auto failed = [](const std::optional<DnsStatus>& s) {
+    return s && *s != DnsStatus::ok && *s != DnsStatus::nodata && *s != DnsStatus::nxdomain;
+  };
+  if (!failed(r.a_status) && !failed(r.aaaa_status)) return false;
+  const bool v6 = failed(r.aaaa_status);
+  why = fmt::format("{} {} for {}{}", v6 ? "AAAA" : "A", to_string(v6 ? *r.aaaa_status : *r.a_status), r.name,
+                    r.detail.empty() ? "" : " (" + r.detail + ")");
+  return true;
 }
 
 core::Result<DnsServer> parse_server(std::string_view text) {
@@ -343,10 +371,12 @@ core::Result<DnsServer> parse_server(std::string_view text) {
   bool has_port = false;
   if (text.starts_with('[')) {
     const auto close = text.find(']');
-    if (close == std::string_view::npos) return core::fail(core::ErrorCode::usage, "missing ']' in DNS server", original);
+    if (close == std::string_view::npos)
+      return core::fail(core::ErrorCode::usage, "missing ']' in DNS server", original);
     host = text.substr(1, close - 1);
     const std::string_view rest = text.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return core::fail(core::ErrorCode::usage, "expected ':PORT' after ']'", original);
+    if (!rest.empty() && rest.front() != ':')
+      return core::fail(core::ErrorCode::usage, "expected ':PORT' after ']'", original);
     has_port = !rest.empty();
     if (has_port) port = rest.substr(1);
   } else if (std::count(text.begin(), text.end(), ':') == 1) {  // more than one: a bare IPv6 address

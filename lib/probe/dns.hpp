@@ -66,29 +66,34 @@ struct MxHost {
 };
 
 struct DnsResult {
-  std::string name;          // as requested
-  std::string ascii_name;    // as sent (punycode)
-  std::string unicode_name;  // for display
+  std::string name;                       // as requested
+  std::string ascii_name;                 // as sent (punycode)
+  std::string unicode_name;               // for display
   DnsStatus status = DnsStatus::timeout;  // of the address lookup (A and AAAA)
-  std::string detail;        // why, when status is not ok ("unreachable", "CNAME loop at …")
-  std::vector<DnsAddress> addresses;       // sorted: IPv4 first
-  std::vector<std::string> cname_chain;    // CNAME targets in order, the name excluded
-  std::vector<std::string> ns;             // NS names of the zone holding the name, sorted
-  std::string ns_zone;                     // that zone
-  std::optional<DnsStatus> ns_status;      // set when NS was asked for
-  std::vector<MxHost> mx;                  // sorted by preference, then host
-  std::optional<DnsStatus> mx_status;      // set when MX was asked for
-  std::string resolver;                    // the servers asked, e.g. "127.0.0.1:5353"
-  std::string time;                        // ISO 8601 UTC start of the lookup
+  std::string detail;                     // why, when status is not ok ("unreachable", "CNAME loop at …")
+  std::optional<DnsStatus> a_status;      // of the A lookup alone (unset for a name not sent)
+  std::optional<DnsStatus> aaaa_status;   // of the AAAA lookup alone
+  std::vector<DnsAddress> addresses;      // sorted: IPv4 first
+  std::vector<std::string> cname_chain;   // CNAME targets in order, the name excluded
+  std::vector<std::string> ns;            // NS names of the zone holding the name, sorted
+  std::string ns_zone;                    // that zone
+  std::optional<DnsStatus> ns_status;     // set when NS was asked for
+  std::vector<MxHost> mx;                 // sorted by preference, then host
+  std::optional<DnsStatus> mx_status;     // set when MX was asked for
+  std::string resolver;                   // the servers asked, e.g. "127.0.0.1:5353"
+  std::string time;                       // ISO 8601 UTC start of the lookup
 };
 
 // Called after each name completes with (names done, names total).
 using DnsProgress = std::function<void(std::size_t, std::size_t)>;
 
+// True when `r` resolved, yet one address family failed (timeout, SERVFAIL, REFUSED, loop): the
+// addresses may be only part of the answer. Sets `why` ("AAAA timeout: unreachable").
+bool partial_answer(const DnsResult& r, std::string& why);
+
 // Resolve every request; results come back in request order. Fails only when the resolver
 // cannot be set up (bad options, unreadable /etc/resolv.conf).
-core::Result<std::vector<DnsResult>> resolve_all(const DnsOptions& options,
-                                                 const std::vector<DnsRequest>& requests,
+core::Result<std::vector<DnsResult>> resolve_all(const DnsOptions& options, const std::vector<DnsRequest>& requests,
                                                  const DnsProgress& progress = {});
 
 }  // namespace probe

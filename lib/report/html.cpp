@@ -38,7 +38,8 @@ std::string anchor(const core::Finding& f) {
 void write_head(const core::AuditResult& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>residency audit report</title>\n<style>\n" << k_style << "\n</style>\n</head>\n<body>\n"
+      << "<title>residency audit report</title>\n<style>\n"
+      << k_style << "\n</style>\n</head>\n<body>\n"
       << "<h1>residency audit report</h1>\n<p class=\"muted\">" << html_escape(detail::run_line(r)) << "</p>\n";
   if (!r.organisation.empty() || !r.auditor.empty() || !r.scope.empty()) {
     out << fmt::format("<p>Organisation: {} · auditor: {} · scope: {}</p>\n", html_escape(r.organisation),
@@ -62,8 +63,8 @@ void write_summary(const core::AuditResult& r, std::ostream& out) {
       << "<p class=\"summary\" id=\"summary-line\">Summary: " << detail::summary_line(c) << "</p>\n"
       << "<p id=\"result-line\">Result: " << html_escape(detail::exit_meaning(r)) << "</p>\n"
       << "<table class=\"counts\"><tr><th>fail</th><th>unknown</th><th>waived</th><th>pass</th><th>total</th></tr>\n"
-      << fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></table>\n", c.fail,
-                     c.unknown, c.waived, c.pass, c.total())
+      << fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></table>\n", c.fail, c.unknown,
+                     c.waived, c.pass, c.total())
       << "</section>\n";
 }
 
@@ -85,12 +86,14 @@ void write_policy(const core::AuditResult& r, const std::string& policy, std::os
   out << "</table>\n</section>\n";
 }
 
-void write_finding(const core::Finding& f, std::ostream& out) {
+void write_finding(const core::Finding& f, bool explain, std::ostream& out) {
   out << fmt::format("<div class=\"finding {}\" id=\"{}\">\n<h3>{} {} — {} / {}</h3>\n<p>{}</p>\n",
                      core::to_string(f.verdict), anchor(f), verdict_badge(f.verdict), html_escape(f.target_id),
                      html_escape(f.policy_id), html_escape(f.requirement_id), html_escape(f.message));
   out << "<ul>\n";
-  for (const auto& line : f.explanation) out << "<li>why: " << html_escape(line) << "</li>\n";
+  if (explain) {
+    for (const auto& line : f.explanation) out << "<li>why: " << html_escape(line) << "</li>\n";
+  }
   for (const auto& step : f.evidence) out << "<li>evidence: " << html_escape(detail::evidence_text(step)) << "</li>\n";
   if (auto w = detail::waiver_text(f); !w.empty()) out << "<li>waiver: " << html_escape(w) << "</li>\n";
   if (!f.entity.empty()) {
@@ -124,10 +127,10 @@ void write_tail(const core::AuditResult& r, std::ostream& out) {
     out << "<section id=\"waivers\">\n<h2>Waivers</h2>\n<table><tr><th>id</th><th>state</th><th>requirement</th>"
            "<th>target</th><th>expires</th><th>owner</th><th>matched</th><th>reason</th></tr>\n";
     for (const auto* w : waivers) {
-      out << fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                         html_escape(w->id), core::to_string(w->state), html_escape(w->requirement_glob),
-                         html_escape(w->target_glob), w->expires.to_string(), html_escape(w->owner), w->matched,
-                         html_escape(w->reason));
+      out << fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+          html_escape(w->id), core::to_string(w->state), html_escape(w->requirement_glob), html_escape(w->target_glob),
+          w->expires.to_string(), html_escape(w->owner), w->matched, html_escape(w->reason));
     }
     out << "</table>\n</section>\n";
   }
@@ -152,7 +155,7 @@ void write_html(const core::AuditResult& result, std::ostream& out) {
   for (const auto& policy : detail::policy_ids(result)) write_policy(result, policy, out);
   out << "<section id=\"evidence\">\n<h2>Evidence</h2>\n";
   for (const auto* f : detail::sorted_findings(result)) {
-    if (f->verdict != core::Verdict::pass) write_finding(*f, out);
+    if (f->verdict != core::Verdict::pass) write_finding(*f, result.explain, out);
   }
   out << "</section>\n";
   write_requirements(result, out);

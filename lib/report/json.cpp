@@ -29,8 +29,11 @@ Json location_json(const core::SourceLocation& loc) {
 Json evidence_json(const core::Evidence& evidence) {
   Json out = Json::array();
   for (const auto& s : evidence) {
-    out.push_back(Json{{"kind", clean(s.kind)}, {"subject", clean(s.subject)}, {"value", clean(s.value)},
-                       {"method", clean(s.method)}, {"confidence", clean(s.confidence)},
+    out.push_back(Json{{"kind", clean(s.kind)},
+                       {"subject", clean(s.subject)},
+                       {"value", clean(s.value)},
+                       {"method", clean(s.method)},
+                       {"confidence", clean(s.confidence)},
                        {"source", clean(s.source)}});
   }
   return out;
@@ -41,8 +44,31 @@ Json fact_json(const core::Fact& fact) {
   for (const auto& p : fact.provenance) {
     provenance.push_back(Json{{"source", clean(p.source)}, {"detail", clean(p.detail)}, {"time", clean(p.time)}});
   }
-  return Json{{"values", strings(fact.values)}, {"status", std::string(core::to_string(fact.status))},
-              {"detail", clean(fact.detail)}, {"provenance", provenance}};
+  Json out{{"values", strings(fact.values)},
+           {"status", std::string(core::to_string(fact.status))},
+           {"detail", clean(fact.detail)},
+           {"provenance", provenance}};
+  if (!fact.confidence.empty()) out["confidence"] = clean(fact.confidence);
+  if (!fact.possible.empty()) out["possible"] = strings(fact.possible);
+  if (fact.partial) out["partial"] = true;
+  return out;
+}
+
+Json certifications_json(const std::vector<core::CertificationStatus>& certs) {
+  Json out = Json::array();
+  for (const auto& c : certs) {
+    out.push_back(Json{{"provider", clean(c.provider)},
+                       {"scheme", clean(c.scheme)},
+                       {"offer", clean(c.offer)},
+                       {"title", clean(c.title)},
+                       {"reference", clean(c.reference)},
+                       {"state", clean(c.state)},
+                       {"why", clean(c.why)},
+                       {"from", clean(c.from)},
+                       {"until", clean(c.until)},
+                       {"source", clean(c.source)}});
+  }
+  return out;
 }
 
 Json target_json(const core::TargetReport& t) {
@@ -50,14 +76,22 @@ Json target_json(const core::TargetReport& t) {
   for (const auto& [k, v] : t.target.tags) tags[clean(k)] = clean(v);
   Json facts = Json::object();
   for (const auto& [path, fact] : t.facts.all()) facts[clean(path)] = fact_json(fact);
-  return Json{{"id", clean(t.target.id)},         {"kind", std::string(core::to_string(t.target.kind))},
-              {"value", clean(t.target.value)},   {"tags", tags},
-              {"provider", clean(t.target.provider)}, {"region", clean(t.target.region)},
-              {"service", clean(t.target.service)},   {"declared_at", location_json(t.target.declared_at)},
-              {"facts", facts},                   {"evidence", evidence_json(t.evidence)}};
+  Json out{{"id", clean(t.target.id)},
+           {"kind", std::string(core::to_string(t.target.kind))},
+           {"value", clean(t.target.value)},
+           {"tags", tags},
+           {"provider", clean(t.target.provider)},
+           {"region", clean(t.target.region)},
+           {"service", clean(t.target.service)},
+           {"declared_at", location_json(t.target.declared_at)},
+           {"facts", facts},
+           {"evidence", evidence_json(t.evidence)}};
+  if (!t.target.tls_terminated_by.empty()) out["tls_terminated_by"] = strings(t.target.tls_terminated_by);
+  if (!t.certifications.empty()) out["certifications"] = certifications_json(t.certifications);
+  return out;
 }
 
-Json finding_json(const core::Finding& f) {
+Json finding_json(const core::Finding& f, bool explain) {
   Json waiver = nullptr;
   if (!f.waiver_id.empty() || !f.waiver_note.empty()) {
     waiver = Json{{"id", clean(f.waiver_id)}, {"note", clean(f.waiver_note)}};
@@ -79,6 +113,7 @@ Json finding_json(const core::Finding& f) {
   if (f.baseline != core::Finding::Baseline::none) {
     out["baseline"] = f.baseline == core::Finding::Baseline::is_new ? "new" : "existing";
   }
+  if (explain) out["trace"] = strings(f.explanation);  // --explain: the predicate's leaf tests
   return out;
 }
 
@@ -150,7 +185,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   doc["targets"] = Json::array();
   for (const auto* t : detail::sorted_targets(r)) doc["targets"].push_back(target_json(*t));
   doc["findings"] = Json::array();
-  for (const auto* f : detail::sorted_findings(r)) doc["findings"].push_back(finding_json(*f));
+  for (const auto* f : detail::sorted_findings(r)) doc["findings"].push_back(finding_json(*f, r.explain));
   doc["waivers"] = Json::array();
   for (const auto* w : detail::sorted_waivers(r)) doc["waivers"].push_back(waiver_json(*w));
   doc["sources"] = Json::array();

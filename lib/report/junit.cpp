@@ -40,24 +40,27 @@ SuiteCounts count(const std::vector<const core::Finding*>& findings) {
 }
 
 // The body of a failure/error element: message, explanation and evidence, one per line.
-std::string details(const core::Finding& f) {
+std::string details(const core::Finding& f, bool explain) {
   std::string body = f.message + "\n";
-  for (const auto& line : f.explanation) body += "why: " + line + "\n";
+  if (explain) {
+    for (const auto& line : f.explanation) body += "why: " + line + "\n";
+  }
   for (const auto& step : f.evidence) body += "evidence: " + detail::evidence_text(step) + "\n";
   return xml_escape(body);
 }
 
-void write_outcome(const core::Finding& f, std::ostream& out) {
+void write_outcome(const core::Finding& f, bool explain, std::ostream& out) {
   const std::string message = xml_escape(detail::one_line(f.message));
   switch (f.verdict) {
-    case core::Verdict::pass: break;
+    case core::Verdict::pass:
+      break;
     case core::Verdict::fail:
       out << fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", message,
-                         core::to_string(f.severity), details(f));
+                         core::to_string(f.severity), details(f, explain));
       break;
     case core::Verdict::unknown:
       if (f.counts_as_failure) {
-        out << fmt::format("      <error message=\"{}\" type=\"unknown\">{}</error>\n", message, details(f));
+        out << fmt::format("      <error message=\"{}\" type=\"unknown\">{}</error>\n", message, details(f, explain));
       } else {
         out << fmt::format("      <skipped message=\"unknown (not counted): {}\"/>\n", message);
       }
@@ -69,7 +72,7 @@ void write_outcome(const core::Finding& f, std::ostream& out) {
   }
 }
 
-void write_testcase(const core::Finding& f, std::ostream& out) {
+void write_testcase(const core::Finding& f, bool explain, std::ostream& out) {
   out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
                      xml_escape(detail::one_line(f.target_id + " :: " + f.requirement_id)),
                      xml_escape(detail::one_line(f.policy_id)));
@@ -78,16 +81,17 @@ void write_testcase(const core::Finding& f, std::ostream& out) {
     return;
   }
   out << ">\n";
-  write_outcome(f, out);
+  write_outcome(f, explain, out);
   out << "    </testcase>\n";
 }
 
 void write_properties(const core::AuditResult& r, std::ostream& out) {
   out << "    <properties>\n";
-  const std::pair<std::string_view, std::string> props[] = {
-      {"as_of", r.as_of.to_string()}, {"tool_version", r.tool_version},
-      {"started_at", r.started_at},   {"exit_code", std::to_string(r.exit_code)},
-      {"fail_on", std::string(core::to_string(r.fail_on))}};
+  const std::pair<std::string_view, std::string> props[] = {{"as_of", r.as_of.to_string()},
+                                                            {"tool_version", r.tool_version},
+                                                            {"started_at", r.started_at},
+                                                            {"exit_code", std::to_string(r.exit_code)},
+                                                            {"fail_on", std::string(core::to_string(r.fail_on))}};
   for (const auto& [name, value] : props) {
     out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(value));
   }
@@ -111,11 +115,18 @@ void write_suite(const core::AuditResult& r, const std::string& policy, int id, 
   out << fmt::format(
       "  <testsuite name=\"{}\" package=\"{}\" id=\"{}\" timestamp=\"{}\" hostname=\"{}\" tests=\"{}\" "
       "failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\">\n",
-      name, name, id, junit_timestamp(r), xml_escape(detail::one_line(host)), c.tests, c.failures, c.errors,
-      c.skipped);
+      name, name, id, junit_timestamp(r), xml_escape(detail::one_line(host)), c.tests, c.failures, c.errors, c.skipped);
   write_properties(r, out);
-  for (const auto* f : findings) write_testcase(*f, out);
-  out << "    <system-out/>\n    <system-err/>\n  </testsuite>\n";
+  for (const auto* f : findings) write_testcase(*f, r.explain, out);
+  // Warnings (certifications that lapse soon or lapsed, waivers, missing data) as the suite's output.
+  if (r.warnings.empty()) {
+    out << "    <system-out/>\n";
+  } else {
+    out << "    <system-out>";
+    for (const auto& w : r.warnings) out << xml_escape("warning: " + detail::one_line(w)) << "\n";
+    out << "</system-out>\n";
+  }
+  out << "    <system-err/>\n  </testsuite>\n";
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ void write_summary(const core::AuditResult& r, std::ostream& out) {
   out << "**Summary:** " << detail::summary_line(c) << "  \n";
   out << "**Result:** " << md_escape(detail::exit_meaning(r)) << "\n\n";
   out << "| verdict | count |\n|---|---:|\n";
-  out << fmt::format("| fail | {} |\n| unknown | {} |\n| waived | {} |\n| pass | {} |\n| **total** | {} |\n\n",
-                     c.fail, c.unknown, c.waived, c.pass, c.total());
+  out << fmt::format("| fail | {} |\n| unknown | {} |\n| waived | {} |\n| pass | {} |\n| **total** | {} |\n\n", c.fail,
+                     c.unknown, c.waived, c.pass, c.total());
 }
 
 std::vector<const core::Finding*> with_verdict(const core::AuditResult& r, std::initializer_list<core::Verdict> vs) {
@@ -61,13 +61,15 @@ void write_problem_table(const std::vector<const core::Finding*>& problems, std:
 }
 
 void write_details(const core::AuditResult& r, const core::Finding& f, std::ostream& out) {
-  out << fmt::format("<details><summary>{} — {} {}: {}</summary>\n\n", md_escape(f.target_id),
-                     md_escape(f.policy_id), md_escape(f.requirement_id), core::to_string(f.verdict));
+  out << fmt::format("<details><summary>{} — {} {}: {}</summary>\n\n", md_escape(f.target_id), md_escape(f.policy_id),
+                     md_escape(f.requirement_id), core::to_string(f.verdict));
   if (const auto* req = r.requirement(f.policy_id, f.requirement_id)) {
     out << "- requirement: " << md_escape(req->title) << '\n';
     if (!req->remediation.empty()) out << "- remediation: " << md_escape(req->remediation) << '\n';
   }
-  for (const auto& line : f.explanation) out << "- why: " << md_escape(line) << '\n';
+  if (r.explain) {
+    for (const auto& line : f.explanation) out << "- why: " << md_escape(line) << '\n';
+  }
   for (const auto& step : f.evidence) out << "- evidence: " << md_escape(detail::evidence_text(step)) << '\n';
   if (auto w = detail::waiver_text(f); !w.empty()) out << "- waiver: " << md_escape(w) << '\n';
   out << "\n</details>\n\n";

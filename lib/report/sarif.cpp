@@ -26,10 +26,13 @@ constexpr std::string_view k_information_uri = "https://github.com/residency-aud
 std::string_view level_of(core::Severity s) {
   switch (s) {
     case core::Severity::critical:
-    case core::Severity::high: return "error";
-    case core::Severity::medium: return "warning";
+    case core::Severity::high:
+      return "error";
+    case core::Severity::medium:
+      return "warning";
     case core::Severity::low:
-    case core::Severity::info: return "note";
+    case core::Severity::info:
+      return "note";
   }
   return "note";
 }
@@ -87,13 +90,16 @@ Json location_json(const core::AuditResult& result, const core::Finding& f) {
 Json result_json(const core::AuditResult& result, const core::Finding& f, const std::string& rule_id, int index) {
   std::string text = fmt::format("{}: {}", f.target_id, f.message);
   if (f.verdict == core::Verdict::unknown) text = "Unknown: " + text;
-  Json out{{"ruleId", clean(rule_id)}, {"ruleIndex", index}, {"level", std::string(level_of(f.severity))},
+  Json out{{"ruleId", clean(rule_id)},
+           {"ruleIndex", index},
+           {"level", std::string(level_of(f.severity))},
            {"message", Json{{"text", clean(text)}}}};
   out["locations"] = location_json(result, f);
   out["partialFingerprints"] = Json{{"residency/v1", clean(f.fingerprint)}};
   if (f.verdict == core::Verdict::waived) {
     const std::string why = f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
-    out["suppressions"] = Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
+    out["suppressions"] =
+        Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
   }
   out["properties"] = Json{{"target", clean(f.target_id)},
                            {"policy", clean(f.policy_id)},
@@ -101,7 +107,9 @@ Json result_json(const core::AuditResult& result, const core::Finding& f, const 
                            {"verdict", std::string(core::to_string(f.verdict))},
                            {"counts_as_failure", f.counts_as_failure},
                            {"explanation", Json::array()}};
-  for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  if (result.explain) {
+    for (const auto& line : f.explanation) out["properties"]["explanation"].push_back(clean(line));
+  }
   return out;
 }
 
@@ -109,15 +117,19 @@ Json invocation_json(const core::AuditResult& r) {
   Json inv{{"executionSuccessful", r.exit_code != 2}, {"exitCode", r.exit_code}};
   if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
   if (!r.host.empty()) inv["machine"] = clean(r.host);
-  // One notification per data source: its date and age (a warning when older than --max-data-age).
+  inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
+  // One note per data source (its date and age), then the warnings (certifications that lapse
+  // soon or lapsed, waivers, missing data, data older than --max-data-age) as notifications.
   Json notes = Json::array();
   for (const auto& s : r.data_sources) {
-    notes.push_back(Json{{"level", s.stale ? "warning" : "note"},
+    notes.push_back(Json{{"level", "note"},
                          {"message", Json{{"text", clean(detail::data_source_text(r, s))}}},
                          {"descriptor", Json{{"id", "residency/data-source"}}}});
   }
-  if (!notes.empty()) inv["toolExecutionNotifications"] = std::move(notes);
-  inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
+  for (const auto& w : r.warnings) {
+    notes.push_back(Json{{"level", "warning"}, {"message", Json{{"text", clean(w)}}}});
+  }
+  if (!notes.empty()) inv["toolExecutionNotifications"] = notes;
   return inv;
 }
 
@@ -150,14 +162,16 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
     if (it == index.end()) res.erase("ruleIndex");
     results.push_back(std::move(res));
   }
-  Json driver{{"name", "residency"}, {"version", clean(result.tool_version)},
-              {"informationUri", std::string(k_information_uri)}, {"rules", rules}};
+  Json driver{{"name", "residency"},
+              {"version", clean(result.tool_version)},
+              {"informationUri", std::string(k_information_uri)},
+              {"rules", rules}};
   Json run{{"tool", Json{{"driver", driver}}},
            {"invocations", Json::array({invocation_json(result)})},
            {"results", results},
            {"properties", run_properties(result)}};
-  Json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"},
-           {"runs", Json::array({run})}};
+  Json doc{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

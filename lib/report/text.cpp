@@ -42,10 +42,14 @@ class TextWriter {
 
   static std::string_view colour_of(core::Verdict v) {
     switch (v) {
-      case core::Verdict::pass: return "32";
-      case core::Verdict::fail: return "1;31";
-      case core::Verdict::unknown: return "33";
-      case core::Verdict::waived: return "36";
+      case core::Verdict::pass:
+        return "32";
+      case core::Verdict::fail:
+        return "1;31";
+      case core::Verdict::unknown:
+        return "33";
+      case core::Verdict::waived:
+        return "36";
     }
     return "0";
   }
@@ -93,7 +97,9 @@ class TextWriter {
       m_out << "      " << one_line(req->title) << '\n';
     }
     m_out << "      " << one_line(f.message) << '\n';
-    for (const auto& line : f.explanation) m_out << "      why: " << one_line(line) << '\n';
+    if (m_result.explain) {
+      for (const auto& line : f.explanation) m_out << "      why: " << one_line(line) << '\n';
+    }
     // A target's evidence chain is the same for all its findings: print it once, then refer to it.
     if (!f.evidence.empty() && !m_evidence_shown.insert(f.target_id).second) {
       m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";

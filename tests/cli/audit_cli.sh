@@ -13,14 +13,7 @@ root=$(realpath "$2")
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
-expect_rc() {  # expect_rc WANT DESCRIPTION CMD…
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  if [[ $rc -eq $want ]]; then ok "$what (exit $rc)"; else bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; fi
-}
+source "$root/tests/cli/checks.sh"
 ex=examples/health-data-hub
 replay=(audit "$ex/audit.yaml" --facts "$ex/facts.json")
 
@@ -82,7 +75,7 @@ assert ovh["controlled_by.laws"]["values"] == [] and ovh["controlled_by.laws"]["
 assert ovh["served_from.countries"]["values"] == ["FR"]
 PY
 then ok "probe json: NXDOMAIN is an unknown location; an OVH address is FR, ovhcloud, no law"; else bad "probe json facts"; fi
-grep -q "dns.status *timeout" "$tmp/probe-timeout.txt" && grep -q "served_from.countries *? (unknown: dns timeout: unreachable)" "$tmp/probe-timeout.txt" \
+grep -q "dns.status *timeout" "$tmp/probe-timeout.txt" && grep -q "served_from.countries *? (unknown: entrepot.donnees-sante.example was not observed (dns lookup timeout: unreachable)" "$tmp/probe-timeout.txt" \
   && ok "probe against a dead resolver says timeout/unreachable and location unknown" || bad "probe timeout: $(cat "$tmp/probe-timeout.txt")"
 
 # 3. Exit codes.
@@ -95,7 +88,8 @@ targets:
   - host: entrepot.donnees-sante.example
     tags: {classification: health, offer: ovhcloud-hpc-snc}
 YAML
-expect_rc 0 "a SecNumCloud-qualified OVHcloud offer passes fr-health-data" "$bin" -q audit "$tmp/clean.yaml" --facts "$ex/facts.json"
+expect_rc 0 "a SecNumCloud-qualified OVHcloud offer passed fr-health-data while its 2018 HDS certificate ran" "$bin" -q audit "$tmp/clean.yaml" --facts "$ex/facts.json" --as-of 2026-04-30
+expect_rc 1 "... and fails on the recording's date, its HDS certificate having lapsed in May 2026" "$bin" -q audit "$tmp/clean.yaml" --facts "$ex/facts.json"
 cat > "$tmp/unknown.yaml" <<'YAML'
 schema: residency/manifest/v1
 policies: [gdpr-eea-residency]
@@ -157,5 +151,4 @@ for fmt in text markdown; do
   else bad "golden $fmt differs (RESIDENCY_UPDATE_GOLDEN=1 rewrites it)"; diff "$golden" "$tmp/flagship.$fmt" | head -10; fi
 done
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

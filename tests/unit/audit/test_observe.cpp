@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace fs = std::filesystem;
 using geo::MmdbValue;
@@ -20,8 +20,8 @@ const core::Date k_as_of = *core::parse_date("2026-11-30");
 
 fs::path scratch() {
   const char* base = std::getenv("RESIDENCY_TEST_TMP");
-  fs::path dir = fs::path(base != nullptr ? base : fs::temp_directory_path().string()) /
-                 ("observe-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::path(base != nullptr ? base : fs::temp_directory_path().string()) / ("observe-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
@@ -97,41 +97,46 @@ const core::Fact& fact(const core::TargetReport& r, const char* path) {
 }  // namespace
 
 TEST_CASE("audit::observe: two country databases that disagree make the location inconclusive", "[audit]") {
-  auto a = write_db("a-country.mmdb", "country ipvAll", {{"198.51.100.0/24", country("FR")}});
-  auto b = write_db("b-country.mmdb", "country ipvAll", {{"198.51.100.0/24", country("US")}});
-  auto r = observe(host("x.test"), {answer("x.test", {"198.51.100.7"})}, {a, b});
+  auto a = write_db("a-country.mmdb", "country ipvAll", {{"45.90.100.0/24", country("FR")}});
+  auto b = write_db("b-country.mmdb", "country ipvAll", {{"45.90.100.0/24", country("US")}});
+  auto r = observe(host("x.test"), {answer("x.test", {"45.90.100.7"})}, {a, b});
   CHECK(fact(r, "served_from.countries").status == core::FactStatus::inconclusive);
   CHECK(fact(r, "served_from.status").values == std::vector<std::string>{"inconclusive"});
   CHECK(fact(r, "served_from.countries").values == std::vector<std::string>{"FR", "US"});  // both answers kept
   int disputed = 0;
   for (const auto& s : r.evidence) disputed += s.kind == "country" && s.method.find("disagree") != std::string::npos;
   CHECK(disputed == 2);
-  auto agree = observe(host("x.test"), {answer("x.test", {"198.51.100.7"})}, {a, a});
+  auto agree = observe(host("x.test"), {answer("x.test", {"45.90.100.7"})}, {a, a});
   CHECK(fact(agree, "served_from.countries").values == std::vector<std::string>{"FR"});
   CHECK(fact(agree, "served_from.status").values == std::vector<std::string>{"known"});
 }
 
-TEST_CASE("audit::observe: a provider region beats the registry country / an anycast flag is indeterminate", "[audit]") {
-  auto whois = write_db("whois.mmdb", "country ipvAll", {{"4.178.0.0/16", country("US")}, {"192.0.2.0/24", country("NL")}});
-  auto ranges = write_db("ranges.mmdb", "residency-provider-ranges",
-                         {{"4.178.0.0/17", provider("azure", "centralfrance")}, {"192.0.2.0/24", provider("aws", "GLOBAL")}});
+TEST_CASE("audit::observe: a provider region beats the registry country / an anycast flag is indeterminate",
+          "[audit]") {
+  auto whois =
+      write_db("whois.mmdb", "country ipvAll", {{"4.178.0.0/16", country("US")}, {"45.91.2.0/24", country("NL")}});
+  auto ranges =
+      write_db("ranges.mmdb", "residency-provider-ranges",
+               {{"4.178.0.0/17", provider("azure", "centralfrance")}, {"45.91.2.0/24", provider("aws", "GLOBAL")}});
   auto r = observe(host("app.test"), {answer("app.test", {"4.178.10.20"})}, {whois, ranges});
   CHECK(fact(r, "served_from.countries").values == std::vector<std::string>{"FR"});
   CHECK(fact(r, "served_from.regions").values == std::vector<std::string>{"azure:francecentral"});
   CHECK(fact(r, "controlled_by.countries").values == std::vector<std::string>{"US"});
-  auto edge = observe(host("cdn.test"), {answer("cdn.test", {"192.0.2.9"})}, {whois, ranges});
+  auto edge = observe(host("cdn.test"), {answer("cdn.test", {"45.91.2.9"})}, {whois, ranges});
   CHECK(fact(edge, "served_from.countries").status == core::FactStatus::indeterminate);
-  auto flagged = write_db("anycast.mmdb", "GeoIP2-Country",
-                          {{"203.0.113.0/24", MmdbValue::map({{"traits", MmdbValue::map({{"is_anycast", MmdbValue::boolean(true)}})}})}});
-  auto any = observe(host("dns.test"), {answer("dns.test", {"203.0.113.1"})}, {whois, flagged});
+  auto flagged = write_db(
+      "anycast.mmdb", "GeoIP2-Country",
+      {{"45.92.113.0/24", MmdbValue::map({{"traits", MmdbValue::map({{"is_anycast", MmdbValue::boolean(true)}})}})}});
+  auto any = observe(host("dns.test"), {answer("dns.test", {"45.92.113.1"})}, {whois, flagged});
   CHECK(fact(any, "served_from.status").values == std::vector<std::string>{"indeterminate"});
 }
 
 TEST_CASE("audit::observe: precedence / declared over network evidence / TLS terminator inferred from DNS", "[audit]") {
   auto ranges = write_db("ranges2.mmdb", "residency-provider-ranges", {{"51.210.0.0/16", provider("ovhcloud", "")}});
-  auto asn = write_db("asn.mmdb", "residency-asn",
-                      {{"51.210.0.0/16", MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)},
-                                                          {"autonomous_system_organization", MmdbValue::string("OVH SAS")}})}});
+  auto asn =
+      write_db("asn.mmdb", "residency-asn",
+               {{"51.210.0.0/16", MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)},
+                                                  {"autonomous_system_organization", MmdbValue::string("OVH SAS")}})}});
   // CNAME into a CDN suffix in front of an OVHcloud address: both providers control the path.
   auto r = observe(host("www.test"), {answer("www.test", {"51.210.1.1"}, {"d1.cloudfront.net"})}, {ranges, asn});
   const auto& providers = fact(r, "controlled_by.providers").values;
@@ -153,14 +158,15 @@ TEST_CASE("audit::observe: precedence / declared over network evidence / TLS ter
 }
 
 TEST_CASE("audit::observe: a DNS failure is an unknown location that says why", "[audit]") {
-  auto whois = write_db("whois2.mmdb", "country ipvAll", {{"198.51.100.0/24", country("FR")}});
+  auto whois = write_db("whois2.mmdb", "country ipvAll", {{"45.90.100.0/24", country("FR")}});
   probe::DnsResult dead = answer("dead.test", {});
   dead.status = probe::DnsStatus::timeout;
   dead.detail = "unreachable";
   auto r = observe(host("dead.test"), {dead}, {whois});
   CHECK(fact(r, "dns.status").values == std::vector<std::string>{"timeout"});
   CHECK(fact(r, "served_from.countries").status == core::FactStatus::unknown);
-  CHECK(fact(r, "served_from.countries").detail == "dns timeout: unreachable");
+  CHECK(fact(r, "served_from.countries").detail.find("dead.test was not observed (dns lookup timeout: unreachable)") ==
+        0);
   auto missing = observe(host("absent.test"), {}, {whois});
   CHECK(fact(missing, "dns.status").status == core::FactStatus::unknown);
 }
@@ -174,17 +180,19 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
   mx.status = probe::DnsStatus::nodata;
   mx.mx = {{10, "mx.example.test"}};
   mx.mx_status = probe::DnsStatus::ok;
-  rec.dns = {mx, answer("mx.example.test", {"192.0.2.1", "2001:db8::1"})};
+  rec.dns = {mx, answer("mx.example.test", {"45.91.2.1", "2a0a:4580::1"})};
   const std::string json = audit::to_json(rec);
   auto back = audit::parse_recording(json, "facts.json");
   REQUIRE(back);
   CHECK(audit::to_json(*back) == json);
   REQUIRE(back->find("mx.example.test") != nullptr);
   CHECK(back->find("mx.example.test")->addresses.size() == 2);
-  for (const char* bad : {"", "{", "[]", R"({"schema": "other"})",
-                          R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-13-01", "dns": []})",
-                          R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "weird"}]})",
-                          R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "1.2.3"}]}]})"}) {
+  for (
+      const char* bad :
+      {"", "{", "[]", R"({"schema": "other"})",
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-13-01", "dns": []})",
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "weird"}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "1.2.3"}]}]})"}) {
     auto r = audit::parse_recording(bad, "facts.json");
     INFO(bad);
     CHECK_FALSE(r);
@@ -193,7 +201,7 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
 }
 
 TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evidence, not a CNAME)", "[audit]") {
-  auto whois = write_db("whois3.mmdb", "country ipvAll", {{"198.51.100.0/24", country("US")}});
+  auto whois = write_db("whois3.mmdb", "country ipvAll", {{"45.90.100.0/24", country("US")}});
   core::Target mail;
   mail.id = mail.value = mail.host = "example.test";
   mail.kind = core::TargetKind::mail_domain;
@@ -201,7 +209,7 @@ TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evid
   domain.status = probe::DnsStatus::nodata;
   domain.mx = {{10, "in.example.test"}};
   domain.mx_status = probe::DnsStatus::ok;
-  auto mx = answer("in.example.test", {"198.51.100.25"}, {"tenant.mail.azurewebsites.net"});
+  auto mx = answer("in.example.test", {"45.90.100.25"}, {"tenant.mail.azurewebsites.net"});
   auto r = observe(mail, {domain, mx}, {whois});
   CHECK(fact(r, "controlled_by.providers").values == std::vector<std::string>{"azure"});
   CHECK(fact(r, "served_from.countries").values == std::vector<std::string>{"US"});
@@ -214,4 +222,112 @@ TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evid
   CHECK(mx_step);
   CHECK_FALSE(cname_from_domain);
   CHECK(mx_suffix);
+}
+
+namespace {
+
+core::Target tagged_host(const std::string& name) {
+  core::Target t = host(name);
+  t.tags = {{"provider", "ovhcloud"}, {"region", "eu-west-par"}, {"offer", "ovhcloud-hpc-snc"}};
+  return t;
+}
+
+bool all_unknown(const core::TargetReport& r, std::initializer_list<const char*> paths) {
+  for (const char* p : paths) {
+    const core::Fact* f = r.facts.find(p);
+    if (f == nullptr || f->status == core::FactStatus::known) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("audit::observe: declared tags never stand in for DNS that failed / was absent", "[audit]") {
+  auto whois = write_db("whois4.mmdb", "country ipvAll", {{"51.210.0.0/16", country("FR")}});
+  probe::DnsResult timeout = answer("tagged.test", {});
+  timeout.status = probe::DnsStatus::timeout;
+  timeout.detail = "unreachable";
+  probe::DnsResult nx = answer("tagged.test", {});
+  nx.status = probe::DnsStatus::nxdomain;
+  for (const auto& dns :
+       {std::vector<probe::DnsResult>{timeout}, std::vector<probe::DnsResult>{nx}, std::vector<probe::DnsResult>{}}) {
+    auto r = observe(tagged_host("tagged.test"), dns, {whois});
+    CHECK(all_unknown(r, {"served_from.countries", "served_from.regions", "controlled_by.laws",
+                          "controlled_by.providers", "certifications.schemes"}));
+    bool intent = false;
+    for (const auto& s : r.evidence)
+      intent |= s.kind == "declared" && s.method.find("intent, not observed") != std::string::npos;
+    CHECK(intent);
+  }
+}
+
+TEST_CASE("audit::observe: a partial DNS answer (AAAA timed out) is not complete", "[audit]") {
+  auto whois = write_db("whois5.mmdb", "country ipvAll", {{"51.210.0.0/16", country("FR")}});
+  auto asn = write_db("asn5.mmdb", "residency-asn",
+                      {{"51.210.0.0/16", MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)}})}});
+  probe::DnsResult half = answer("half.test", {"51.210.1.1"});
+  half.a_status = probe::DnsStatus::ok;
+  half.aaaa_status = probe::DnsStatus::timeout;
+  half.detail = "AAAA: timeout: unreachable";
+  auto r = observe(host("half.test"), {half}, {whois, asn});
+  CHECK(all_unknown(r, {"served_from.countries", "controlled_by.laws", "controlled_by.providers"}));
+  CHECK(fact(r, "controlled_by.laws").detail.find("the DNS answers are incomplete (AAAA timeout for half.test") == 0);
+  // No IPv6 at all (NODATA) is a complete answer.
+  half.aaaa_status = probe::DnsStatus::nodata;
+  half.detail = "AAAA: nodata";
+  auto whole = observe(host("half.test"), {half}, {whois, asn});
+  CHECK(fact(whole, "controlled_by.laws").status == core::FactStatus::known);
+  CHECK(fact(whole, "served_from.countries").values == std::vector<std::string>{"FR"});
+}
+
+TEST_CASE("audit::observe: one of two MX hosts failing leaves the mail domain incomplete", "[audit]") {
+  auto whois = write_db("whois6.mmdb", "country ipvAll", {{"45.90.100.0/24", country("US")}});
+  core::Target mail;
+  mail.id = mail.value = mail.host = "two.test";
+  mail.kind = core::TargetKind::mail_domain;
+  auto domain = answer("two.test", {});
+  domain.status = probe::DnsStatus::nodata;
+  domain.mx = {{10, "a.mail.azurewebsites.net"}, {20, "b.mail.azurewebsites.net"}};
+  domain.mx_status = probe::DnsStatus::ok;
+  auto good = answer("a.mail.azurewebsites.net", {"45.90.100.25"});
+  auto bad = answer("b.mail.azurewebsites.net", {});
+  bad.status = probe::DnsStatus::servfail;
+  auto r = observe(mail, {domain, good, bad}, {whois});
+  CHECK(all_unknown(r, {"served_from.countries", "controlled_by.laws"}));
+  CHECK(fact(r, "controlled_by.laws").detail.find("MX host b.mail.azurewebsites.net: dns lookup servfail") !=
+        std::string::npos);
+}
+
+TEST_CASE("audit::observe: a public name resolving to a private address is not located", "[audit]") {
+  auto whois = write_db("whois7.mmdb", "country ipvAll", {{"10.0.0.0/8", country("AU")}});
+  auto r = observe(host("intranet.test"), {answer("intranet.test", {"10.0.0.1"})}, {whois});
+  CHECK(fact(r, "served_from.countries").status == core::FactStatus::unknown);
+  CHECK(fact(r, "served_from.countries").detail == "special-use address (private-use, RFC 1918)");
+  core::Target ip;
+  ip.id = ip.value = ip.host = "192.168.1.1";
+  ip.kind = core::TargetKind::ip;
+  auto direct = observe(ip, {}, {whois});
+  CHECK(fact(direct, "served_from.countries").status == core::FactStatus::unknown);
+  CHECK(fact(direct, "served_from.status").values == std::vector<std::string>{"unknown"});
+}
+
+TEST_CASE("audit::observe: the kind of a country database reaches the evidence and the confidence", "[audit]") {
+  geo::WriterOptions o;
+  o.database_type = "country ipvAll";
+  o.description = {{"en", "WHOIS registry country (kind: registry)"}};
+  o.build_epoch = 1780000000;
+  geo::MmdbWriter w(o);
+  w.insert(*core::parse_prefix("51.210.0.0/16"), country("FR"));
+  const fs::path registry = scratch() / "registry.mmdb";
+  REQUIRE(w.write(registry));
+  auto r = observe(host("reg.test"), {answer("reg.test", {"51.210.1.1"})}, {registry});
+  CHECK(fact(r, "served_from.countries").confidence == "low");
+  bool named = false;
+  for (const auto& s : r.evidence)
+    named |= s.kind == "country" && s.method.starts_with("registry country") && s.confidence == "low";
+  CHECK(named);
+  // A database that does not say what it holds is not taken for a geolocation.
+  auto plain = write_db("plain.mmdb", "country ipvAll", {{"51.210.0.0/16", country("FR")}});
+  auto u = observe(host("reg.test"), {answer("reg.test", {"51.210.1.1"})}, {plain});
+  CHECK(fact(u, "served_from.countries").confidence == "low");
 }

@@ -18,6 +18,10 @@ TEST_CASE("core::closest: did-you-mean hints", "[core]") {
   CHECK(closest("regoin", keys) == std::optional<std::string>("region"));
   CHECK(closest("provdier", keys) == std::optional<std::string>("provider"));
   CHECK_FALSE(closest("zzzzzzzz", keys));
+  // A prefix of a longer id when no spelling is close: the shortest such candidate.
+  const std::vector<std::string> providers{"outscale", "ovhcloud", "ovhcloud-us", "oracle"};
+  CHECK(closest("ovh", providers) == std::optional<std::string>("ovhcloud"));
+  CHECK_FALSE(closest("o", providers));
 }
 
 TEST_CASE("core::parse_duration_ms: units are required", "[core]") {

@@ -12,7 +12,9 @@ using Values = std::vector<std::string>;
 
 namespace {
 
-policy::Attribution run(const Observations& obs, core::Date as_of = k_as_of) { return policy::attribute(min_rules(), obs, as_of); }
+policy::Attribution run(const Observations& obs, core::Date as_of = k_as_of) {
+  return policy::attribute(min_rules(), obs, as_of);
+}
 
 Values values(const policy::Attribution& a, std::string_view path) {
   const core::Fact* f = a.facts.find(path);
@@ -27,12 +29,14 @@ core::FactStatus status(const policy::Attribution& a, std::string_view path) {
 }
 
 bool has_step(const policy::Attribution& a, std::string_view kind, std::string_view value) {
-  return std::any_of(a.evidence.begin(), a.evidence.end(), [&](const auto& s) { return s.kind == kind && s.value == value; });
+  return std::any_of(a.evidence.begin(), a.evidence.end(),
+                     [&](const auto& s) { return s.kind == kind && s.value == value; });
 }
 
 Observations declared(std::string provider, std::string region, std::string offer = {}) {
   Observations o;
   o.subject = "resource-1";
+  o.basis = policy::Basis::declared;
   o.declared_provider = std::move(provider);
   o.declared_region = std::move(region);
   o.declared_offer = std::move(offer);
@@ -60,7 +64,7 @@ TEST_CASE("policy::attribute: a qualification belongs to an offer / not a compan
   auto undeclared = run(declared("ovhcloud", "eu-west-par"));
   CHECK(status(undeclared, "certifications") == core::FactStatus::unknown);
   CHECK(undeclared.facts.find("certifications")->detail ==
-        "provider ovhcloud has qualified offers [secnumcloud:ovhcloud-hpc-snc] but the target's offer is not declared");
+        "provider ovhcloud has certified offers (secnumcloud:ovhcloud-hpc-snc), but the target does not say which offer it runs on (its `offer` tag)");
   auto snc = run(declared("ovhcloud", "eu-west-par", "ovhcloud-hpc-snc"));
   CHECK(values(snc, "certifications") == Values{"secnumcloud:ovhcloud-hpc-snc"});
   CHECK(values(snc, "certifications.schemes") == Values{"secnumcloud"});
@@ -90,9 +94,9 @@ TEST_CASE("policy::attribute: CNAME suffix / ASN fallback and GeoIP country", "[
   Observations o;
   o.subject = "www.example.fr";
   o.cname_chain = {"example.azurewebsites.net"};
-  o.addresses = {"192.0.2.10"};
-  o.asns = {{"192.0.2.10", 8075, "asn.mmdb"}};
-  o.geo = {{"192.0.2.10", "NL", core::FactStatus::known, "country.mmdb"}};
+  o.addresses = {"20.50.0.10"};
+  o.asns = {{"20.50.0.10", 8075, "asn.mmdb"}};
+  o.geo = {{"20.50.0.10", "NL", core::FactStatus::known, "country.mmdb"}};
   auto a = run(o);
   REQUIRE(a.matches.size() == 2);
   CHECK(a.matches[0].method == "cname-suffix");  // precedence: cname-suffix before asn
@@ -127,11 +131,12 @@ TEST_CASE("policy::attribute: a CDN in front of a cloud / anycast is indetermina
   CHECK(values(a, "tls.terminated_by") == Values{"cloudflare"});
 }
 
-TEST_CASE("policy::attribute: nothing matched leaves control unknown / GeoIP disagreement is inconclusive", "[policy]") {
+TEST_CASE("policy::attribute: nothing matched leaves control unknown / GeoIP disagreement is inconclusive",
+          "[policy]") {
   Observations o;
   o.subject = "self-hosted.example.fr";
-  o.addresses = {"198.51.100.7"};
-  o.geo = {{"198.51.100.7", "", core::FactStatus::inconclusive, "two databases"}};
+  o.addresses = {"45.90.0.7"};
+  o.geo = {{"45.90.0.7", "", core::FactStatus::inconclusive, "two databases"}};
   auto a = run(o);
   CHECK(status(a, "controlled_by.providers") == core::FactStatus::unknown);
   CHECK(status(a, "controlled_by.laws") == core::FactStatus::unknown);
@@ -144,9 +149,9 @@ TEST_CASE("policy::attribute: nothing matched leaves control unknown / GeoIP dis
 TEST_CASE("policy::attribute: an ASN is ignored for an address matched by a range / unknown providers", "[policy]") {
   Observations o;
   o.subject = "x.example";
-  o.addresses = {"192.0.2.20"};
-  o.ranges = {{"192.0.2.20", "aws", "eu-west-3", "EC2", "providers.mmdb"}};
-  o.asns = {{"192.0.2.20", 8075, "asn.mmdb"}};
+  o.addresses = {"20.60.0.20"};
+  o.ranges = {{"20.60.0.20", "aws", "eu-west-3", "EC2", "providers.mmdb"}};
+  o.asns = {{"20.60.0.20", 8075, "asn.mmdb"}};
   auto a = run(o);
   CHECK(values(a, "controlled_by.providers") == Values{"aws"});
   auto unknown = run(declared("no-such-cloud", "x"));
@@ -171,13 +176,17 @@ TEST_CASE("policy::declared_observations: cloud-resource fields / then tags", "[
   CHECK(policy::declared_observations(h).declared_provider == "ovhcloud");
 }
 
-TEST_CASE("policy::attribute: without GeoIP / a declared region gives the country", "[policy]") {
-  Observations o = declared("azure", "francecentral");
-  o.addresses = {"192.0.2.30"};
-  auto a = run(o);
-  CHECK(values(a, "served_from.countries") == Values{"FR"});
-  o.declared_region.clear();
-  auto none = run(o);
-  CHECK(status(none, "served_from.countries") == core::FactStatus::unknown);
-  CHECK(none.facts.find("served_from.countries")->detail == "no country for 192.0.2.30");
+TEST_CASE("policy::attribute: a declared region gives a declared resource its country / never an observed address",
+          "[policy]") {
+  auto resource = run(declared("azure", "francecentral"));
+  CHECK(values(resource, "served_from.countries") == Values{"FR"});
+  // An observed host tagged with a region: an address GeoIP does not know stays unknown.
+  Observations host;
+  host.subject = "www.example.fr";
+  host.declared_provider = "azure";
+  host.declared_region = "francecentral";
+  host.addresses = {"20.70.0.30"};
+  auto a = run(host);
+  CHECK(status(a, "served_from.countries") == core::FactStatus::unknown);
+  CHECK(a.facts.find("served_from.countries")->detail == "no country for 20.70.0.30");
 }

@@ -36,6 +36,7 @@ std::map<std::string, Verdict> verdicts(const std::string& policy_id, const Obse
 Observations resource(std::string provider, std::string region, std::string offer = {}) {
   Observations o;
   o.subject = "health-data";
+  o.basis = policy::Basis::declared;
   o.declared_provider = std::move(provider);
   o.declared_region = std::move(region);
   o.declared_offer = std::move(offer);
@@ -83,12 +84,14 @@ TEST_CASE("policy::evaluate: fr-health-data / Azure francecentral fails on immun
   CHECK(v.at("HDH-SECNUMCLOUD") != Verdict::pass);
 }
 
-TEST_CASE("policy::evaluate: fr-health-data / an OVHcloud SecNumCloud-qualified offer passes", "[policy]") {
+TEST_CASE("policy::evaluate: fr-health-data / an OVHcloud SecNumCloud offer passes all but its lapsed 2018 HDS",
+          "[policy]") {
   auto v = verdicts("fr-health-data", resource("ovhcloud", "eu-west-par", "ovhcloud-hpc-snc"));
   REQUIRE(v.size() >= 5);
   for (const auto& [id, verdict] : v) {
     INFO(id);
-    CHECK(verdict == Verdict::pass);
+    // OVHcloud's HDS certificate is still of the 2018 referential, whose transition ended in May 2026.
+    CHECK(verdict == (id == "HDH-HDS" ? Verdict::fail : Verdict::pass));
   }
   // The same company with an offer that is not qualified does not pass SecNumCloud.
   auto other = verdicts("fr-health-data", resource("ovhcloud", "eu-west-par", "ovhcloud-public-cloud"));

@@ -55,13 +55,17 @@ TEST_CASE("report data sources: SARIF run properties and tool notifications", "[
   REQUIRE(run["properties"]["data_sources"].size() == 3);
   CHECK(run["properties"]["data_sources"][0]["age_days"] == 2);
   CHECK(run["properties"]["data_age"] == k_summary);
+  // One note per data source, then the run's warnings (an audit adds one per stale source).
   const auto& notes = run["invocations"][0]["toolExecutionNotifications"];
-  REQUIRE(notes.size() == 3);
-  CHECK(notes[0]["level"] == "note");
+  REQUIRE(notes.size() == 3 + health_data_hub().warnings.size());
+  for (int i = 0; i < 3; ++i) {
+    CHECK(notes[i]["level"] == "note");
+    CHECK(notes[i]["descriptor"]["id"] == "residency/data-source");
+  }
   CHECK(notes[0]["message"]["text"] == k_fresh);
-  CHECK(notes[1]["level"] == "warning");
   CHECK(notes[1]["message"]["text"] == k_stale);
   CHECK(notes[2]["message"]["text"] == k_undated);
+  CHECK(notes[3]["level"] == "warning");
 }
 
 TEST_CASE("report data sources: JUnit properties, HTML and Markdown banners, CSV column", "[report]") {

@@ -69,11 +69,12 @@ Verdicts from_csv(const std::string& text) {
 }
 
 std::string xml_unescape(std::string s) {
-  const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},   {"&gt;", ">"},    {"&quot;", "\""},
-                                                          {"&apos;", "'"}, {"&#10;", "\n"},  {"&#13;", "\r"},
+  const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},   {"&gt;", ">"},   {"&quot;", "\""},
+                                                          {"&apos;", "'"}, {"&#10;", "\n"}, {"&#13;", "\r"},
                                                           {"&#9;", "\t"},  {"&amp;", "&"}};
   for (const auto& [from, to] : entities) {
-    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + 1)) s.replace(pos, std::strlen(from), to);
+    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + 1))
+      s.replace(pos, std::strlen(from), to);
   }
   return s;
 }
@@ -88,7 +89,8 @@ std::string junit_verdict(const std::string& body) {
 
 Verdicts from_junit(const std::string& text) {
   Verdicts out;
-  const std::regex testcase(R"re(<testcase name="([^"]*) :: ([^"]*)" classname="([^"]*)" time="0"(/>|>([\s\S]*?)</testcase>))re");
+  const std::regex testcase(
+      R"re(<testcase name="([^"]*) :: ([^"]*)" classname="([^"]*)" time="0"(/>|>([\s\S]*?)</testcase>))re");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), testcase); it != std::sregex_iterator(); ++it) {
     const auto& m = *it;
     add(out, xml_unescape(m[1]), xml_unescape(m[3]), xml_unescape(m[2]), junit_verdict(m[5]));
@@ -110,7 +112,8 @@ core::Counts tally(const Verdicts& v) {
 // The "N findings: P pass, F fail, U unknown, W waived" line of the human formats.
 core::Counts summary_counts(const std::string& text) {
   std::smatch m;
-  REQUIRE(std::regex_search(text, m, std::regex(R"((\d+) findings: (\d+) pass, (\d+) fail, (\d+) unknown, (\d+) waived)")));
+  REQUIRE(
+      std::regex_search(text, m, std::regex(R"((\d+) findings: (\d+) pass, (\d+) fail, (\d+) unknown, (\d+) waived)")));
   core::Counts c{std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5])};
   CHECK(std::stoi(m[1]) == c.total());
   return c;
@@ -155,4 +158,25 @@ TEST_CASE("report: every format is byte-stable", "[report]") {
     INFO("format " << format.name);
     CHECK(render(std::string(format.name), shuffled) == render(std::string(format.name), hostile()));
   }
+}
+
+TEST_CASE("report: the predicate trace appears only with --explain, in every format that shows findings", "[report]") {
+  core::AuditResult plain = health_data_hub();
+  core::AuditResult traced = plain;
+  traced.explain = true;
+  for (const char* format : {"text", "markdown", "html", "junit"}) {
+    INFO(format);
+    CHECK(render(format, traced).find("why: ") != std::string::npos);
+    CHECK(render(format, plain).find("why: ") == std::string::npos);
+  }
+  auto sarif_trace = [](const std::string& text) {
+    auto doc = nlohmann::json::parse(text);
+    std::size_t n = 0;
+    for (const auto& r : doc["runs"][0]["results"]) n += r["properties"]["explanation"].size();
+    return n;
+  };
+  CHECK(sarif_trace(render("sarif", traced)) > 0);
+  CHECK(sarif_trace(render("sarif", plain)) == 0);
+  CHECK(render("json", traced).find("\"trace\"") != std::string::npos);
+  CHECK(render("json", plain).find("\"trace\"") == std::string::npos);
 }

@@ -1,4 +1,4 @@
-// Loading the sources file: yaml-cpp parses (its exceptions stop here), then a Checker walks the
+// Loading the sources file: lib/yaml parses (bounded, with positions), then a Checker walks the
 // tree, collecting every problem as "file:line:column: what; expected …" (with did-you-mean for
 // keys and enumerations), so one run shows them all. The npm lock file is a plain text file of
 // "name version integrity" lines; a package the sources file names but the lock does not pin is
@@ -9,10 +9,12 @@
 #include "core/text.hpp"
 #include "geo/provenance.hpp"
 
+#include "yaml/tree.hpp"
+
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -37,51 +39,44 @@ class Checker {
  public:
   Checker(std::string file, core::Diag& diag) : m_file(std::move(file)), m_diag(diag) {}
 
-  core::SourceLocation at(const YAML::Node& n) const {
-    const auto mark = n.Mark();
-    return {m_file, mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0};
-  }
-  void problem(const YAML::Node& n, const std::string& what) {
+  core::SourceLocation at(const yaml::Node& n) const { return {m_file, n.line, n.column}; }
+  void problem(const yaml::Node& n, const std::string& what) {
     m_diag.error("{}: {}", at(n).to_string(), what);
     ++m_errors;
   }
   int errors() const { return m_errors; }
 
-  // Check that `map` is a map whose keys are in `allowed` and appear once.
-  bool keys(const YAML::Node& map, const std::vector<std::string>& allowed, std::string_view what) {
-    if (!map.IsMap()) {
+  // Check that `map` is a map whose keys are in `allowed` (yaml::parse refuses duplicate keys).
+  bool keys(const yaml::Node& map, const std::vector<std::string>& allowed, std::string_view what) {
+    if (!map.is_map()) {
       problem(map, fmt::format("expected a map ({})", what));
       return false;
     }
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        auto hint = core::closest(key, allowed);
-        problem(kv.first,
-                fmt::format("unknown key '{}' in {}{}; expected one of: {}", key, what,
-                            hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", fmt::join(allowed, ", ")));
-      } else if (!seen.insert(key).second) {
-        problem(kv.first, fmt::format("duplicate key '{}'; expected each key once", key));
-      }
+    for (std::size_t i = 0; i < map.map_size(); ++i) {
+      const std::string& key = map.key(i).scalar;
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      auto hint = core::closest(key, allowed);
+      problem(map.key(i),
+              fmt::format("unknown key '{}' in {}{}; expected one of: {}", key, what,
+                          hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", fmt::join(allowed, ", ")));
     }
     return true;
   }
   // The scalar under `key`, or nullopt (a problem when `required`).
-  std::optional<std::string> text(const YAML::Node& map, const char* key, bool required) {
-    const YAML::Node n = map[key];
-    if (!n) {
+  std::optional<std::string> text(const yaml::Node& map, const char* key, bool required) {
+    const yaml::Node* n = map.get(key);
+    if (n == nullptr) {
       if (required) problem(map, fmt::format("missing key '{}'", key));
       return std::nullopt;
     }
-    if (!n.IsScalar()) {
-      problem(n, fmt::format("'{}' must be a string", key));
+    if (!n->is_scalar()) {
+      problem(*n, fmt::format("'{}' must be a string", key));
       return std::nullopt;
     }
-    return n.Scalar();
+    return n->scalar;
   }
   // `value` must be one of `allowed`.
-  bool one_of(const YAML::Node& n, const std::string& value, const std::vector<std::string>& allowed,
+  bool one_of(const yaml::Node& n, const std::string& value, const std::vector<std::string>& allowed,
               const char* what) {
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return true;
     auto hint = core::closest(value, allowed);
@@ -122,25 +117,25 @@ core::Result<std::map<std::string, LockEntry>> load_lock(const fs::path& path) {
   return out;
 }
 
-void read_database(Checker& c, const YAML::Node& n, SourcesFile& out) {
+void read_database(Checker& c, const yaml::Node& n, SourcesFile& out) {
   if (!c.keys(n, k_database_keys, "a database")) return;
   DatabaseSpec d;
   d.file = c.text(n, "file", true).value_or("");
   d.kind = c.text(n, "kind", true).value_or("");
   d.description = c.text(n, "description", true).value_or("");
-  if (!d.kind.empty()) c.one_of(n["kind"], d.kind, k_kinds, "kind");
-  if (!d.file.empty() && !d.file.ends_with(".mmdb")) c.problem(n["file"], "a database file must end in .mmdb");
-  if (out.database(d.file) != nullptr) c.problem(n["file"], fmt::format("database '{}' is listed twice", d.file));
+  if (!d.kind.empty()) c.one_of(*n.get("kind"), d.kind, k_kinds, "kind");
+  if (!d.file.empty() && !d.file.ends_with(".mmdb")) c.problem(*n.get("file"), "a database file must end in .mmdb");
+  if (out.database(d.file) != nullptr) c.problem(*n.get("file"), fmt::format("database '{}' is listed twice", d.file));
   out.databases.push_back(std::move(d));
 }
 
-void read_format(Checker& c, const YAML::Node& n, SourceSpec& s) {
+void read_format(Checker& c, const yaml::Node& n, SourceSpec& s) {
   auto format = c.text(n, "format", true);
   if (!format) return;
   if (*format == "mmdb") return;
   auto parsed = geo::parse_range_format(*format);
   if (!parsed) {
-    c.problem(n["format"], parsed.error().message + " or mmdb");
+    c.problem(*n.get("format"), parsed.error().message + " or mmdb");
     return;
   }
   s.format = *parsed;
@@ -149,17 +144,18 @@ void read_format(Checker& c, const YAML::Node& n, SourceSpec& s) {
   }
 }
 
-void read_npm(Checker& c, const YAML::Node& n, SourceSpec& s, const std::map<std::string, LockEntry>* lock) {
-  if (const YAML::Node members = n["members"]; members && members.IsSequence() && members.size() > 0) {
-    for (const auto& m : members) s.members.push_back(m.Scalar());
+void read_npm(Checker& c, const yaml::Node& n, SourceSpec& s, const std::map<std::string, LockEntry>* lock) {
+  if (const yaml::Node* members = n.get("members");
+      members != nullptr && members->is_seq() && !members->items.empty()) {
+    for (const auto& m : members->items) s.members.push_back(m.scalar);
   } else {
     c.problem(n, "an npm source needs 'members' (the tarball files it reads), e.g. [package/asn-ipv4.csv]");
   }
-  if (const YAML::Node files = n["licence_files"]; files) {
-    if (!files.IsMap())
-      c.problem(files, "'licence_files' must map tarball members to file names");
-    else
-      for (const auto& kv : files) s.licence_files[kv.first.Scalar()] = kv.second.Scalar();
+  if (const yaml::Node* files = n.get("licence_files")) {
+    if (!files->is_map()) c.problem(*files, "'licence_files' must map tarball members to file names");
+    for (std::size_t i = 0; files->is_map() && i < files->map_size(); ++i) {
+      s.licence_files[files->key(i).scalar] = files->value(i).scalar;
+    }
   }
   if (lock == nullptr) {
     c.problem(n, "an npm source needs 'npm_lock' at the top of the file (the pinned versions)");
@@ -167,7 +163,7 @@ void read_npm(Checker& c, const YAML::Node& n, SourceSpec& s, const std::map<std
   }
   auto it = lock->find(s.npm_package);
   if (it == lock->end()) {
-    c.problem(n["npm"], fmt::format("npm package '{}' is not pinned in the lock file", s.npm_package));
+    c.problem(*n.get("npm"), fmt::format("npm package '{}' is not pinned in the lock file", s.npm_package));
     return;
   }
   s.version = it->second.version;
@@ -177,7 +173,7 @@ void read_npm(Checker& c, const YAML::Node& n, SourceSpec& s, const std::map<std
   s.date_from = DateFrom::package_version;
 }
 
-void read_source(Checker& c, const YAML::Node& n, SourcesFile& out, const std::map<std::string, LockEntry>* lock) {
+void read_source(Checker& c, const yaml::Node& n, SourcesFile& out, const std::map<std::string, LockEntry>* lock) {
   if (!c.keys(n, k_source_keys, "a source")) return;
   SourceSpec s;
   s.declared_at = c.at(n);
@@ -193,25 +189,29 @@ void read_source(Checker& c, const YAML::Node& n, SourcesFile& out, const std::m
   const bool id_ok = !s.id.empty() && std::all_of(s.id.begin(), s.id.end(), [](char ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
   });
-  if (n["id"] && !id_ok) c.problem(n["id"], fmt::format("id '{}' must be lower-case letters, digits and '-'", s.id));
-  if (out.find(s.id) != nullptr) c.problem(n["id"], fmt::format("source id '{}' is used twice", s.id));
-  if (!s.kind.empty()) c.one_of(n["kind"], s.kind, k_kinds, "kind");
+  if (n.get("id") != nullptr && !id_ok)
+    c.problem(*n.get("id"), fmt::format("id '{}' must be lower-case letters, digits and '-'", s.id));
+  if (!s.id.empty() && out.find(s.id) != nullptr)
+    c.problem(*n.get("id"), fmt::format("source id '{}' is used twice", s.id));
+  if (!s.kind.empty()) c.one_of(*n.get("kind"), s.kind, k_kinds, "kind");
   if (!s.database.empty() && out.database(s.database) == nullptr) {
     std::vector<std::string> files;
     for (const auto& d : out.databases) files.push_back(d.file);
-    c.one_of(n["database"], s.database, files, "database");
+    c.one_of(*n.get("database"), s.database, files, "database");
   }
   read_format(c, n, s);
-  if (const YAML::Node size = n["min_bytes"]; size) {
-    try {
-      s.min_bytes = size.as<std::uint64_t>();
-    } catch (const YAML::Exception&) {
-      c.problem(size, "'min_bytes' must be a whole number of bytes");
+  if (const yaml::Node* size = n.get("min_bytes")) {
+    const std::string& t = size->scalar;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), s.min_bytes);
+    if (!size->is_scalar() || t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+      c.problem(*size, "'min_bytes' must be a whole number of bytes");
     }
   }
   if (s.is_npm()) {
     for (const char* key : {"url", "file", "resolve", "date_from"}) {
-      if (n[key]) c.problem(n[key], fmt::format("'{}' is derived for an npm source (from the lock file)", key));
+      if (const yaml::Node* v = n.get(key)) {
+        c.problem(*v, fmt::format("'{}' is derived for an npm source (from the lock file)", key));
+      }
     }
     read_npm(c, n, s, lock);
   } else {
@@ -219,19 +219,20 @@ void read_source(Checker& c, const YAML::Node& n, SourcesFile& out, const std::m
     s.file = c.text(n, "file", true).value_or("");
     s.resolve = c.text(n, "resolve", false).value_or("");
     if (!s.url.empty() && !s.url.starts_with("https://") && !s.url.starts_with("http://")) {
-      c.problem(n["url"], fmt::format("url '{}' must be http:// or https://", s.url));
+      c.problem(*n.get("url"), fmt::format("url '{}' must be http:// or https://", s.url));
     }
     if (std::count(s.file.begin(), s.file.end(), '*') > 1 || s.file.find('/') != std::string::npos) {
-      c.problem(n["file"], "'file' is one file name, with at most one '*'");
+      c.problem(*n.get("file"), "'file' is one file name, with at most one '*'");
     }
     if (!s.resolve.empty()) {
       try {
         std::regex check(s.resolve);
       } catch (const std::regex_error& e) {
-        c.problem(n["resolve"], fmt::format("'resolve' is not a valid regular expression: {}", e.what()));
+        c.problem(*n.get("resolve"), fmt::format("'resolve' is not a valid regular expression: {}", e.what()));
       }
     }
-    if (auto from = c.text(n, "date_from", false); from && c.one_of(n["date_from"], *from, k_date_from, "date_from")) {
+    if (auto from = c.text(n, "date_from", false);
+        from && c.one_of(*n.get("date_from"), *from, k_date_from, "date_from")) {
       s.date_from = *from == "file-name" ? DateFrom::file_name
                     : *from == "feed"    ? DateFrom::feed
                                          : DateFrom::package_version;
@@ -242,7 +243,7 @@ void read_source(Checker& c, const YAML::Node& n, SourcesFile& out, const std::m
 
 // A reference file the tests read from ../shared (fetched by scripts/fetch-reference-files.sh):
 // only checked here, so that a typo fails `data update` and the tests alike.
-void check_reference(Checker& c, const YAML::Node& n) {
+void check_reference(Checker& c, const yaml::Node& n) {
   if (!c.keys(n, k_reference_keys, "a reference file")) return;
   c.text(n, "path", true);
   auto sha = c.text(n, "sha256", true);
@@ -250,9 +251,9 @@ void check_reference(Checker& c, const YAML::Node& n) {
   if (sha && (sha->size() != 64 || !std::all_of(sha->begin(), sha->end(), [](char ch) {
                 return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
               }))) {
-    c.problem(n["sha256"], "'sha256' must be 64 lower-case hex digits");
+    c.problem(*n.get("sha256"), "'sha256' must be 64 lower-case hex digits");
   }
-  if (url && !url->starts_with("https://")) c.problem(n["url"], "a reference file's url must be https://");
+  if (url && !url->starts_with("https://")) c.problem(*n.get("url"), "a reference file's url must be https://");
 }
 
 }  // namespace
@@ -297,13 +298,13 @@ std::optional<core::Date> package_version_date(std::string_view version) {
 core::Result<SourcesFile> load_sources(const fs::path& path, core::Diag& diag) {
   auto text = core::read_file(path);
   if (!text) return std::unexpected(text.error());
-  YAML::Node root;
-  try {
-    root = YAML::Load(*text);
-  } catch (const YAML::Exception& e) {
-    return core::fail(core::ErrorCode::config, e.msg,
-                      fmt::format("{}:{}:{}", path.string(), e.mark.line + 1, e.mark.column + 1));
+  auto parsed = yaml::parse(*text, path.string(), {.what = "sources file"});
+  if (!parsed) {
+    core::Error e = parsed.error();
+    e.code = core::ErrorCode::config;
+    return std::unexpected(e);
   }
+  const yaml::Node& root = *parsed;
   Checker c(path.string(), diag);
   SourcesFile out;
   out.path = path;
@@ -311,24 +312,25 @@ core::Result<SourcesFile> load_sources(const fs::path& path, core::Diag& diag) {
     return core::fail(core::ErrorCode::config, "the sources file must be a map", path.string());
   }
   if (auto schema = c.text(root, "schema", true); schema && *schema != k_sources_schema) {
-    c.problem(root["schema"], fmt::format("schema '{}'; expected {}", *schema, k_sources_schema));
+    c.problem(*root.get("schema"), fmt::format("schema '{}'; expected {}", *schema, k_sources_schema));
   }
   std::optional<std::map<std::string, LockEntry>> lock;
   if (auto lock_name = c.text(root, "npm_lock", false)) {
     auto loaded = load_lock(path.parent_path() / *lock_name);
     if (!loaded)
-      c.problem(root["npm_lock"], loaded.error().to_string());
+      c.problem(*root.get("npm_lock"), loaded.error().to_string());
     else
       lock = std::move(*loaded);
   }
   for (const char* list : {"databases", "sources"}) {
-    if (!root[list] || !root[list].IsSequence()) c.problem(root, fmt::format("'{}' must be a list", list));
+    if (root.get(list) == nullptr || !root.get(list)->is_seq())
+      c.problem(root, fmt::format("'{}' must be a list", list));
   }
   if (c.errors() == 0) {
-    for (const auto& d : root["databases"]) read_database(c, d, out);
-    for (const auto& s : root["sources"]) read_source(c, s, out, lock ? &*lock : nullptr);
-    if (const YAML::Node refs = root["reference_files"]) {
-      for (const auto& r : refs) check_reference(c, r);
+    for (const auto& d : root.get("databases")->items) read_database(c, d, out);
+    for (const auto& s : root.get("sources")->items) read_source(c, s, out, lock ? &*lock : nullptr);
+    if (const yaml::Node* refs = root.get("reference_files")) {
+      for (const auto& r : refs->items) check_reference(c, r);
     }
   }
   if (c.errors() > 0) {

@@ -5,6 +5,7 @@
 
 #include "core/atomic_file.hpp"
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -155,4 +156,18 @@ TEST_CASE("update::sources: npm sources need a pin, YAML errors have a position"
   CHECK_THAT(errors_of("schema: [unclosed\n"), Catch::Contains("sources.yaml:"));
   CHECK_THAT(errors_of("schema: residency/sources/v2\ndatabases: []\nsources: []\ncolour: red\n"),
              Catch::Contains("sources.yaml:4:1: unknown key 'colour' in the sources file"));
+}
+
+TEST_CASE("update::sources: read through lib/yaml: duplicate keys, two documents, alias bombs", "[update]") {
+  CHECK_THAT(errors_of("schema: residency/sources/v1\nschema: residency/sources/v1\ndatabases: []\nsources: []\n"),
+             Catch::Contains("sources.yaml:2:1: duplicate key 'schema'"));
+  CHECK_THAT(errors_of(std::string(k_head) + "---\nschema: residency/sources/v1\n"),
+             Catch::Contains("a second YAML document starts here; expected one sources file per file"));
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'k'; ++c) {
+    bomb += fmt::format("{}: &{} [*{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}]\n", c, c, char(c - 1), char(c - 1),
+                        char(c - 1), char(c - 1), char(c - 1), char(c - 1), char(c - 1), char(c - 1), char(c - 1),
+                        char(c - 1));
+  }
+  CHECK_THAT(errors_of(bomb), Catch::Contains("sources.yaml:1:11: aliases expand the document beyond"));
 }

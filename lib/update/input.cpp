@@ -91,8 +91,8 @@ geo::WriterOptions writer_options(const DatabaseSpec& db, const std::vector<cons
     }
   }
   o.build_epoch = newest ? epoch_of(*newest, hour) : 86400;  // no dated input: a fixed, valid epoch
-  o.description["en"] =
-      fmt::format("{} ({}); built by residency data update from {}", db.description, db.kind, fmt::join(names, ", "));
+  o.description["en"] = fmt::format("{} (kind: {}); built by residency data update from {}", db.description, db.kind,
+                                    fmt::join(names, ", "));
   o.extra_metadata = geo::provenance_metadata(db.kind, records);
   return o;
 }
@@ -129,8 +129,8 @@ core::Result<std::string> build_copy(const DatabaseSpec& db, const Input& in, co
   epoch = info.build_epoch;
   geo::MetadataFields fields{
       info.database_type, {}, info.languages, info.build_epoch, info.node_count, info.record_size, info.ip_version};
-  fields.description["en"] = fmt::format("{} ({}); residency added its provenance to this copy of {}", db.description,
-                                         db.kind, in.state.input.name);
+  fields.description["en"] = fmt::format("{} (kind: {}); residency added its provenance to this copy of {}",
+                                         db.description, db.kind, in.state.input.name);
   if (fields.languages.empty()) fields.languages = {"en"};
   auto stamped = geo::restamp_metadata(original, fields, geo::provenance_metadata(db.kind, {in.state.input}));
   if (!stamped) return std::unexpected(stamped.error());

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev
-          libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev
+          libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev libre2-dev
           zlib1g-dev libssl-dev ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema python3-yaml libxml2-utils chromium)

@@ -21,6 +21,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace {
@@ -443,6 +444,10 @@ TEST_CASE("audit: every report names the data's age, stale data warns, --fail-on
   const Json json = Json::parse(read(dir / "reports" / "report.json"));
   CHECK(json["data_sources"][0]["age_days"] == 131);
   CHECK(json["data_sources"][0]["stale"] == true);
+  // The run's warnings keep the stale source (the inventory's warnings must not replace it).
+  const Json stale_warning =
+      "providers.mmdb (AWS ip-ranges.json of 2026-08-22) is 131 days old, older than --max-data-age 90";
+  CHECK(std::find(json["warnings"].begin(), json["warnings"].end(), stale_warning) != json["warnings"].end());
   const Json sarif = Json::parse(read(dir / "reports" / "report.sarif"));
   CHECK(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == line_old);
   CHECK(sarif["runs"][0]["properties"]["data_sources"][0]["date"] == "2026-08-22");

@@ -21,6 +21,11 @@ find_package(OpenSSL REQUIRED)
 add_library(dep::openssl INTERFACE IMPORTED)
 target_link_libraries(dep::openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)
 
+find_package(ZLIB REQUIRED)              # npm tarballs (data update)
+add_library(dep::zlib ALIAS ZLIB::ZLIB)
+find_package(OpenSSL REQUIRED)           # sha256 / sha512 of inputs (data update)
+add_library(dep::crypto ALIAS OpenSSL::Crypto)
+
 # libmaxminddb, c-ares and libidn2 ship only .pc files on Debian 12.
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 add_library(dep::maxminddb ALIAS PkgConfig::MAXMINDDB)

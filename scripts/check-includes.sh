@@ -12,8 +12,9 @@ declare -A allowed=(
   [inventory]="core yaml inventory"
   [report]="core report"
   [audit]="core yaml geo policy probe inventory report audit"
+  [update]="core yaml geo probe update"
 )
-modules="core yaml geo policy probe inventory audit report"
+modules="core yaml geo policy probe inventory audit report update"
 status=0
 for m in "${!allowed[@]}"; do
   [[ -d lib/$m ]] || continue

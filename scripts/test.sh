@@ -9,4 +9,5 @@ if [[ ! -f build/asan/CMakeCache.txt ]]; then
 fi
 cmake --build --preset asan >&2
 scripts/check-includes.sh
+scripts/fetch-reference-files.sh  # checks ../shared, or fetches the reference files where it is absent
 ctest --preset asan -j2 "$@"

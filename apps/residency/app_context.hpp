@@ -44,5 +44,6 @@ void add_probe_command(CLI::App& cli, Context& ctx);            // cmd_probe.cpp
 void add_diff_command(CLI::App& cli, Context& ctx);            // cmd_diff.cpp: diff A.json B.json
 void add_compare_command(CLI::App& cli, Context& ctx);         // cmd_compare.cpp: compare --policy ID
 void add_report_commands(CLI::App& cli, Context& ctx);         // cmd_report.cpp: report merge, render
+void add_data_commands(CLI::App& data, Context& ctx);          // cmd_data.cpp: update, status
 
 }  // namespace app

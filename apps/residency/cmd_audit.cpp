@@ -41,6 +41,8 @@ struct AuditFlags {
   bool fail_on_unknown = true;
   bool allow_empty = false;
   bool explain = false;
+  int max_data_age = 90;
+  bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
 };
 
@@ -104,6 +106,8 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   }
   o.allow_empty = f.allow_empty;
   o.explain = f.explain;
+  o.max_data_age_days = f.max_data_age;
+  o.fail_on_stale_data = f.fail_on_stale_data;
   o.baseline = opt_path(f.baseline);
   o.save_facts = opt_path(f.save_facts);
   o.facts = opt_path(f.facts);
@@ -168,6 +172,12 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_option("--shard", f->shard,
                   "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
                   "(join the parts with `residency report merge`)");
+  cmd->add_option("--max-data-age", f->max_data_age,
+                  "Warn about data sources older than this many days on the as-of date")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_flag("--fail-on-stale-data", f->fail_on_stale_data,
+                "Such data makes the audit incomplete (exit 3) unless a proven failure gives 1");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
   cmd->add_option("--save-facts", f->save_facts,
                   "Write the raw observations (DNS answers, HTTPS certificates and headers) for offline replay");

@@ -54,6 +54,7 @@ Json info_json(const geo::DatabaseInfo& info) {
   j["ip_version"] = info.ip_version;
   j["ip_versions"] = info.ip_version == 6 ? Json::array({"IPv4", "IPv6"}) : Json::array({"IPv4"});
   j["description"] = info.description;
+  j["kind"] = std::string(geo::to_string(info.kind));
   j["languages"] = info.languages;
   return j;
 }
@@ -68,6 +69,7 @@ void print_info_text(const geo::DatabaseInfo& info) {
             << "  record size:  " << info.record_size << " bits\n"
             << "  IP versions:  " << ip_versions(info.ip_version) << '\n';
   if (!info.description.empty()) std::cout << "  description:  " << info.description << '\n';
+  std::cout << "  kind:         " << geo::to_string(info.kind) << '\n';
   if (!info.languages.empty()) std::cout << "  languages:    " << fmt::format("{}", fmt::join(info.languages, " ")) << '\n';
 }
 

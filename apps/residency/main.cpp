@@ -34,6 +34,10 @@ int run(int argc, char** argv) {
   rules->require_subcommand(1);
   app::add_rules_commands(*rules, ctx);
 
+  auto* data = cli.add_subcommand("data", "Update the GeoIP data from its sources, and show how old it is");
+  data->require_subcommand(1);
+  app::add_data_commands(*data, ctx);
+
   app::add_audit_command(cli, ctx);
   app::add_probe_command(cli, ctx);
   app::add_diff_command(cli, ctx);

@@ -14,6 +14,7 @@
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "geo/data_age.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/list.hpp"
 #include "inventory/manifest.hpp"
@@ -335,7 +336,10 @@ int exit_code_of(const core::AuditResult& result) {
     if (f.verdict == core::Verdict::fail) return 1;
     if (f.verdict == core::Verdict::unknown) unknown = true;
   }
-  return unknown ? 3 : 0;
+  if (unknown) return 3;
+  const bool stale = std::any_of(result.data_sources.begin(), result.data_sources.end(),
+                                 [](const core::DataSource& s) { return s.stale; });
+  return stale && result.fail_on_stale_data ? 3 : 0;
 }
 
 core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, const probe::DnsProgress& progress) {
@@ -399,8 +403,14 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.explain = opt.explain;
   result.shard = shard;
   result.sources = geoip_sources(*geoip);
+  result.max_data_age_days = opt.max_data_age_days;
+  result.fail_on_stale_data = opt.fail_on_stale_data;
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
   result.warnings = inv->warnings;
+  result.data_sources = geo::data_sources(*geoip, as_of, opt.max_data_age_days);
+  for (const auto& s : result.data_sources) {
+    if (s.stale) result.warnings.push_back(geo::stale_warning(s, opt.max_data_age_days));
+  }
   if (geoip->empty()) {
     result.warnings.push_back(
         "no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");

@@ -36,6 +36,8 @@ struct AuditOptions {
   bool fail_on_unknown = true;
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
   bool explain = false;      // reports also show each finding's predicate trace
+  int max_data_age_days = 90;       // --max-data-age: warn about older data sources
+  bool fail_on_stale_data = false;  // --fail-on-stale-data: such data makes the run exit 3
   std::optional<std::filesystem::path> baseline;
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing
@@ -65,7 +67,7 @@ void sort_result(core::AuditResult& result);
 void settle_warnings(std::vector<std::string>& warnings);
 
 // The exit code of a result (DESIGN.md "Exit codes"): 1 for a counted failure, else 3 for a
-// counted unknown, else 0.
+// counted unknown or (with fail_on_stale_data) a data source older than max_data_age_days, else 0.
 int exit_code_of(const core::AuditResult& result);
 
 }  // namespace audit

@@ -93,11 +93,22 @@ struct TargetReport {
   std::vector<CertificationStatus> certifications = {};  // of the declared offer, one per scheme
 };
 
-// A data source the run used, named in every report (databases, rule packs, recorded facts).
+// A data source the run used, named in every report. In AuditResult::sources: the databases and
+// rule packs (kind "geoip", "rules", "facts"; name and version). In AuditResult::data_sources:
+// what the data came from, with its date and its age on the as-of date (kind provider-feed,
+// registry, geolocation, asn, or empty when a third-party database does not say).
 struct DataSource {
-  std::string kind;     // "geoip", "rules", "facts"
-  std::string name;     // file or pack name
+  std::string kind;
+  std::string name;     // file or pack name; for a data source, e.g. "AWS ip-ranges.json"
   std::string version;  // database type + build date, rule pack version, …
+  // The rest is for data sources only (default initialisers keep {kind, name, version} valid).
+  std::string database = {};          // the database file it is in, e.g. "providers.mmdb"
+  std::string url = {};               // where it is published
+  std::optional<Date> date = {};      // its own date; nullopt when it carries none
+  std::optional<long> age_days = {};  // days from `date` to the audit's as-of date
+  std::string serial = {};            // syncToken, changeNumber, package version; may be empty
+  std::string sha256 = {};
+  bool stale = false;  // older than the run's --max-data-age
 };
 
 // One part of a sharded audit (`--shard K/N`): the targets whose stable_hash64(id) % N is K - 1.
@@ -128,6 +139,9 @@ struct AuditResult {
   std::vector<Finding> findings;              // sorted by target, policy, requirement
   std::vector<WaiverInfo> waivers;
   std::vector<DataSource> sources;
+  std::vector<DataSource> data_sources;       // inputs of the databases, with date and age
+  int max_data_age_days = 90;                 // --max-data-age
+  bool fail_on_stale_data = false;            // --fail-on-stale-data
   std::vector<std::string> warnings;  // stale waivers, missing databases, …
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;

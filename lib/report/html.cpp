@@ -22,7 +22,7 @@ th{background:#f0f0f0}.summary{font-size:1.15em;font-weight:bold}.muted{color:#5
 .v-fail{color:#fff;background:#b00020}.v-unknown{background:#f5c000}.v-waived{background:#9ad0f5}.v-pass{background:#b7e4b7}
 .verdict{font-weight:bold;padding:.1em .4em;border-radius:.2em}.finding{border-left:4px solid #999;padding:.2em .8em;margin:.8em 0;break-inside:avoid}
 .finding.fail{border-color:#b00020}.finding.unknown{border-color:#f5c000}.finding.waived{border-color:#4a9fd8}
-ul{margin:.2em 0}
+ul{margin:.2em 0}.banner{border:1px solid #ccc;background:#fafafa;padding:.2em .8em;margin:.8em 0}.stale{color:#8a4b00;font-weight:bold}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr{break-inside:avoid}a{color:inherit}
 .v-fail,.v-unknown,.v-waived,.v-pass{-webkit-print-color-adjust:exact;print-color-adjust:exact}})";
 
@@ -45,6 +45,16 @@ void write_head(const core::AuditResult& r, std::ostream& out) {
     out << fmt::format("<p>Organisation: {} · auditor: {} · scope: {}</p>\n", html_escape(r.organisation),
                        html_escape(r.auditor), html_escape(r.scope));
   }
+}
+
+// The data banner: every data source with its date and its age on the as-of date.
+void write_data_banner(const core::AuditResult& r, std::ostream& out) {
+  out << "<section id=\"data-sources\" class=\"banner\">\n<p><strong>Data sources:</strong> "
+      << html_escape(detail::data_age_summary(r)) << "</p>\n<ul>\n";
+  for (const auto& s : r.data_sources) {
+    out << (s.stale ? "<li class=\"stale\">" : "<li>") << html_escape(detail::data_source_text(r, s)) << "</li>\n";
+  }
+  out << "</ul>\n</section>\n";
 }
 
 void write_summary(const core::AuditResult& r, std::ostream& out) {
@@ -140,6 +150,7 @@ void write_tail(const core::AuditResult& r, std::ostream& out) {
 
 void write_html(const core::AuditResult& result, std::ostream& out) {
   write_head(result, out);
+  write_data_banner(result, out);
   write_summary(result, out);
   for (const auto& policy : detail::policy_ids(result)) write_policy(result, policy, out);
   out << "<section id=\"evidence\">\n<h2>Evidence</h2>\n";

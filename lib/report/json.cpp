@@ -4,6 +4,7 @@
 // they enter the document. Each finding carries exactly the keys the baseline code reads.
 #include "report/common.hpp"
 #include "report/escape.hpp"
+#include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
@@ -155,6 +156,22 @@ Json metadata_json(const core::AuditResult& r) {
 
 }  // namespace
 
+namespace detail {
+
+Json data_source_json(const core::DataSource& s) {
+  return Json{{"name", clean(s.name)},
+              {"kind", clean(s.kind)},
+              {"url", clean(s.url)},
+              {"date", s.date ? Json(s.date->to_string()) : Json(nullptr)},
+              {"age_days", s.age_days ? Json(*s.age_days) : Json(nullptr)},
+              {"sha256", clean(s.sha256)},
+              {"database", clean(s.database)},
+              {"serial", clean(s.serial)},
+              {"stale", s.stale}};
+}
+
+}  // namespace detail
+
 void write_json(const core::AuditResult& r, std::ostream& out) {
   Json doc{{"schema", "residency/report/v1"},
            {"tool_version", clean(r.tool_version)},
@@ -175,10 +192,14 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   for (const auto& s : r.sources) {
     doc["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}});
   }
+  doc["data_sources"] = Json::array();
+  for (const auto& s : r.data_sources) doc["data_sources"].push_back(detail::data_source_json(s));
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
   doc["fail_on"] = std::string(core::to_string(r.fail_on));
   doc["fail_on_unknown"] = r.fail_on_unknown;
+  doc["max_data_age_days"] = r.max_data_age_days;
+  doc["fail_on_stale_data"] = r.fail_on_stale_data;
   doc["baseline_used"] = r.baseline_used;
   if (r.shard) {
     doc["shard"] =

@@ -1,4 +1,4 @@
-// JUnit XML in the Ant/Jenkins schema (tests/data/schemas/junit.xsd): a <testsuites> root with
+// JUnit XML in the Ant/Jenkins schema (../shared/schemas/junit.xsd): a <testsuites> root with
 // one <testsuite> per policy and one <testcase> per (target, requirement), classname = policy,
 // name = "target :: requirement". fail → <failure>, an unknown that counts → <error>, an unknown
 // that does not count → <skipped>, waived → <skipped message="waived: …">. Timestamp and
@@ -94,6 +94,12 @@ void write_properties(const core::AuditResult& r, std::ostream& out) {
                                                             {"fail_on", std::string(core::to_string(r.fail_on))}};
   for (const auto& [name, value] : props) {
     out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(value));
+  }
+  out << fmt::format("      <property name=\"data_age\" value=\"{}\"/>\n",
+                     xml_escape(detail::one_line(detail::data_age_summary(r))));
+  for (std::size_t i = 0; i < r.data_sources.size(); ++i) {
+    out << fmt::format("      <property name=\"data_source.{}\" value=\"{}\"/>\n", i + 1,
+                       xml_escape(detail::one_line(detail::data_source_text(r, r.data_sources[i]))));
   }
   out << "    </properties>\n";
 }

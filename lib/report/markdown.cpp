@@ -19,6 +19,12 @@ void write_summary(const core::AuditResult& r, std::ostream& out) {
   const core::Counts c = r.counts();
   out << "## residency audit\n\n";
   out << md_escape(detail::run_line(r)) << "\n\n";
+  out << "> **Data sources:** " << md_escape(detail::data_age_summary(r)) << "\n";
+  for (const auto& s : r.data_sources) {
+    const std::string text = md_escape(detail::data_source_text(r, s));
+    out << "> - " << (s.stale ? "**" + text + "**" : text) << "\n";
+  }
+  out << "\n";
   out << "**Summary:** " << detail::summary_line(c) << "  \n";
   out << "**Result:** " << md_escape(detail::exit_meaning(r)) << "\n\n";
   out << "| verdict | count |\n|---|---:|\n";

@@ -185,4 +185,34 @@ SilentListener::~SilentListener() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
+core::Result<FolderServer> FolderServer::start(const std::filesystem::path& dir, const FolderOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  FolderServer out;
+  out.m_tls = options.tls;
+  NginxSite site;
+  site.tls = options.tls;
+  if (options.tls) {
+    auto ca = TestCa::create(dir / "ca", "Residency Test", "FR", "Residency Test CA");
+    if (!ca) return std::unexpected(ca.error());
+    auto cert = ca->issue("server", CertSpec{.common_name = "localhost", .dns_names = {"localhost"}, .ips = {"127.0.0.1"}});
+    if (!cert) return std::unexpected(cert.error());
+    site.cert = cert->cert;
+    site.key = cert->key;
+    out.m_ca_file = ca->cert();
+  }
+  site.config = fmt::format(
+      "    types {{ application/json json; text/plain txt csv; application/gzip tgz; text/html html; }}\n"
+      "    default_type application/octet-stream;\n    root \"{}\";\n    autoindex {};\n{}\n",
+      options.root.string(), options.autoindex ? "on" : "off", options.server_config);
+  auto server = NginxServer::start(dir / "nginx", {site});
+  if (!server) return std::unexpected(server.error());
+  out.m_server.emplace(std::move(*server));
+  return out;
+}
+
+std::string FolderServer::base_url() const {
+  return fmt::format("{}://127.0.0.1:{}/", m_tls ? "https" : "http", port());
+}
+
 }  // namespace fakes

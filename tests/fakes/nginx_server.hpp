@@ -4,11 +4,13 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "fakes/test_pki.hpp"
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,33 @@ class SilentListener {
   SilentListener(int fd, std::uint16_t port) : m_fd(fd), m_port(port) {}
   int m_fd = -1;
   std::uint16_t m_port = 0;
+};
+
+// One folder served at / on 127.0.0.1 at a free port, for download tests: HTTPS with a
+// certificate for 127.0.0.1 and localhost from a fresh TestCa, or plain HTTP; JSON, text and
+// gzip content types; folder listings (mirrors are listed to find the newest file).
+struct FolderOptions {
+  std::filesystem::path root;  // the folder served at /
+  bool tls = true;
+  bool autoindex = true;
+  std::string server_config{};  // extra directives inside server { } (locations, limits)
+};
+
+class FolderServer {
+ public:
+  static core::Result<FolderServer> start(const std::filesystem::path& dir, const FolderOptions& options);
+
+  std::uint16_t port() const { return m_server->port(0); }
+  // "https://127.0.0.1:PORT/" (or http://)
+  std::string base_url() const;
+  // The CA certificate clients must trust (empty without tls).
+  const std::filesystem::path& ca_file() const { return m_ca_file; }
+
+ private:
+  FolderServer() = default;
+  std::optional<NginxServer> m_server;
+  std::filesystem::path m_ca_file;
+  bool m_tls = true;
 };
 
 }  // namespace fakes

@@ -13,6 +13,8 @@ namespace report_test {
 // Azure francecentral failing SNC-19.6, OVHcloud SecNumCloud passing, a CDN-fronted portal
 // failing, a DNS timeout giving unknowns, one waived finding and an expired waiver.
 core::AuditResult health_data_hub();
+// The fixture's data sources, aged on 2026-11-30: fresh, older than --max-data-age 90, undated.
+std::vector<core::DataSource> data_sources();
 // The same shape with hostile strings in every field a report prints.
 core::AuditResult hostile();
 // Render `result` in the format called `name` (no colour).

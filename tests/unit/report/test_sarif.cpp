@@ -1,7 +1,8 @@
-// Tests of the SARIF report: validation against the OASIS 2.1.0 schema (tests/data/schemas),
+// Tests of the SARIF report: validation against the OASIS 2.1.0 schema (../shared/schemas),
 // rules, levels, locations, suppressions and fingerprints.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
+#include "support/shared_data.hpp"
 
 #include "core/text.hpp"
 
@@ -18,8 +19,9 @@ namespace {
 void check_valid_sarif(const std::string& sarif, const std::string& name) {
   const auto dir = fresh_dir(name);
   write_text_file(dir / "report.sarif", sarif);
-  const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) + " " + shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()) + " " +
-                          shell_quote((dir / "report.sarif").string()));
+  const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) +
+                          " " + shell_quote(test_support::shared_file("schemas/sarif-schema-2.1.0.json").string()) +
+                          " " + shell_quote((dir / "report.sarif").string()));
   INFO(result.output);
   CHECK(result.status == 0);
 }
@@ -44,9 +46,9 @@ TEST_CASE("report::write_sarif: the schema check can fail (no runs, a result wit
   auto check_invalid = [&](const nlohmann::json& bad, const std::string& name) {
     const auto dir = fresh_dir(name);
     write_text_file(dir / "report.sarif", bad.dump());
-    const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) + " " +
-                            shell_quote(source_path("tests/data/schemas/sarif-schema-2.1.0.json").string()) + " " +
-                            shell_quote((dir / "report.sarif").string()));
+    const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) +
+                            " " + shell_quote(test_support::shared_file("schemas/sarif-schema-2.1.0.json").string()) +
+                            " " + shell_quote((dir / "report.sarif").string()));
     INFO(result.output);
     CHECK(result.status == 1);
   };

@@ -3,6 +3,7 @@
 // code. Rule and manifest problems are all reported, then the run stops before probing.
 #pragma once
 
+#include "core/atomic_file.hpp"
 #include "core/audit_result.hpp"
 #include "core/diag.hpp"
 #include "core/error.hpp"
@@ -32,6 +33,7 @@ struct AuditOptions {
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
   bool explain = false;      // reports also show each finding's predicate trace
   std::optional<std::filesystem::path> baseline;
+  std::vector<core::OutputPath> report_outputs;     // report::check_report_outputs: checked against the inputs
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing
   std::string tool_version;

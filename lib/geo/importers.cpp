@@ -96,6 +96,25 @@ bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
   }
 }
 
+// A feed field must be printable UTF-8: no control character (a newline or ESC in a region
+// name would reach every report and terminal) and no invalid byte.
+core::Result<void> check_field_text(std::string_view text, const std::string& where) {
+  const std::string safe = core::terminal_safe(text, core::Newlines::escape);
+  if (safe != text)
+    return core::fail(ErrorCode::data, fmt::format("field '{}' holds a control character or invalid UTF-8", safe),
+                      where);
+  return {};
+}
+
+// The whole address space is no provider's range: a default route in a feed is an error.
+core::Result<void> check_not_default_route(const core::Prefix& prefix, const std::string& where) {
+  if (prefix.length == 0)
+    return core::fail(
+        ErrorCode::data,
+        fmt::format("'{}' covers every address; expected a provider's own range", core::format_prefix(prefix)), where);
+  return {};
+}
+
 // Call `on_line(line_number, fields)` for each non-empty, non-comment line; stop on its error.
 template <typename OnLine>
 core::Result<void> for_each_csv_line(std::string_view text, std::string_view source, OnLine on_line) {
@@ -113,6 +132,9 @@ core::Result<void> for_each_csv_line(std::string_view text, std::string_view sou
     if (trimmed.empty() || trimmed.front() == '#') continue;
     const std::string where = fmt::format("{}:{}", source, line_number);
     if (!split_csv_line(line, fields)) return core::fail(ErrorCode::data, "unbalanced quotes in CSV line", where);
+    for (const auto& field : fields) {
+      if (auto ok = check_field_text(field, where); !ok) return ok;
+    }
     if (auto r = on_line(line_number, fields, where); !r) return r;
   }
   return {};
@@ -158,7 +180,10 @@ core::Result<RangeTable> parse_asn_csv(std::string_view text, std::string_view s
       if (!f[3].empty()) entries.emplace_back("autonomous_system_organization", MmdbValue::string(f[3]));
       return MmdbValue::map(std::move(entries));
     });
-    for (const auto& p : core::range_to_prefixes(*first, *last)) table.add(p, id);
+    for (const auto& p : core::range_to_prefixes(*first, *last)) {
+      if (auto ok = check_not_default_route(p, where); !ok) return ok;
+      table.add(p, id);
+    }
     return {};
   };
   if (auto r = for_each_csv_line(text, source, on_line); !r) return std::unexpected(r.error());
@@ -178,6 +203,7 @@ core::Result<RangeTable> parse_plain_csv(std::string_view text, std::string_view
     }
     auto prefix = core::parse_prefix(f[0]);
     if (!prefix) return core::fail(ErrorCode::data, prefix.error().message, where);
+    if (auto ok = check_not_default_route(*prefix, where); !ok) return std::unexpected(ok.error());
     if (f[1].empty()) return core::fail(ErrorCode::data, "empty provider", where);
     std::string country = f[3];
     const bool letters = std::all_of(country.begin(), country.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
@@ -232,11 +258,14 @@ class JsonReader {
     if (it == object.end() && optional) return std::string();
     if (it == object.end() || it->is_null()) return std::unexpected(error(path + "." + key, "missing"));
     if (!it->is_string()) return std::unexpected(error(path + "." + key, "expected a string"));
+    if (auto ok = check_field_text(it->get_ref<const std::string&>(), m_source); !ok)
+      return std::unexpected(error(path + "." + key, ok.error().message));
     return it->get<std::string>();
   }
   core::Result<core::Prefix> prefix(const std::string& text, const std::string& path) const {
     auto p = core::parse_prefix(text);
     if (!p) return std::unexpected(error(path, p.error().message));
+    if (auto ok = check_not_default_route(*p, m_source); !ok) return std::unexpected(error(path, ok.error().message));
     return *p;
   }
 
@@ -426,7 +455,9 @@ MmdbValue ProviderRecord::to_value() const {
   return MmdbValue::map(std::move(entries));
 }
 
-core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source) {
+namespace {
+
+core::Result<RangeTable> parse_feed(RangeFormat format, std::string_view text, std::string_view source) {
   switch (format) {
     case RangeFormat::asn_csv: return parse_asn_csv(text, source);
     case RangeFormat::aws: return parse_aws(text, source);
@@ -435,6 +466,18 @@ core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text,
     case RangeFormat::csv: return parse_plain_csv(text, source);
   }
   return core::fail(ErrorCode::internal, "unknown range format");
+}
+
+}  // namespace
+
+core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source) {
+  auto table = parse_feed(format, text, source);
+  if (table && table->rows.empty()) {  // a truncated download must not build an empty database
+    return core::fail(ErrorCode::data,
+                      fmt::format("no range in the {} feed; expected at least one", range_format_name(format)),
+                      std::string(source));
+  }
+  return table;
 }
 
 core::Result<RangeTable> import_ranges(RangeFormat format, const std::filesystem::path& file) {
@@ -488,6 +531,11 @@ core::Result<BuildSummary> build_range_database(const std::vector<RangeInput>& i
                         "their records have different schemas; build two databases");
     }
   }
+  auto out = core::check_output_path(output, "--output");  // before reading: a bad -o is found first
+  if (!out) return std::unexpected(out.error());
+  std::vector<std::filesystem::path> files;
+  for (const auto& in : inputs) files.push_back(in.file);
+  if (auto ok = core::refuse_input_overwrite(*out, files, "--output"); !ok) return std::unexpected(ok.error());
   MmdbWriter writer(writer_options(type, build_epoch));
   BuildSummary summary;
   summary.database_type = std::string(type);

@@ -28,6 +28,10 @@ struct Context {
   void fail(const core::Error& error);
 };
 
+// Write one line of human-readable output to stdout through core::terminal_safe (names from
+// manifests, databases and DNS answers cannot reach the terminal raw); the newline is added.
+void print_line(std::string_view line);
+
 // Map an error to its exit code (everything a user can fix by changing input is 2).
 int exit_code_for(const core::Error& error);
 

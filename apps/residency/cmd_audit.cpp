@@ -131,8 +131,11 @@ void run_audit(const AuditFlags& f, Context& ctx) {
         {core::ErrorCode::usage,
          "nothing to audit; expected a manifest (.yaml), a list file, - for stdin, or --terraform PLAN.json", ""});
   }
+  auto outputs = report::check_report_outputs(formats, opt_path(f.output));
+  if (!outputs) return ctx.fail(outputs.error());
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
+  opts->report_outputs = *outputs;
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();

@@ -5,6 +5,7 @@
 #include "audit/observe.hpp"
 #include "audit/observe_https.hpp"
 #include "common_options.hpp"
+#include "core/url.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/target_value.hpp"
 #include "policy/load.hpp"
@@ -83,18 +84,19 @@ std::string chain_line(const core::TargetReport& t, const policy::RuleSet& rules
 }
 
 void print_text(const core::TargetReport& t, const policy::RuleSet& rules) {
-  std::cout << t.target.value << "\n  " << chain_line(t, rules) << "\n";
-  for (const char* path :
-       {"dns.status", "served_from.countries", "served_from.regions", "served_from.status", "controlled_by.providers",
-        "controlled_by.entities", "controlled_by.countries", "controlled_by.laws", "certifications",
-        "tls.terminated_by", "tls.issuer.organisation", "tls.issuer.country", "tls.version", "tls.verification",
-        "http.server", "http.edge_headers"}) {
-    if (t.facts.find(path) != nullptr) std::cout << fmt::format("  {:<24} {}\n", path, fact_text(t.facts, path));
+  print_line(t.target.value);
+  print_line("  " + chain_line(t, rules));
+  for (const char* path : {"dns.status", "served_from.countries", "served_from.regions", "served_from.status",
+                           "controlled_by.providers", "controlled_by.entities", "controlled_by.countries",
+                           "controlled_by.laws", "certifications", "tls.terminated_by", "tls.issuer.organisation",
+                           "tls.issuer.country", "tls.version", "tls.verification", "http.server",
+                           "http.edge_headers"}) {
+    if (t.facts.find(path) != nullptr) print_line(fmt::format("  {:<24} {}", path, fact_text(t.facts, path)));
   }
-  std::cout << "  evidence:\n";
+  print_line("  evidence:");
   for (const auto& s : t.evidence) {
-    std::cout << fmt::format("    {:<15} {} → {}  [{}{}]\n", s.kind, s.subject, s.value, s.method,
-                             s.confidence.empty() ? "" : ", " + s.confidence);
+    print_line(fmt::format("    {:<15} {} → {}  [{}{}]", s.kind, s.subject, s.value, s.method,
+                           s.confidence.empty() ? "" : ", " + s.confidence));
   }
 }
 
@@ -118,6 +120,7 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   for (const auto& text : f.targets) {
     core::Target t;
     if (auto ok = inventory::set_target_value(t, inventory::infer_kind(text), text); !ok) return ctx.fail(ok.error());
+    if (t.credentials_dropped) ctx.diag.warning("{}", core::credentials_dropped_warning("", t.value));
     targets.push_back(std::move(t));
   }
   auto as_of = parse_as_of(f.as_of);

@@ -7,6 +7,7 @@
 #include "audit/merge.hpp"
 #include "audit/report_reader.hpp"
 #include "common_options.hpp"
+#include "core/atomic_file.hpp"
 #include "report/report.hpp"
 
 #include <iostream>
@@ -23,6 +24,22 @@ struct ReportFlags {
   std::string output;
 };
 
+// Check the output before reading anything: a bad --output, or one naming an input report, is
+// exit 2 and nothing is written.
+core::Result<void> check_outputs(const std::vector<std::string>& formats, const std::string& output,
+                                 const std::vector<std::string>& inputs) {
+  if (auto ok = report::validate_formats(formats); !ok) return ok;
+  std::optional<std::filesystem::path> out;
+  if (!output.empty()) out = output;
+  auto outputs = report::check_report_outputs(formats, out);
+  if (!outputs) return std::unexpected(outputs.error());
+  const std::vector<std::filesystem::path> in(inputs.begin(), inputs.end());
+  for (const auto& o : *outputs) {
+    if (auto ok = core::refuse_input_overwrite(o, in, "--output"); !ok) return ok;
+  }
+  return {};
+}
+
 void write(const core::AuditResult& result, const std::vector<std::string>& formats, const std::string& output,
            Context& ctx) {
   for (const auto& w : result.warnings) ctx.diag.warning("{}", w);
@@ -36,7 +53,7 @@ void write(const core::AuditResult& result, const std::vector<std::string>& form
 
 void run_merge(const ReportFlags& f, Context& ctx) {
   std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"json"} : f.formats;
-  if (auto ok = report::validate_formats(formats); !ok) return ctx.fail(ok.error());
+  if (auto ok = check_outputs(formats, f.output, f.inputs); !ok) return ctx.fail(ok.error());
   std::vector<audit::ReportPart> parts;
   for (const auto& path : f.inputs) {
     auto r = audit::load_report(path);
@@ -50,7 +67,7 @@ void run_merge(const ReportFlags& f, Context& ctx) {
 
 void run_render(const ReportFlags& f, Context& ctx) {
   std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
-  if (auto ok = report::validate_formats(formats); !ok) return ctx.fail(ok.error());
+  if (auto ok = check_outputs(formats, f.output, {f.input}); !ok) return ctx.fail(ok.error());
   auto r = audit::load_report(f.input);
   if (!r) return ctx.fail(r.error());
   write(*r, formats, f.output, ctx);

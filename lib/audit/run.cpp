@@ -15,6 +15,7 @@
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "geo/data_age.hpp"
+#include "core/url.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/list.hpp"
 #include "inventory/manifest.hpp"
@@ -107,6 +108,8 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::Ru
   errors += load_plans(opt, rules, inv, diag);
   std::set<std::string> ids;
   for (const auto& p : inv.targets) {
+    if (p.target.credentials_dropped)
+      inv.warnings.push_back(core::credentials_dropped_warning(p.target.declared_at.to_string(), p.target.value));
     if (!ids.insert(p.target.id).second) {
       diag.error("{}: target id '{}' is declared twice; expected unique ids across inputs",
                  p.target.declared_at.to_string(), p.target.id);
@@ -277,6 +280,47 @@ class CertificationNotices {
   std::map<std::string, Entry> m_entries;
 };
 
+// Every file the audit reads (the outputs must not name one of them).
+std::vector<std::filesystem::path> input_paths(const AuditOptions& opt) {
+  std::vector<std::filesystem::path> in;
+  for (const auto* group : {&opt.manifests, &opt.lists, &opt.terraform, &opt.geoip})
+    in.insert(in.end(), group->begin(), group->end());
+  if (opt.baseline) in.push_back(*opt.baseline);
+  if (opt.facts) in.push_back(*opt.facts);
+  std::error_code ec;
+  for (const auto& dir : opt.rules.dirs) {
+    in.push_back(dir);
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); !ec && it != std::filesystem::end(it);
+         it.increment(ec))
+      in.push_back(it->path());
+  }
+  return in;
+}
+
+// Refuse an output that is missing its folder, is a folder, cannot be written, names an input,
+// or names another output.
+core::Result<void> check_output_paths(const AuditOptions& opt) {
+  std::vector<core::OutputPath> outputs = opt.report_outputs;
+  if (opt.save_facts) {
+    auto out = core::check_output_path(*opt.save_facts, "--save-facts");
+    if (!out) return std::unexpected(out.error());
+    outputs.push_back(*out);
+  }
+  const auto inputs = input_paths(opt);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const auto& out = outputs[i];
+    const std::string_view what = opt.save_facts && i + 1 == outputs.size() ? "--save-facts" : "--output";
+    if (auto ok = core::refuse_input_overwrite(out, inputs, what); !ok) return ok;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (out.target == outputs[j].target ||
+          (out.has_identity && outputs[j].has_identity && out.dev == outputs[j].dev && out.ino == outputs[j].ino))
+        return core::fail(core::ErrorCode::usage, "--save-facts and --output name the same file",
+                          out.requested.string());
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::string> certification_notices(const std::vector<core::TargetReport>& targets, core::Date as_of) {
@@ -343,6 +387,15 @@ int exit_code_of(const core::AuditResult& result) {
 }
 
 core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, const probe::DnsProgress& progress) {
+  // Every path is checked before anything is probed: a bad --baseline, --save-facts or
+  // --output is exit 2 with nothing sent.
+  if (auto ok = check_output_paths(opt); !ok) return std::unexpected(ok.error());
+  std::optional<Baseline> baseline;
+  if (opt.baseline) {
+    auto base = load_baseline(*opt.baseline);
+    if (!base) return std::unexpected(base.error());
+    baseline = std::move(*base);
+  }
   // Recorded facts fix the audit date, start time and host, so a replay renders the same reports.
   std::optional<Recording> replay;
   if (opt.facts) {
@@ -386,7 +439,8 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     rec = std::move(*live);
   }
   if (opt.save_facts) {
-    if (auto ok = core::write_file_atomic(*opt.save_facts, to_json(rec)); !ok) return std::unexpected(ok.error());
+    if (auto ok = core::write_file_atomic(*opt.save_facts, to_json(rec), "--save-facts"); !ok)
+      return std::unexpected(ok.error());
   }
 
   core::AuditResult result;
@@ -465,10 +519,8 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
 
   result.waivers = inv->waivers;
   apply_waivers(result.findings, result.waivers, as_of, result.warnings);
-  if (opt.baseline) {
-    auto base = load_baseline(*opt.baseline);
-    if (!base) return std::unexpected(base.error());
-    apply_baseline(result.findings, *base);
+  if (baseline) {
+    apply_baseline(result.findings, *baseline);
     result.baseline_used = true;
   }
 

@@ -3,6 +3,7 @@
 // code. Rule and manifest problems are all reported, then the run stops before probing.
 #pragma once
 
+#include "core/atomic_file.hpp"
 #include "core/audit_result.hpp"
 #include "core/diag.hpp"
 #include "core/error.hpp"
@@ -39,6 +40,7 @@ struct AuditOptions {
   int max_data_age_days = 90;       // --max-data-age: warn about older data sources
   bool fail_on_stale_data = false;  // --fail-on-stale-data: such data makes the run exit 3
   std::optional<std::filesystem::path> baseline;
+  std::vector<core::OutputPath> report_outputs;     // report::check_report_outputs: checked against the inputs
   std::optional<std::filesystem::path> save_facts;  // write the raw observations here
   std::optional<std::filesystem::path> facts;       // replay these instead of probing
   std::string tool_version;

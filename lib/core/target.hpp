@@ -41,6 +41,7 @@ struct Target {
   // when not declared. A declared fact, never an observation.
   std::vector<std::string> tls_terminated_by;
   SourceLocation declared_at;
+  bool credentials_dropped = false;  // the URL as written carried userinfo, removed from value and id
   // Where the ids the rules must know were written: "provider", "region", "offer",
   // "tls_terminated_by" → file:line:column (checked against the rule packs before probing).
   std::map<std::string, SourceLocation> declared_fields;

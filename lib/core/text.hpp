@@ -15,6 +15,15 @@ std::size_t utf8_length(std::string_view s, std::size_t i);
 // True when `s` is valid UTF-8.
 bool valid_utf8(std::string_view s);
 
+// How terminal_safe() shows a newline.
+enum class Newlines { escape, keep };
+// `s` made safe for a terminal or a log, the one escaper of every human-facing stream
+// (diagnostics, text output of geoip, probe, rules and diff): C0 controls (tab and, with
+// Newlines::keep, \n excepted), ESC, DEL and invalid bytes become \xNN (\n, \r visibly),
+// C1 controls (U+0080–U+009F, 8-bit CSI U+009B) and bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) become <U+NNNN>. Nothing can move the cursor, set a title or forge a line.
+std::string terminal_safe(std::string_view s, Newlines newlines = Newlines::escape);
+
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
 // Remove leading and trailing ASCII white space.

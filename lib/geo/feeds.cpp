@@ -76,6 +76,7 @@ core::Result<RangeTable> parse_cidr_list(std::string_view text, std::string_view
     if (f.size() != 1) return core::fail(core::ErrorCode::data, "expected one prefix per line", where);
     auto prefix = core::parse_prefix(f[0]);
     if (!prefix) return core::fail(core::ErrorCode::data, prefix.error().message, where);
+    if (auto ok = check_not_default_route(*prefix, where); !ok) return ok;
     table.add(*prefix, record);
     return {};
   };
@@ -102,6 +103,7 @@ core::Result<RangeTable> parse_geofeed(std::string_view text, std::string_view s
     }
     auto prefix = core::parse_prefix(f[0]);
     if (!prefix) return core::fail(core::ErrorCode::data, prefix.error().message, where);
+    if (auto ok = check_not_default_route(*prefix, where); !ok) return ok;
     auto country = country_code(f.size() > 1 ? f[1] : std::string(), where);
     if (!country) return std::unexpected(country.error());
     table.add(*prefix, table.record(ProviderRecord{std::string(provider), {}, {}, *country}));

@@ -73,6 +73,8 @@ core::Result<std::string> JsonReader::string(const Json& object, const char* key
   if (it == object.end() && optional) return std::string();
   if (it == object.end() || it->is_null()) return std::unexpected(error(path + "." + key, "missing"));
   if (!it->is_string()) return std::unexpected(error(path + "." + key, "expected a string"));
+  if (auto ok = check_field_text(it->get_ref<const std::string&>(), m_source); !ok)
+    return std::unexpected(error(path + "." + key, ok.error().message));
   return it->get<std::string>();
 }
 
@@ -89,7 +91,25 @@ std::string JsonReader::scalar_text(const Json& object, const char* key) const {
 core::Result<core::Prefix> JsonReader::prefix(const std::string& text, const std::string& path) const {
   auto p = core::parse_prefix(text);
   if (!p) return std::unexpected(error(path, p.error().message));
+  if (auto ok = check_not_default_route(*p, m_source); !ok) return std::unexpected(error(path, ok.error().message));
   return *p;
+}
+
+core::Result<void> check_field_text(std::string_view text, const std::string& where) {
+  const std::string safe = core::terminal_safe(text, core::Newlines::escape);
+  if (safe != text)
+    return core::fail(core::ErrorCode::data,
+                      fmt::format("field '{}' holds a control character or invalid UTF-8", safe), where);
+  return {};
+}
+
+core::Result<void> check_not_default_route(const core::Prefix& prefix, const std::string& where) {
+  if (prefix.length == 0)
+    return core::fail(core::ErrorCode::data,
+                      fmt::format("'{}' covers every address; expected a provider's own range",
+                                  core::format_prefix(prefix)),
+                      where);
+  return {};
 }
 
 std::optional<core::Date> leading_date(std::string_view text) {

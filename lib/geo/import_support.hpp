@@ -44,6 +44,12 @@ class TableBuilder {
   std::unordered_map<std::string, std::uint32_t> m_ids;
 };
 
+// A feed field must be printable UTF-8: no control character (a newline or ESC in a region
+// name would reach every report and terminal) and no invalid byte.
+core::Result<void> check_field_text(std::string_view text, const std::string& where);
+// The whole address space is no provider's range: a default route in a feed is an error.
+core::Result<void> check_not_default_route(const core::Prefix& prefix, const std::string& where);
+
 // Split one CSV line into fields (RFC 4180: "a ""b"", c" is one field); false on a bad quote.
 bool split_csv_line(std::string_view line, std::vector<std::string>& fields);
 
@@ -70,6 +76,9 @@ core::Result<void> for_each_csv_line(std::string_view text, std::string_view sou
     }
     const std::string where = fmt::format("{}:{}", source, line_number);
     if (!split_csv_line(line, fields)) return core::fail(core::ErrorCode::data, "unbalanced quotes in CSV line", where);
+    for (const auto& field : fields) {
+      if (auto ok = check_field_text(field, where); !ok) return ok;
+    }
     if (auto r = on_line(line_number, fields, where); !r) return r;
   }
   return {};

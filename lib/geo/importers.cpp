@@ -30,6 +30,7 @@ using detail::Json;
 using detail::JsonReader;
 using detail::parse_json;
 using detail::TableBuilder;
+using detail::check_not_default_route;
 
 struct FormatInfo {
   RangeFormat format;
@@ -90,7 +91,10 @@ core::Result<RangeTable> parse_asn_csv(std::string_view text, std::string_view s
       if (!f[3].empty()) entries.emplace_back("autonomous_system_organization", MmdbValue::string(f[3]));
       return MmdbValue::map(std::move(entries));
     });
-    for (const auto& p : core::range_to_prefixes(*first, *last)) table.add(p, id);
+    for (const auto& p : core::range_to_prefixes(*first, *last)) {
+      if (auto ok = check_not_default_route(p, where); !ok) return ok;
+      table.add(p, id);
+    }
     return {};
   };
   if (auto r = for_each_csv_line(text, source, on_line); !r) return std::unexpected(r.error());
@@ -110,6 +114,7 @@ core::Result<RangeTable> parse_plain_csv(std::string_view text, std::string_view
     }
     auto prefix = core::parse_prefix(f[0]);
     if (!prefix) return core::fail(ErrorCode::data, prefix.error().message, where);
+    if (auto ok = check_not_default_route(*prefix, where); !ok) return std::unexpected(ok.error());
     if (f[1].empty()) return core::fail(ErrorCode::data, "empty provider", where);
     auto country = detail::country_code(f[3], where);
     if (!country) return std::unexpected(country.error());
@@ -321,8 +326,10 @@ MmdbValue ProviderRecord::to_value() const {
 
 bool needs_provider(RangeFormat format) { return format == RangeFormat::cidr_list || format == RangeFormat::geofeed; }
 
-core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source,
-                                      std::string_view provider) {
+namespace {
+
+core::Result<RangeTable> parse_feed(RangeFormat format, std::string_view text, std::string_view source,
+                                    std::string_view provider) {
   if (needs_provider(format) && provider.empty()) {
     return core::fail(ErrorCode::usage,
                       fmt::format("format {0} needs the provider its prefixes belong to, e.g. {0}@cloudflare:FILE",
@@ -345,6 +352,19 @@ core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text,
     case RangeFormat::csv: return parse_plain_csv(text, source);
   }
   return core::fail(ErrorCode::internal, "unknown range format");
+}
+
+}  // namespace
+
+core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source,
+                                      std::string_view provider) {
+  auto table = parse_feed(format, text, source, provider);
+  if (table && table->rows.empty()) {  // a truncated download must not build an empty database
+    return core::fail(ErrorCode::data,
+                      fmt::format("no range in the {} feed; expected at least one", range_format_name(format)),
+                      std::string(source));
+  }
+  return table;
 }
 
 core::Result<RangeTable> import_ranges(RangeFormat format, const std::filesystem::path& file,
@@ -417,6 +437,11 @@ core::Result<BuildSummary> build_range_database(const std::vector<RangeInput>& i
                         "their records have different schemas; build two databases");
     }
   }
+  auto out = core::check_output_path(output, "--output");  // before reading: a bad -o is found first
+  if (!out) return std::unexpected(out.error());
+  std::vector<std::filesystem::path> files;
+  for (const auto& in : inputs) files.push_back(in.file);
+  if (auto ok = core::refuse_input_overwrite(*out, files, "--output"); !ok) return std::unexpected(ok.error());
   MmdbWriter writer(writer_options(type, build_epoch));
   BuildSummary summary;
   summary.database_type = std::string(type);

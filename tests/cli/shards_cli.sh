@@ -93,6 +93,9 @@ expect_in "$tmp/err" "broken.json:2:" "... with its line and column"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["findings"][1]["verdict"]="passed"; json.dump(d, open(sys.argv[2], "w"))' "$tmp/s1.json" "$tmp/bad-verdict.json"
 expect_rc 2 "a bad value is refused" "$bin" -q report render "$tmp/bad-verdict.json"
 expect_in "$tmp/err" "at /findings/1/verdict: unknown value 'passed'" "... with its JSON pointer"
+cp "$tmp/s1.json" "$tmp/s1-copy.json"
+expect_rc 2 "report merge -o naming one of its inputs is refused" "$bin" -q report merge "$tmp/s1-copy.json" "$tmp/s2.json" "$tmp/s3.json" -o "$tmp/s1-copy.json"
+cmp -s "$tmp/s1.json" "$tmp/s1-copy.json" && ok "... and the input is kept" || bad "report merge overwrote its input"
 for bad_shard in 0/3 4/3 3 a/b 1/0 1/70000; do
   expect_rc 2 "--shard $bad_shard is a usage error" "${replay[@]}" --shard "$bad_shard"
 done

@@ -97,3 +97,18 @@ TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
   CHECK_FALSE(core::iequals("gra", "grb"));
   CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
 }
+
+TEST_CASE("core::terminal_safe: controls, C1, bidi and bad bytes are shown, text is kept", "[core]") {
+  CHECK(core::terminal_safe("plain été ok\t1") == "plain été ok\t1");
+  CHECK(core::terminal_safe("a\x1b]0;t\x07z") == "a\\x1b]0;t\\x07z");
+  CHECK(core::terminal_safe("line\nforged\r") == "line\\nforged\\r");
+  CHECK(core::terminal_safe("line\nnext", core::Newlines::keep) == "line\nnext");
+  CHECK(core::terminal_safe("del\x7f") == "del\\x7f");
+  CHECK(core::terminal_safe("csi\xC2\x9B"
+                            "2J") == "csi<U+009B>2J");
+  CHECK(core::terminal_safe("a\xE2\x80\xAE"
+                            "b\xE2\x81\xA6"
+                            "c") == "a<U+202E>b<U+2066>c");
+  CHECK(core::terminal_safe("latin\xE9") == "latin\\xe9");
+  CHECK(core::terminal_safe(std::string_view("nul\0x", 5)) == "nul\\x00x");
+}

@@ -56,6 +56,8 @@ core::Result<void> check_parts(const std::vector<ReportPart>& parts) {
         {"fail_on", {std::string(core::to_string(f.fail_on)), std::string(core::to_string(r.fail_on))}},
         {"fail_on_unknown", {f.fail_on_unknown ? "true" : "false", r.fail_on_unknown ? "true" : "false"}},
         {"baseline_used", {f.baseline_used ? "true" : "false", r.baseline_used ? "true" : "false"}},
+        {"max_data_age_days", {std::to_string(f.max_data_age_days), std::to_string(r.max_data_age_days)}},
+        {"fail_on_stale_data", {f.fail_on_stale_data ? "true" : "false", r.fail_on_stale_data ? "true" : "false"}},
         {"organisation", {f.organisation, r.organisation}},
         {"auditor", {f.auditor, r.auditor}},
         {"scope", {f.scope, r.scope}},
@@ -98,11 +100,13 @@ core::Result<core::AuditResult> merge_reports(std::vector<ReportPart> parts) {
   out.findings.clear();
   out.requirements.clear();
   out.sources.clear();
+  out.data_sources.clear();
   out.warnings.clear();
   out.policies.clear();
   std::set<std::string> policies, hosts;
   std::set<std::pair<std::string, std::string>> requirements;
   std::set<std::tuple<std::string, std::string, std::string>> sources;
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> data_sources;
   std::map<std::string, const ReportPart*> owner;  // target id → the part that holds it
   std::map<std::string, int> matched;              // waiver id → findings matched, summed
   std::vector<std::string> host_order;
@@ -127,6 +131,10 @@ core::Result<core::AuditResult> merge_reports(std::vector<ReportPart> parts) {
     }
     for (auto& s : r.sources) {
       if (sources.insert({s.kind, s.name, s.version}).second) out.sources.push_back(std::move(s));
+    }
+    for (auto& s : r.data_sources) {
+      if (data_sources.insert({s.database, s.name, s.sha256, s.date ? s.date->to_string() : ""}).second)
+        out.data_sources.push_back(std::move(s));
     }
     for (auto& w : r.warnings) {
       if (!derived.contains(w)) out.warnings.push_back(std::move(w));

@@ -134,6 +134,21 @@ class In {
   const json m_empty_object = json::object();
 };
 
+// A data source of the databases: its date and age are null when it carries no date.
+core::DataSource data_source(In& in, const json& obj, const std::string& ptr) {
+  core::DataSource s;
+  s.name = in.str(obj, "name", ptr);
+  s.kind = in.str(obj, "kind", ptr);
+  s.url = in.str(obj, "url", ptr);
+  if (auto d = obj.find("date"); d != obj.end() && !d->is_null()) s.date = in.date(obj, "date", ptr);
+  if (auto a = obj.find("age_days"); a != obj.end() && !a->is_null()) s.age_days = in.integer(obj, "age_days", ptr);
+  s.sha256 = in.str(obj, "sha256", ptr);
+  s.database = in.str(obj, "database", ptr);
+  s.serial = in.str(obj, "serial", ptr);
+  s.stale = in.boolean(obj, "stale", ptr);
+  return s;
+}
+
 template <typename E, std::size_t N>
 auto parser(const std::array<E, N>& values) {
   return [values](std::string_view text) -> std::optional<E> {
@@ -351,9 +366,13 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
   each(in, *doc, "sources", "a data source object", [&](const json& v, const std::string& p) {
     r.sources.push_back({in.str(v, "kind", p), in.str(v, "name", p), in.str(v, "version", p)});
   });
+  each(in, *doc, "data_sources", "a data source object",
+       [&](const json& v, const std::string& p) { r.data_sources.push_back(data_source(in, v, p)); });
   r.warnings = in.strings(*doc, "warnings", "");
   r.fail_on = in.choice(*doc, "fail_on", "", k_severity, "info, low, medium, high or critical", core::Severity::high);
   r.fail_on_unknown = in.boolean(*doc, "fail_on_unknown", "");
+  r.max_data_age_days = static_cast<int>(in.integer(*doc, "max_data_age_days", ""));
+  r.fail_on_stale_data = in.boolean(*doc, "fail_on_stale_data", "");
   r.baseline_used = in.boolean(*doc, "baseline_used", "");
   if (const json* s = in.get(*doc, "shard", "", false, json::value_t::object, "an object"); s && !in.failed()) {
     core::Shard shard;

@@ -298,7 +298,10 @@ TEST_CASE("geo::importers: aws and gcp carry their own date and serial", "[geo]"
   CHECK(gcp.stamp.serial == "1787407470974");
   // A serial written as a number, a date that is not one.
   auto odd =
-      geo::parse_ranges(RangeFormat::aws, R"({"syncToken": 42, "createDate": "yesterday", "prefixes": []})", "a.json");
+      geo::parse_ranges(RangeFormat::aws,
+                        R"({"syncToken": 42, "createDate": "yesterday", "prefixes": [{"ip_prefix": "192.0.2.0/24",
+                            "region": "eu-west-3", "service": "EC2", "network_border_group": "eu-west-3"}]})",
+                        "a.json");
   REQUIRE(odd);
   CHECK(odd->stamp.serial == "42");
   CHECK(odd->stamp.published == "yesterday");

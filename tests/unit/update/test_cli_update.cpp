@@ -274,8 +274,8 @@ TEST_CASE("data update: a feed with 0.0.0.0/0 is refused", "[update][cli]") {
     feed["prefixes"].push_back(Json{
         {"ip_prefix", "0.0.0.0/0"}, {"region", "GLOBAL"}, {"service", "AMAZON"}, {"network_border_group", "GLOBAL"}});
   });
-  expect_refused("wide", wide, "", 2,
-                 "wide-prefix guard: ip-ranges.json contains 0.0.0.0/0 (1 prefix(es) wider than /8");
+  // The importer refuses a default route before the wide-prefix guard would weigh it.
+  expect_refused("wide", wide, "", 2, "'0.0.0.0/0' covers every address; expected a provider's own range");
 }
 
 TEST_CASE("data update: a feed truncated mid-file is refused", "[update][cli]") {

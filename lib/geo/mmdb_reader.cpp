@@ -120,6 +120,129 @@ core::Error data_error(const std::string& path, std::string message) {
 }
 
 // Check what libmaxminddb cannot tell apart: missing, a folder, empty, no metadata marker.
+// A reader of the metadata's own encoding (MaxMind DB format 2.0, "Data Section Format"), just
+// far enough to check the two lists libmaxminddb 1.7.1 leaks on: when `languages` holds a
+// non-string or `description` a non-string value, MMDB_open refuses the file but keeps what it
+// had allocated (fixed upstream in maxmind/libmaxminddb#356, not in Debian 12). Anything else it
+// does not understand is left to libmaxminddb, which refuses it without leaking.
+class MetadataScan {
+ public:
+  explicit MetadataScan(std::string_view bytes) : m_d(bytes) {}
+
+  // An error message when `languages` or `description` holds a non-string, else empty.
+  std::string wrong_lists() {
+    std::size_t pairs = 0;
+    if (!control(k_map, pairs)) return {};
+    for (std::size_t p = 0; p < pairs && m_ok; ++p) {
+      std::string key;
+      const int key_type = value(&key);
+      if (key_type == k_pointer) {  // a key stored elsewhere: its value is not ours to judge
+        if (!skip(0)) return {};
+        continue;
+      }
+      if (key_type != k_utf8) return {};
+      std::size_t n = 0;
+      if (key == "languages" || key == "description") {
+        const bool map = key == "description";
+        if (!control(map ? k_map : k_array, n)) return {};
+        for (std::size_t i = 0; i < (map ? 2 * n : n); ++i) {
+          const int type = value(nullptr);
+          if (!m_ok) return {};
+          if (type != k_utf8 && type != k_pointer) {
+            return fmt::format("metadata '{}' holds a value that is not a string", key);
+          }
+        }
+      } else if (!skip(0)) {
+        return {};
+      }
+    }
+    return {};
+  }
+
+ private:
+  static constexpr int k_pointer = 1, k_utf8 = 2, k_map = 7, k_array = 11;
+
+  bool byte(std::uint8_t& b) {
+    if (m_i >= m_d.size()) return m_ok = false;
+    b = static_cast<std::uint8_t>(m_d[m_i++]);
+    return true;
+  }
+  // Read one control byte (and extended type and size bytes): type and size.
+  bool header(int& type, std::size_t& size) {
+    std::uint8_t c = 0, b = 0;
+    if (!byte(c)) return false;
+    type = c >> 5;
+    if (type == k_pointer) {  // pointers are followed elsewhere: not checked here
+      const std::size_t extra = ((c >> 3) & 3) + 1;
+      for (std::size_t k = 0; k < extra; ++k) {
+        if (!byte(b)) return false;
+      }
+      size = 0;
+      return true;
+    }
+    if (type == 0) {
+      if (!byte(b)) return false;
+      type = 7 + b;
+    }
+    size = c & 0x1f;
+    if (size >= 29) {
+      const std::size_t n = size - 28;
+      std::size_t v = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!byte(b)) return false;
+        v = (v << 8) | b;
+      }
+      size = n == 1 ? 29 + v : n == 2 ? 285 + v : 65821 + v;
+    }
+    return true;
+  }
+  bool control(int want, std::size_t& size) {
+    int type = 0;
+    return header(type, size) && type == want;
+  }
+  // Read one scalar value (a UTF-8 string into `text` when given) and return its type; a
+  // container is skipped whole. 0 when the bytes end (m_ok is then false).
+  int value(std::string* text) {
+    const std::size_t at = m_i;
+    int type = 0;
+    std::size_t size = 0;
+    if (!header(type, size)) return 0;
+    if (type == k_utf8) {
+      if (m_i + size > m_d.size()) return m_ok = false;
+      if (text != nullptr) text->assign(m_d.substr(m_i, size));
+      m_i += size;
+      return type;
+    }
+    m_i = at;
+    return skip(0) ? type : 0;
+  }
+  bool skip(int depth) {
+    int type = 0;
+    std::size_t size = 0;
+    if (depth > 32 || !header(type, size)) return m_ok = false;
+    switch (type) {
+      case k_pointer: return true;
+      case k_map: size *= 2; [[fallthrough]];
+      case k_array:
+        for (std::size_t k = 0; k < size; ++k) {
+          if (!skip(depth + 1)) return false;
+        }
+        return true;
+      case 3: size = 8; break;   // double
+      case 15: size = 4; break;  // float
+      case 14: size = 0; break;  // boolean: the size is the value
+      default: break;            // strings, bytes and integers: `size` bytes follow
+    }
+    if (m_i + size > m_d.size()) return m_ok = false;
+    m_i += size;
+    return true;
+  }
+
+  std::string_view m_d;
+  std::size_t m_i = 0;
+  bool m_ok = true;
+};
+
 core::Result<void> preflight(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return core::fail(core::ErrorCode::io, fmt::format("cannot open: {}", std::strerror(errno)), path);
@@ -136,9 +259,14 @@ core::Result<void> preflight(const std::string& path) {
   if (!stat_ok) return core::fail(core::ErrorCode::io, "cannot read file status", path);
   if (S_ISDIR(st.st_mode)) return core::fail(core::ErrorCode::io, "is a folder, not a database file", path);
   if (st.st_size == 0) return core::fail(core::ErrorCode::data, "not a MaxMind DB file (empty file, 0 bytes)", path);
-  if (tail.find(k_metadata_marker) == std::string::npos) {
+  const auto marker = tail.rfind(k_metadata_marker);
+  if (marker == std::string::npos) {
     return core::fail(core::ErrorCode::data, "not a MaxMind DB file (metadata marker not found)", path);
   }
+  const std::string wrong =
+      MetadataScan(std::string_view(tail).substr(marker + k_metadata_marker.size())).wrong_lists();
+  if (!wrong.empty())
+    return core::fail(core::ErrorCode::data, fmt::format("not a valid MaxMind DB file ({})", wrong), path);
   return {};
 }
 

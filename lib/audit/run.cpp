@@ -420,6 +420,9 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
   }
+  // A plan that creates nothing to judge (only deletions, data sources, no-ops or utility
+  // resources) is an empty audit that is expected, not a configuration mistake.
+  const bool nothing_planned = inv->targets.empty() && !opt.terraform.empty();
   std::optional<core::Shard> shard = opt.shard;
   if (shard) {
     // After every check of the whole inventory, so each shard refuses the same mistakes.
@@ -509,6 +512,9 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     // One part of a split inventory may hold no judged target; the merged report is what counts.
     result.warnings.push_back(fmt::format("shard {}/{} holds {} of the inventory's {} targets and no finding",
                                           shard->index, shard->count, inv->targets.size(), shard->inventory_targets));
+  } else if (nothing_planned) {
+    result.warnings.push_back(
+        "the Terraform plan creates or changes no resource of a cloud provider: nothing to judge (exit 0)");
   } else if (result.findings.empty() && !opt.allow_empty) {
     for (const auto& w : result.warnings) diag.warning("{}", w);
     return core::fail(

@@ -121,5 +121,21 @@ expect_rc 2 "compare with an unknown provider is a usage error" "$bin" -q compar
 grep -q "did you mean 'ovhcloud'" "$tmp/err" && ok "the unknown provider gets a hint" || bad "no hint: $(cat "$tmp/err")"
 expect_rc 2 "compare with an unknown format is a usage error" "$bin" -q compare --policy fr-health-data --format pdf
 
+# A plan that creates nothing (a delete, a data source, a no-op) is an expected empty audit: exit 0
+# and a warning; a plan whose resources nothing selects stays an error (truthful-verdicts issue).
+cat >"$tmp/nothing.json" <<'JSON'
+{"format_version": "1.2", "terraform_version": "1.9.0",
+ "resource_changes": [
+  {"address": "azurerm_storage_account.old", "mode": "managed", "type": "azurerm_storage_account", "name": "old",
+   "provider_name": "registry.terraform.io/hashicorp/azurerm",
+   "change": {"actions": ["delete"], "before": {"location": "francecentral"}, "after": null}},
+  {"address": "data.azurerm_client_config.current", "mode": "data", "type": "azurerm_client_config", "name": "current",
+   "provider_name": "registry.terraform.io/hashicorp/azurerm", "change": {"actions": ["read"], "before": null, "after": {}}}
+ ]}
+JSON
+expect_rc 0 "a plan that creates nothing is an empty audit, exit 0" "$bin" audit --terraform "$tmp/nothing.json" --policy fr-health-data
+grep -q "creates or changes no resource" "$tmp/err" && ok "... and says so" || bad "no warning for the empty plan: $(head -3 "$tmp/err")"
+expect_rc 2 "a plan whose resources no requirement selects is still an error" "$bin" -q audit --terraform "$ex/ovhcloud/plan.json" --policy fr-health-data
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

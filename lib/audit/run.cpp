@@ -7,6 +7,7 @@
 #include "audit/baseline.hpp"
 #include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
+#include "audit/placement.hpp"
 #include "audit/recording.hpp"
 #include "audit/sentences.hpp"
 #include "audit/waivers.hpp"
@@ -302,6 +303,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   CertificationNotices notices;
   for (const auto& planned : inv->targets) {
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
+    t.placement = place(*rules, t.facts, as_of);
     notices.add(t, as_of);
     std::size_t applicable = 0;
     for (const auto& pid : planned.policies) {

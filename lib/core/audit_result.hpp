@@ -85,12 +85,27 @@ struct CertificationStatus {
   auto operator<=>(const CertificationStatus&) const = default;
 };
 
+// Where a target sits on the two axes of the reports' picture, decided by lib/audit from its
+// facts and the rule sets on the audit date: where it is served from (served_from.countries
+// against @EEA and the adequacy decisions in force) and who controls it (controlled_by.countries
+// against @EU). Unknown when the facts cannot say; never a guess.
+struct Placement {
+  enum class Served { eea, adequate, elsewhere, unknown } served = Served::unknown;
+  enum class Control { eu, non_eu, unknown } control = Control::unknown;
+  std::string served_note;   // the countries ("FR"), or why unknown ("anycast network")
+  std::string control_note;  // the control countries ("US"), or why unknown
+};
+
+std::string_view to_string(Placement::Served served);    // eea, adequate, elsewhere, unknown
+std::string_view to_string(Placement::Control control);  // eu, non-eu, unknown
+
 // What was probed about one target, for the evidence sections of reports.
 struct TargetReport {
   Target target;
   Facts facts;
   Evidence evidence;
   std::vector<CertificationStatus> certifications = {};  // of the declared offer, one per scheme
+  Placement placement = {};
 };
 
 // A data source the run used, named in every report (databases, rule packs, recorded facts).
@@ -103,6 +118,9 @@ struct DataSource {
 struct Counts {
   int pass = 0, fail = 0, unknown = 0, waived = 0;
   int total() const { return pass + fail + unknown + waived; }
+  // Passes as a whole percentage of all findings, rounded down (so one failure is never 100%);
+  // nullopt when there is no finding. Waived findings are not passes.
+  std::optional<int> pass_percent() const;
 };
 
 struct AuditResult {

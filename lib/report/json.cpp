@@ -87,6 +87,10 @@ Json target_json(const core::TargetReport& t) {
            {"evidence", evidence_json(t.evidence)}};
   if (!t.target.tls_terminated_by.empty()) out["tls_terminated_by"] = strings(t.target.tls_terminated_by);
   if (!t.certifications.empty()) out["certifications"] = certifications_json(t.certifications);
+  out["placement"] = Json{{"served", std::string(core::to_string(t.placement.served))},
+                          {"served_note", clean(t.placement.served_note)},
+                          {"control", std::string(core::to_string(t.placement.control))},
+                          {"control_note", clean(t.placement.control_note)}};
   return out;
 }
 

@@ -24,6 +24,9 @@ pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
 add_library(dep::cares ALIAS PkgConfig::CARES)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 add_library(dep::idn2 ALIAS PkgConfig::IDN2)
+# RE2: linear-time regular expressions for `matches` (no backtracking on text a manifest controls).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+add_library(dep::re2 ALIAS PkgConfig::RE2)
 
 if(BUILD_TESTING)
   find_package(Catch2 2 REQUIRED)        # Catch2 v2 on Debian 12

@@ -5,14 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A allowed=(
   [core]="core"
+  [yaml]="core yaml"
   [geo]="core geo"
-  [policy]="core policy"
+  [policy]="core yaml policy"
   [probe]="core probe"
-  [inventory]="core inventory"
+  [inventory]="core yaml inventory"
   [report]="core report"
-  [audit]="core geo policy probe inventory report audit"
+  [audit]="core yaml geo policy probe inventory report audit"
 )
-modules="core geo policy probe inventory audit report"
+modules="core yaml geo policy probe inventory audit report"
 status=0
 for m in "${!allowed[@]}"; do
   [[ -d lib/$m ]] || continue

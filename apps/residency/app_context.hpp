@@ -42,5 +42,6 @@ void add_rules_commands(CLI::App& rules, Context& ctx);        // cmd_rules.cpp:
 void add_audit_command(CLI::App& cli, Context& ctx);            // cmd_audit.cpp: audit
 void add_probe_command(CLI::App& cli, Context& ctx);            // cmd_probe.cpp: probe
 void add_diff_command(CLI::App& cli, Context& ctx);            // cmd_diff.cpp: diff A.json B.json
+void add_compare_command(CLI::App& cli, Context& ctx);         // cmd_compare.cpp: compare --policy ID
 
 }  // namespace app

@@ -1,6 +1,7 @@
-// `residency audit [MANIFEST|LIST…]`: run the whole pipeline (lib/audit) and write the reports
-// (lib/report). YAML files are manifests; other files, and "-" for standard input, are plain
-// lists of targets. The exit code says whether proven failures or counted unknowns remain.
+// `residency audit [MANIFEST|LIST…] [--terraform PLAN.json…]`: run the whole pipeline (lib/audit)
+// and write the reports (lib/report). YAML files are manifests; other files, and "-" for standard
+// input, are plain lists of targets; --terraform reads `terraform show -json` plans. The exit code
+// says whether proven failures or counted unknowns remain.
 #include "app_context.hpp"
 #include "audit/run.hpp"
 #include "common_options.hpp"
@@ -24,6 +25,8 @@ namespace {
 struct AuditFlags {
   std::vector<std::string> inputs;
   std::vector<std::string> lists;
+  std::vector<std::string> terraform;
+  std::vector<std::string> tags;
   std::vector<std::string> policies;
   std::vector<std::string> rules;
   GeoipFlags geoip;
@@ -61,6 +64,15 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
       o.lists.emplace_back(in);
   }
   for (const auto& l : f.lists) o.lists.emplace_back(l);
+  for (const auto& p : f.terraform) o.terraform.emplace_back(p);
+  for (const auto& tag : f.tags) {
+    const auto eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return core::fail(core::ErrorCode::usage,
+                        fmt::format("--tag '{}': expected KEY=VALUE, e.g. classification=health", tag));
+    }
+    o.plan_tags[tag.substr(0, eq)] = tag.substr(eq + 1);
+  }
   o.policies = f.policies;
   o.rules.dirs.assign(f.rules.begin(), f.rules.end());
   auto geoip = locate_geoip(f.geoip, Need::optional, ctx);
@@ -98,9 +110,10 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   if (f.list_formats) return print_formats();
   std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
   if (auto ok = report::validate_formats(formats); !ok) return ctx.fail(ok.error());
-  if (f.inputs.empty() && f.lists.empty()) {
+  if (f.inputs.empty() && f.lists.empty() && f.terraform.empty()) {
     return ctx.fail(
-        {core::ErrorCode::usage, "nothing to audit; expected a manifest (.yaml), a list file, or - for stdin", ""});
+        {core::ErrorCode::usage,
+         "nothing to audit; expected a manifest (.yaml), a list file, - for stdin, or --terraform PLAN.json", ""});
   }
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
@@ -123,6 +136,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   auto* cmd = cli.add_subcommand("audit", "Audit targets against jurisdiction policies and write reports");
   cmd->add_option("INPUT", f->inputs, "Manifests (*.yaml) and plain target lists (one per line; - for stdin)");
   cmd->add_option("--list", f->lists, "A plain list of hosts, URLs or IPs (repeatable; - for stdin)");
+  cmd->add_option("--terraform", f->terraform,
+                  "A Terraform/OpenTofu plan as JSON (terraform show -json PLANFILE; repeatable; - for stdin)");
+  cmd->add_option("--tag", f->tags, "KEY=VALUE added to every plan resource that lacks the tag (repeatable)");
   cmd->add_option("--policy", f->policies, "Policy id to apply (repeatable; replaces the manifests' policies)");
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);

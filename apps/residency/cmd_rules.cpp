@@ -165,6 +165,7 @@ Json provider_json(const policy::RuleSet& r, const policy::Provider& p, core::Da
   Json regions = Json::object();
   for (const auto& [code, reg] : p.regions) {
     regions[code] = {{"city", reg.city}, {"country", reg.country}, {"aliases", reg.aliases}};
+    if (!reg.members.empty()) regions[code]["members"] = reg.members;
     if (reg.operated_by)
       regions[code]["operated_by"] = {{"entity", reg.operated_by->entity}, {"country", reg.operated_by->country}};
   }

@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   app::add_audit_command(cli, ctx);
   app::add_probe_command(cli, ctx);
   app::add_diff_command(cli, ctx);
+  app::add_compare_command(cli, ctx);
 
   cli.parse_complete_callback([&] {
     if (ctx.quiet) ctx.diag.set_min_level(core::Level::warning);

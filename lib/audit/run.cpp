@@ -10,6 +10,7 @@
 #include "audit/placement.hpp"
 #include "audit/recording.hpp"
 #include "audit/sentences.hpp"
+#include "audit/terraform.hpp"
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -31,6 +32,7 @@ namespace {
 struct PlannedTarget {
   core::Target target;
   std::vector<std::string> policies;
+  std::optional<PlanLocation> plan;  // where a Terraform plan puts it
 };
 
 struct Inventory {
@@ -38,9 +40,33 @@ struct Inventory {
   std::vector<core::WaiverInfo> waivers;
   inventory::Metadata metadata;
   std::vector<std::string> inputs;
+  std::vector<std::string> warnings;
 };
 
-core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of, core::Diag& diag) {
+// Add the targets of the Terraform plans (`--terraform`); a malformed plan is an error.
+int load_plans(const AuditOptions& opt, const policy::RuleSet& rules, Inventory& inv, core::Diag& diag) {
+  int errors = 0;
+  for (const auto& path : opt.terraform) {
+    auto plan = plan_targets(path, rules, opt.plan_tags);
+    if (!plan) {
+      diag.error("{}", plan.error().to_string());
+      ++errors;
+      continue;
+    }
+    inv.inputs.push_back(plan->file);
+    if (opt.policies.empty()) {
+      diag.error("{}: a Terraform plan names no policy; expected --policy ID", plan->file);
+      ++errors;
+    }
+    for (const auto& s : plan->skipped) diag.debug("{}: skipped {}", plan->file, s);
+    inv.warnings.insert(inv.warnings.end(), plan->warnings.begin(), plan->warnings.end());
+    for (auto& t : plan->targets) inv.targets.push_back({std::move(t.target), opt.policies, std::move(t.location)});
+  }
+  return errors;
+}
+
+core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::RuleSet& rules, core::Date as_of,
+                                       core::Diag& diag) {
   Inventory inv;
   int errors = 0;
   auto report = [&](const inventory::Diagnostics& diags) {
@@ -58,7 +84,7 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of
     if (inv.inputs.empty()) inv.metadata = m->metadata;
     inv.inputs.push_back(m->file);
     for (const auto& entry : m->targets) {
-      inv.targets.push_back({entry.target, opt.policies.empty() ? m->policies_for(entry) : opt.policies});
+      inv.targets.push_back({entry.target, opt.policies.empty() ? m->policies_for(entry) : opt.policies, std::nullopt});
     }
     inv.waivers.insert(inv.waivers.end(), m->waivers.begin(), m->waivers.end());
   }
@@ -75,8 +101,9 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of
       diag.error("{}: a plain list names no policy; expected --policy ID", path.string());
       ++errors;
     }
-    for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies});
+    for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies, std::nullopt});
   }
+  errors += load_plans(opt, rules, inv, diag);
   std::set<std::string> ids;
   for (const auto& p : inv.targets) {
     if (!ids.insert(p.target.id).second) {
@@ -86,8 +113,10 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, core::Date as_of
     }
   }
   if (errors > 0) return core::fail(core::ErrorCode::config, fmt::format("{} problem(s) in the inventory", errors));
-  if (inv.targets.empty())
-    return core::fail(core::ErrorCode::usage, "nothing to audit; expected a manifest or a list of targets");
+  if (inv.targets.empty() && opt.terraform.empty()) {
+    return core::fail(core::ErrorCode::usage,
+                      "nothing to audit; expected a manifest, a list of targets or a Terraform plan");
+  }
   return inv;
 }
 
@@ -122,6 +151,7 @@ core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& in
   rec.host = opt.host;
   std::vector<core::Target> targets;
   for (const auto& p : inv.targets) targets.push_back(p.target);
+  if (dns_requests(targets).empty()) return rec;  // cloud resources only: no resolver is needed
   auto dns = resolve_targets(targets, opt.dns, progress);
   if (!dns) return std::unexpected(dns.error());
   rec.dns = std::move(*dns);
@@ -254,11 +284,13 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   rule_opts.as_of = as_of;
   auto rules = policy::load_rules(rule_opts, diag);
   if (!rules) return std::unexpected(rules.error());
-  auto inv = load_inventory(opt, as_of, diag);
+  auto inv = load_inventory(opt, *rules, as_of, diag);
   if (!inv) return std::unexpected(inv.error());
   if (auto ok = check_policies(*inv, *rules, diag); !ok) return std::unexpected(ok.error());
-  std::vector<core::Target> declared;
-  for (const auto& p : inv->targets) declared.push_back(p.target);
+  std::vector<core::Target> declared;  // typed by a person: a plan's unknown region is a warning instead
+  for (const auto& p : inv->targets) {
+    if (!p.plan) declared.push_back(p.target);
+  }
   if (int n = check_declared_ids(declared, *rules, diag); n > 0) {
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
@@ -293,6 +325,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.explain = opt.explain;
   result.sources = geoip_sources(*geoip);
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
+  result.warnings = inv->warnings;
   if (geoip->empty()) {
     result.warnings.push_back(
         "no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");
@@ -301,11 +334,13 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
   CertificationNotices notices;
+  std::map<std::string, std::vector<const PlannedTarget*>> unjudged;  // plan file → resources no requirement applies to
   for (const auto& planned : inv->targets) {
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
     t.placement = place(*rules, t.facts, as_of);
     notices.add(t, as_of);
     std::size_t applicable = 0;
+    if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {
@@ -320,10 +355,19 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
         result.findings.push_back(std::move(f));
       }
     }
-    if (applicable == 0) result.warnings.push_back(not_applicable(planned, *rules));
+    if (applicable == 0) {
+      // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
+      if (planned.plan) unjudged[planned.target.declared_at.file].push_back(&planned);
+      else result.warnings.push_back(not_applicable(planned, *rules));
+    }
     result.targets.push_back(std::move(t));
   }
   result.policies.assign(policies.begin(), policies.end());
+  for (const auto& [file, list] : unjudged) {
+    std::string w = not_applicable(*list.front(), *rules);
+    if (list.size() > 1) w += fmt::format(" (and so are {} more resources of {})", list.size() - 1, file);
+    result.warnings.push_back(std::move(w));
+  }
   notices.write(result.warnings);
   if (result.findings.empty() && !opt.allow_empty) {
     for (const auto& w : result.warnings) diag.warning("{}", w);

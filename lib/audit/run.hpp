@@ -10,6 +10,7 @@
 #include "probe/dns.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@ namespace audit {
 struct AuditOptions {
   std::vector<std::filesystem::path> manifests;  // YAML manifests
   std::vector<std::filesystem::path> lists;      // plain lists ("-" = stdin)
+  std::vector<std::filesystem::path> terraform;  // `terraform show -json` plans ("-" = stdin)
+  std::map<std::string, std::string> plan_tags;  // --tag: added to every plan resource that lacks it
   std::vector<std::string> policies;             // --policy: replaces the manifests' defaults
   policy::LoadOptions rules;
   std::vector<std::filesystem::path> geoip;  // database files, already located

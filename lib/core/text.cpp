@@ -4,8 +4,34 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <limits>
 
 namespace core {
+
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+  }
+  if (n == 3 && c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+  if (n == 3 && c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+  if (n == 4 && c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+  if (n == 4 && c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+  return n;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -35,14 +61,23 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 bool has_domain_suffix(std::string_view name, std::string_view suffix) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (!suffix.empty() && suffix.back() == '.') suffix.remove_suffix(1);
   if (suffix.empty() || name.size() < suffix.size()) return false;
-  const std::string n = to_lower(name);
-  const std::string s = to_lower(suffix);
-  if (n.size() == s.size()) return n == s;
-  return n.compare(n.size() - s.size(), s.size(), s) == 0 && n[n.size() - s.size() - 1] == '.';
+  if (!iequals(name.substr(name.size() - suffix.size()), suffix)) return false;  // no allocation: called per name × suffix
+  return name.size() == suffix.size() || name[name.size() - suffix.size() - 1] == '.';
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -119,10 +154,11 @@ std::optional<long long> parse_duration_ms(std::string_view s) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc{} || ptr == s.data() || value < 0) return std::nullopt;
   std::string_view unit(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr));
-  if (unit == "ms") return value;
-  if (unit == "s") return value * 1000;
-  if (unit == "m") return value * 60'000;
-  return std::nullopt;
+  const long long scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 0;
+  if (scale == 0) return std::nullopt;
+  // A duration that does not fit in milliseconds is refused, not wrapped around.
+  if (value > std::numeric_limits<long long>::max() / scale) return std::nullopt;
+  return value * scale;
 }
 
 }  // namespace core

@@ -8,12 +8,20 @@
 
 namespace core {
 
+// Length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when it is invalid (overlong,
+// surrogate, above U+10FFFF, truncated).
+std::size_t utf8_length(std::string_view s, std::size_t i);
+// True when `s` is valid UTF-8.
+bool valid_utf8(std::string_view s);
+
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
 // Remove leading and trailing ASCII white space.
 std::string_view trim(std::string_view s);
 // ASCII lower-case copy.
 std::string to_lower(std::string_view s);
+// True when `a` and `b` are equal ignoring ASCII case (no allocation).
+bool iequals(std::string_view a, std::string_view b);
 // True when `name` equals `suffix` or ends with "." + suffix (DNS-style, case-insensitive).
 bool has_domain_suffix(std::string_view name, std::string_view suffix);
 // Levenshtein distance, for "did you mean" hints.

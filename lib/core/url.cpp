@@ -109,6 +109,11 @@ Result<void> check_host_name(std::string_view name) {
     return fail(ErrorCode::config, fmt::format("invalid host name '{}': {}", name, what));
   };
   if (name.empty()) return bad("it is empty; expected a DNS name such as example.fr");
+  if (!valid_utf8(name)) {
+    return fail(
+        ErrorCode::config,
+        "invalid host name: it is not valid UTF-8 (Latin-1 or binary bytes?); expected a UTF-8 or ASCII DNS name");
+  }
   if (name.size() > 254 || (name.size() == 254 && name.back() != '.')) return bad("longer than 253 characters");
   std::string_view body = name.back() == '.' ? name.substr(0, name.size() - 1) : name;
   for (std::string_view label : split(body, '.')) {

@@ -372,8 +372,38 @@ struct Database::Impl {
     return error(fmt::format("lookup of {} failed: {}", core::format_ip(ip), what));
   }
   void read_metadata();
+  core::Result<void> check_layout() const;
   std::set<std::string, std::less<>> sample_keys() const;
 };
+
+// libmaxminddb 1.7 trusts the metadata: a node count whose tree is larger than the file (or wraps
+// around in 32 bits) makes every lookup read outside the mapping. Check the layout in 64 bits
+// before anything walks the tree.
+core::Result<void> Database::Impl::check_layout() const {
+  const std::uint64_t record_size = mmdb.metadata.record_size;
+  if (record_size != 24 && record_size != 28 && record_size != 32) {
+    return core::fail(core::ErrorCode::data,
+                      fmt::format("corrupt MaxMind DB: record size {} bits; expected 24, 28 or 32", record_size),
+                      info.path);
+  }
+  if (mmdb.metadata.ip_version != 4 && mmdb.metadata.ip_version != 6) {
+    return core::fail(core::ErrorCode::data,
+                      fmt::format("corrupt MaxMind DB: IP version {}; expected 4 or 6", mmdb.metadata.ip_version),
+                      info.path);
+  }
+  const std::uint64_t tree = static_cast<std::uint64_t>(mmdb.metadata.node_count) * (record_size * 2 / 8);
+  const std::uint64_t file = mmdb.file_size;
+  // The tree, the 16-byte separator and the metadata marker must fit in the file.
+  if (mmdb.metadata.node_count == 0 || tree + 16 + k_metadata_marker.size() > file) {
+    return core::fail(
+        core::ErrorCode::data,
+        fmt::format("corrupt MaxMind DB: a search tree of {} nodes × {} bytes does not fit in the file ({} "
+                    "bytes)",
+                    mmdb.metadata.node_count, record_size * 2 / 8, file),
+        info.path);
+  }
+  return {};
+}
 
 void Database::Impl::read_metadata() {
   const MMDB_metadata_s& m = mmdb.metadata;
@@ -442,6 +472,7 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   }
   impl->is_open = true;
   impl->read_metadata();
+  if (auto ok = impl->check_layout(); !ok) return std::unexpected(ok.error());
   const auto [schema, basis] = decide_schema(impl->info.database_type, layout_from_keys(impl->sample_keys()));
   impl->info.schema = schema;
   impl->info.schema_basis = basis;

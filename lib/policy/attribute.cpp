@@ -86,6 +86,10 @@ int state_rank(std::string_view state) {
   return 8;
 }
 
+// True when the rule data says which country the region is in (a region may be known to exist
+// without a sourced location; it then gives no country).
+bool located(const RegionHit& hit) { return hit.region != nullptr && !hit.region->country.empty(); }
+
 class Attributor {
  public:
   Attributor(const RuleSet& rules, const Observations& obs, core::Date as_of)
@@ -315,7 +319,7 @@ class Attributor {
       return {"", core::FactStatus::unknown, "", it->second};
     }
     for (const auto& hit : m_regions) {
-      if (hit.address == address && hit.region != nullptr) {
+      if (hit.address == address && located(hit)) {
         step("country", address, hit.region->country, fmt::format("region {}:{}", hit.provider, hit.region->code),
              "high", "rules");
         return {hit.region->country, core::FactStatus::known, "high", ""};
@@ -389,12 +393,16 @@ class Attributor {
     }
     if (addresses.empty()) {
       for (const auto& hit : m_regions) {
-        if (hit.region != nullptr && hit.address.empty() && declared_basis())
-          add_unique(countries, hit.region->country);
+        if (located(hit) && hit.address.empty() && declared_basis()) add_unique(countries, hit.region->country);
       }
       if (countries.empty()) {
         status = core::FactStatus::unknown;
         why = declared_basis() ? "the declared resource names no region the rule data knows" : "no address";
+        for (const auto& hit : m_regions) {
+          if (hit.region != nullptr && hit.region->country.empty() && hit.address.empty() && declared_basis()) {
+            why = fmt::format("region {}:{} has no sourced location in the rule data", hit.provider, hit.region->code);
+          }
+        }
       }
     }
     if (status == core::FactStatus::inconclusive) {

@@ -77,17 +77,19 @@ void Builder::add_file(const ParsedFile& file) {
   const auto kind = text(root, "kind");
   if (!kind) {
     if (root.get("kind") == nullptr)
-      error(root, "missing required key 'kind'; expected one of jurisdictions, laws, provider, policy");
+      error(root, "missing required key 'kind'; expected one of jurisdictions, laws, provider, policy, terraform");
     return;
   }
   if (*kind == "jurisdictions") return read_jurisdictions(*this, root);
   if (*kind == "laws") return read_laws(*this, root);
   if (*kind == "provider") return read_provider(*this, root);
   if (*kind == "policy") return read_policy(*this, root);
-  const std::vector<std::string> kinds{"jurisdictions", "laws", "provider", "policy"};
+  if (*kind == "terraform") return read_terraform(*this, root);
+  const std::vector<std::string> kinds{"jurisdictions", "laws", "provider", "policy", "terraform"};
   auto hint = core::closest(*kind, kinds);
-  error(*root.get("kind"), fmt::format("unknown kind '{}'; expected one of jurisdictions, laws, provider, policy{}",
-                                       *kind, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+  error(*root.get("kind"),
+        fmt::format("unknown kind '{}'; expected one of jurisdictions, laws, provider, policy, terraform{}", *kind,
+                    hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
 }
 
 bool Builder::check_map(const Node& n, std::string_view what, std::initializer_list<std::string_view> allowed,

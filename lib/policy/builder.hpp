@@ -86,6 +86,7 @@ class Builder {
   void check_requirement_ids();
   void check_certification_dates();
   void check_law_reviews();
+  void check_set_cycles();
 
   std::optional<core::Date> m_as_of;
   RuleSet m_rules;
@@ -102,11 +103,13 @@ class Builder {
   int m_layer = 0;
 };
 
-// Per-kind readers, defined in validate_data.cpp and validate_policy.cpp.
+// Per-kind readers, defined in validate_data.cpp, validate_policy.cpp and terraform_rules.cpp.
 void read_jurisdictions(Builder& b, const Node& root);
 void read_laws(Builder& b, const Node& root);
 void read_provider(Builder& b, const Node& root);
 void read_policy(Builder& b, const Node& root);
+// The Terraform provider table (terraform_rules.cpp).
+void read_terraform(Builder& b, const Node& root);
 // Read a predicate (recursively); reports problems and records fact-value references.
 Predicate read_predicate(Builder& b, const Node& n, int depth = 0);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "yaml/tree.hpp"
 
 #include <cstdint>
 #include <string>
@@ -12,27 +13,8 @@
 
 namespace policy {
 
-struct Node {
-  enum class Kind : std::uint8_t { null, scalar, sequence, map };
-  Kind kind = Kind::null;
-  std::string scalar;       // text of a scalar
-  std::vector<Node> items;  // sequence items; for a map, key and value alternate
-  int file = 0;             // index into the file table of the load
-  int line = 0;             // 1-based
-  int column = 0;           // 1-based
-
-  bool is_map() const { return kind == Kind::map; }
-  bool is_seq() const { return kind == Kind::sequence; }
-  bool is_scalar() const { return kind == Kind::scalar; }
-  bool is_null() const { return kind == Kind::null; }
-  // Number of key/value pairs of a map.
-  std::size_t map_size() const { return items.size() / 2; }
-  // The key node and value node of pair `i` of a map.
-  const Node& key(std::size_t i) const { return items[2 * i]; }
-  const Node& value(std::size_t i) const { return items[2 * i + 1]; }
-  // Return the value for `name` in a map, or nullptr.
-  const Node* get(std::string_view name) const;
-};
+// The tree of lib/yaml (positions, kinds, map access), shared with the manifest loader.
+using Node = yaml::Node;
 
 // A parsed file: its name (as shown in messages) and its root node.
 struct ParsedFile {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <set>
@@ -101,7 +102,7 @@ Tri decide_known(const Predicate& p, const std::vector<std::string>& values, con
     }
     case Op::matches:
       for (const auto& v : values) {
-        if (!p.regex || !std::regex_match(v, *p.regex)) {
+        if (!p.regex || !p.regex->full_match(v)) {
           detail = fmt::format("'{}' does not match /{}/", v, p.value);
           return Tri::no;
         }
@@ -209,6 +210,25 @@ void collect_facts(const Predicate& p, std::set<std::string>& out) {
 }
 
 }  // namespace
+
+struct Regex::Impl {
+  re2::RE2 re;
+  explicit Impl(const std::string& pattern, const re2::RE2::Options& o) : re(pattern, o) {}
+};
+
+Regex::Regex(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Regex::~Regex() = default;
+
+core::Result<std::shared_ptr<const Regex>> Regex::compile(const std::string& pattern) {
+  re2::RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);  // a pattern that needs more is refused, not run
+  auto impl = std::make_unique<Impl>(pattern, o);
+  if (!impl->re.ok()) return core::fail(core::ErrorCode::config, impl->re.error());
+  return std::shared_ptr<const Regex>(new Regex(std::move(impl)));
+}
+
+bool Regex::full_match(std::string_view text) const { return re2::RE2::FullMatch(text, m_impl->re); }
 
 std::string_view to_string(Tri value) {
   switch (value) {

@@ -4,11 +4,11 @@
 #pragma once
 
 #include "core/date.hpp"
+#include "core/error.hpp"
 #include "core/facts.hpp"
 #include "core/target.hpp"
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +27,23 @@ std::string_view to_string(Op op);
 // Parse an operator key ("in", "not_in", …).
 std::optional<Op> parse_op(std::string_view text);
 
+// A compiled `matches` pattern (RE2: linear time, no backtracking), opaque here.
+class Regex {
+ public:
+  // Compile `pattern`, anchored at both ends; the error says why it is not valid RE2 syntax.
+  static core::Result<std::shared_ptr<const Regex>> compile(const std::string& pattern);
+  ~Regex();
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+  // True when the whole of `text` matches.
+  bool full_match(std::string_view text) const;
+
+ private:
+  struct Impl;
+  explicit Regex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
 struct Predicate {
   PredicateKind kind = PredicateKind::leaf;
   std::vector<Predicate> children;  // all/any: parts; not: one part
@@ -35,7 +52,7 @@ struct Predicate {
   std::vector<std::string> values;  // in/not_in: members; "@ID" entries name sets
   std::string value;                // equals/contains/matches/before/after ("@as_of" allowed for dates)
   bool exists = true;               // exists: true|false
-  std::shared_ptr<const std::regex> regex;  // matches: compiled once at load, anchored
+  std::shared_ptr<const Regex> regex;  // matches: compiled once at load, anchored
   core::SourceLocation loc;
 };
 

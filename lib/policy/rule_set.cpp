@@ -1,6 +1,6 @@
 // Queries on the loaded rule data: region aliases, certification validity, and set expansion,
 // including the sets derived from adequacy decisions at the audit date (@adequacy,
-// @adequacy-partial). Nested sets ("@EEA" contains "@EU") are expanded with a depth limit.
+// @adequacy-partial). Nested sets ("@EEA" contains "@EU") are each expanded once per query.
 #include "policy/rule_set.hpp"
 
 #include <fmt/format.h>
@@ -11,16 +11,17 @@ namespace policy {
 
 namespace {
 
-constexpr int k_max_set_depth = 16;
-
-void expand_into(const RuleSet& rules, const std::vector<std::string>& values, core::Date as_of, int depth,
-                 std::vector<std::string>& out, std::vector<std::string>* missing) {
+// Expand `values` into `out`; every named set is expanded at most once per call (`seen`), so a
+// set that names itself, or a set named many times, costs one pass (rules validate reports cycles).
+void expand_into(const RuleSet& rules, const std::vector<std::string>& values, core::Date as_of,
+                 std::vector<std::string>& seen, std::vector<std::string>& out, std::vector<std::string>* missing) {
   for (const auto& v : values) {
     if (!v.starts_with("@")) {
       if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
       continue;
     }
-    if (depth >= k_max_set_depth) continue;
+    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+    seen.push_back(v);
     const std::string_view name = std::string_view(v).substr(1);
     if (name == "adequacy" || name == "adequacy-partial") {
       auto derived = rules.resolve_set(v, as_of);
@@ -34,7 +35,7 @@ void expand_into(const RuleSet& rules, const std::vector<std::string>& values, c
       if (missing != nullptr) missing->push_back(v);
       continue;
     }
-    expand_into(rules, it->second.members, as_of, depth + 1, out, missing);
+    expand_into(rules, it->second.members, as_of, seen, out, missing);
   }
 }
 
@@ -182,8 +183,8 @@ std::optional<std::vector<std::string>> RuleSet::resolve_set(std::string_view na
 
 std::vector<std::string> RuleSet::expand(const std::vector<std::string>& values, core::Date as_of,
                                          std::vector<std::string>* missing) const {
-  std::vector<std::string> out;
-  expand_into(*this, values, as_of, 0, out, missing);
+  std::vector<std::string> out, seen;
+  expand_into(*this, values, as_of, seen, out, missing);
   return out;
 }
 

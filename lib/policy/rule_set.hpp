@@ -75,8 +75,9 @@ struct ControlLink {
 struct Region {
   std::string code;
   std::string city;
-  std::string country;
+  std::string country;  // empty when no source gives it (the code is known to exist, not where it is)
   std::vector<std::string> aliases;
+  std::vector<std::string> members;        // a multi-region (GCS "eur4"): the regions it spans; else empty
   std::optional<ControlLink> operated_by;  // its own operator (a subsidiary or a licensed partner)
   SourceLocation loc;
 };
@@ -207,6 +208,35 @@ struct Policy {
   SourceLocation loc;
 };
 
+// How Terraform plans name providers (rules/terraform.yaml, `kind: terraform`; docs/rules.md).
+struct TerraformProvider {
+  std::string source;                        // provider source without registry host: "hashicorp/aws"
+  std::string provider;                      // provider id in rules/providers/
+  std::vector<std::string> resource_region;  // resource attributes that give its region, in order
+  std::vector<std::string> provider_region;  // provider-block attributes that give it, in order
+  bool regional_api = false;                 // every resource is created in its provider configuration's region
+  std::vector<std::string> global;           // resource-type globs of global services (no region)
+  std::vector<std::string> not_global;       // exceptions to `global`
+  std::vector<std::string> partitions;       // provider ids whose own regions move a resource to them
+  Sourcing sourcing;
+  SourceLocation loc;
+};
+
+struct TerraformTable {
+  std::map<std::string, TerraformProvider> providers;  // by source
+  std::map<std::string, SourceLocation> not_cloud;     // sources whose resources are not cloud resources
+  Sourcing not_cloud_sourcing;
+
+  // The entry for a plan's provider name ("registry.terraform.io/hashicorp/aws", the OpenTofu
+  // registry's, or a legacy bare "aws"), or nullptr.
+  const TerraformProvider* find(std::string_view provider_name) const;
+  // True when the provider creates no cloud resource (random, null, tls, local, …).
+  bool is_not_cloud(std::string_view provider_name) const;
+};
+
+// "hashicorp/aws" for any spelling of a provider source a plan uses; a bare legacy name stays bare.
+std::string terraform_source_key(std::string_view provider_name);
+
 struct RuleSet {
   std::map<std::string, std::string> countries;  // ISO code → name
   Sourcing countries_sourcing;
@@ -215,6 +245,7 @@ struct RuleSet {
   std::map<std::string, Law> laws;
   std::map<std::string, Provider> providers;
   std::map<std::string, Policy> policies;
+  TerraformTable terraform;
   std::vector<std::string> files;  // every file loaded, in order
 
   // Return the requirement with `id` (across all policies), or nullptr.

@@ -270,12 +270,18 @@ void read_regions(Builder& b, Provider& p, const Node& n) {
     Region r;
     r.code = list->key(i).scalar;
     r.loc = b.at(list->key(i));
-    if (!b.check_map(v, fmt::format("region '{}'", r.code), {"city", "country", "aliases", "operated_by"}, {"country"}))
+    // `country` is optional: a feed proves a region exists before any source says where it is.
+    if (!b.check_map(v, fmt::format("region '{}'", r.code), {"city", "country", "aliases", "members", "operated_by"},
+                     {}))
       continue;
     r.city = b.text(v, "city").value_or("");
     r.country = b.text(v, "country").value_or("");
     if (!r.country.empty()) b.refer(Ref::Kind::country, r.country, *v.get("country"));
     r.aliases = b.texts(v, "aliases");
+    for (const Node* m : scalar_nodes(b, v, "members")) {
+      r.members.push_back(m->scalar);
+      b.refer(Ref::Kind::region, p.id + ":" + m->scalar, *m);
+    }
     if (const Node* op = v.get("operated_by")) r.operated_by = read_link(b, *op, "operated_by");
     p.regions[r.code] = std::move(r);
   }

@@ -1,5 +1,5 @@
 // Readers for policy packs (policies/<id>.yaml): the policy, its sets, its requirements and their
-// predicates. A predicate has exactly one operator; regexes of `matches` are compiled here, once;
+// predicates. A predicate has exactly one operator; regexes of `matches` are compiled here, once (RE2);
 // fact paths are checked against docs/facts.md and the values a leaf names are recorded so the
 // final pass can check them against the fact's domain (law ids, provider ids, country codes, …).
 #include "policy/builder.hpp"
@@ -38,7 +38,9 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
   switch (p.op) {
     case Op::in:
     case Op::not_in:
-      if (v.is_scalar() && v.scalar.starts_with("@")) {
+      if (v.is_seq() && v.items.empty()) {
+        b.error(v, fmt::format("'{}' takes an empty list; expected at least one value or \"@SET\"", to_string(p.op)));
+      } else if (v.is_scalar() && v.scalar.starts_with("@")) {
         p.values.push_back(v.scalar);
         refer_value(b, p.fact, v);
       } else if (v.is_seq()) {
@@ -77,11 +79,12 @@ void read_leaf_operand(Builder& b, Predicate& p, const Node& v) {
     }
   }
   if (p.op == Op::matches) {
-    try {
-      p.regex = std::make_shared<const std::regex>(p.value, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      b.error(v, fmt::format("bad regular expression '{}': {}; expected an ECMAScript regex", p.value, e.what()));
-    }
+    auto re = Regex::compile(p.value);
+    if (re)
+      p.regex = std::move(*re);
+    else
+      b.error(v, fmt::format("bad regular expression '{}': {}; expected RE2 syntax (no backreferences or lookaround)",
+                             p.value, re.error().message));
   }
 }
 
@@ -254,7 +257,14 @@ Requirement read_requirement(Builder& b, const Node& n, const std::string& polic
   if (const Node* sel = n.get("applies_to"); sel != nullptr && !sel->is_null()) {
     if (!sel->is_map()) b.error(*sel, "'applies_to' is not a map; expected {tag: value or [values]}");
     for (std::size_t i = 0; sel->is_map() && i < sel->map_size(); ++i) {
-      r.applies_to[sel->key(i).scalar] = b.texts(*sel, sel->key(i).scalar, true);
+      auto values = b.texts(*sel, sel->key(i).scalar, true);
+      const Node& given = sel->value(i);
+      if (values.empty() && (given.is_null() || (given.is_seq() && given.items.empty()))) {
+        b.error(sel->value(i),
+                fmt::format("applies_to '{}' lists no value; expected a value or a list of values the tag may take",
+                            sel->key(i).scalar));
+      }
+      r.applies_to[sel->key(i).scalar] = std::move(values);
     }
   }
   if (auto u = b.text(n, "on_unknown")) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace policy {
@@ -201,6 +202,40 @@ void Builder::check_certification_dates() {
   }
 }
 
+// A set that contains itself, directly or through others, is an error that names the cycle.
+void Builder::check_set_cycles() {
+  std::map<std::string, int> state;  // 0 unvisited, 1 on the path, 2 done
+  std::vector<std::string> path;
+  std::set<std::string> reported;
+  std::function<void(const std::string&)> visit = [&](const std::string& id) {
+    auto it = m_rules.sets.find(id);
+    if (it == m_rules.sets.end() || state[id] == 2) return;
+    state[id] = 1;
+    path.push_back(id);
+    for (const auto& m : it->second.members) {
+      if (!m.starts_with("@")) continue;
+      const std::string next = m.substr(1);
+      if (state[next] == 1) {
+        auto from = std::find(path.begin(), path.end(), next);
+        std::vector<std::string> cycle(from, path.end());
+        cycle.push_back(next);
+        std::string text;
+        for (const auto& c : cycle) text += (text.empty() ? "@" : " → @") + c;
+        if (reported.insert(next).second) {
+          add_problem(
+              core::Level::error, m_rules.sets.at(next).loc,
+              fmt::format("set '@{}' contains itself ({}); expected sets that do not name themselves", next, text));
+        }
+        continue;
+      }
+      visit(next);
+    }
+    path.pop_back();
+    state[id] = 2;
+  };
+  for (const auto& [id, set] : m_rules.sets) visit(id);
+}
+
 void Builder::check_law_reviews() {
   if (!m_as_of) return;
   for (const auto& [id, law] : m_rules.laws) {
@@ -222,6 +257,7 @@ void Builder::finish() {
     check_reference(ref);
   }
   check_requirement_ids();
+  check_set_cycles();
   check_certification_dates();
   check_law_reviews();
   std::stable_sort(m_problems.begin(), m_problems.end(), [](const Problem& a, const Problem& b) {

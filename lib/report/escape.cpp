@@ -4,6 +4,8 @@
 // own specials on top.
 #include "report/escape.hpp"
 
+#include "core/text.hpp"
+
 #include <cstdint>
 
 namespace report::detail {
@@ -11,23 +13,6 @@ namespace report::detail {
 namespace {
 
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 3 && c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
-  if (n == 3 && c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
-  if (n == 4 && c == 0xF0 && b(1) < 0x90) return 0;  // overlong
-  if (n == 4 && c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
-  return n;
-}
 
 bool is_dropped_control(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
@@ -39,7 +24,7 @@ std::string clean(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = core::utf8_length(s, i);
     if (n == 0) {
       out += k_replacement;
       ++i;

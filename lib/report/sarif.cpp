@@ -83,7 +83,13 @@ Json location_json(const core::AuditResult& result, const core::Finding& f) {
     physical["region"] = Json{{"startLine", at.line}};
     if (at.column > 0) physical["region"]["startColumn"] = at.column;
   }
-  return Json::array({Json{{"physicalLocation", physical}}});
+  Json location{{"physicalLocation", physical}};
+  // A declared cloud resource (a Terraform address) is also named as a logical location.
+  if (t->target.kind == core::TargetKind::cloud_resource) {
+    location["logicalLocations"] =
+        Json::array({Json{{"fullyQualifiedName", clean(t->target.id)}, {"kind", "resource"}}});
+  }
+  return Json::array({location});
 }
 
 Json result_json(const core::AuditResult& result, const core::Finding& f, const std::string& rule_id, int index) {

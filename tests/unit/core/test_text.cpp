@@ -24,6 +24,12 @@ TEST_CASE("core::closest: did-you-mean hints", "[core]") {
   CHECK_FALSE(closest("o", providers));
 }
 
+TEST_CASE("core::parse_duration_ms: a duration too large for milliseconds is refused, not wrapped", "[core]") {
+  CHECK_FALSE(parse_duration_ms("9999999999999999m"));
+  CHECK_FALSE(parse_duration_ms("9223372036854775807s"));
+  CHECK(parse_duration_ms("9223372036854775807ms") == 9223372036854775807LL);
+}
+
 TEST_CASE("core::parse_duration_ms: units are required", "[core]") {
   CHECK(parse_duration_ms("500ms") == 500);
   CHECK(parse_duration_ms("2s") == 2000);
@@ -53,4 +59,27 @@ TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
   CHECK(stable_hash("") == "cbf29ce484222325");
   CHECK(stable_hash("a") == "af63dc4c8601ec8c");
   CHECK(stable_hash("target|req") != stable_hash("target|req2"));
+}
+
+TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
+  CHECK(
+      core::valid_utf8("b\xC3\xBC"
+                       "cher"));
+  CHECK(core::valid_utf8("\xF0\x9F\x98\x80"));
+  CHECK_FALSE(
+      core::valid_utf8("b\xFC"
+                       "cher"));                      // Latin-1
+  CHECK_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(core::valid_utf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(core::valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(core::valid_utf8("\xE2\x82"));          // truncated
+  CHECK(core::utf8_length("\xE2\x82\xAC", 0) == 3);
+}
+
+TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
+  CHECK(core::iequals("EUR4", "eur4"));
+  CHECK(core::iequals("", ""));
+  CHECK_FALSE(core::iequals("eur4", "eur"));
+  CHECK_FALSE(core::iequals("gra", "grb"));
+  CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
 }

@@ -1,6 +1,7 @@
 // geo::Database and geo::DatabaseSet against MaxMind's own test databases (tests/data/mmdb) and
 // deliberately broken copies of them: every bad file gives an error naming it, never a crash.
 #include "geo/mmdb_reader.hpp"
+#include "geo/mmdb_writer.hpp"
 
 #include "mmdb_test_fixtures.hpp"
 
@@ -233,4 +234,37 @@ TEST_CASE("geo::reader: lookup_into reuses one record and clears the previous an
   auto none = db.lookup_into(ip("10.0.0.1"), rec);
   REQUIRE(none);
   CHECK_FALSE(*none);
+}
+
+TEST_CASE("geo::reader: a node count whose tree does not fit in the file is refused before any lookup", "[geo]") {
+  // A database of our writer whose metadata claims 0xFFFFFFFF nodes (a crafted 249-byte file made
+  // libmaxminddb 1.7 read outside the mapping: exit 139 in geoip info, lookup and audit).
+  geo::WriterOptions o;
+  o.database_type = "country ipvAll";
+  o.build_epoch = 1780000000;
+  geo::MmdbWriter w(o);
+  w.insert(*core::parse_prefix("51.210.0.0/16"), geo::MmdbValue::map({{"country_code", geo::MmdbValue::string("FR")}}));
+  const auto dir = geo_test::scratch("node-count");
+  REQUIRE(w.write(dir / "good.mmdb"));
+  std::string bytes = geo_test::read_bytes(dir / "good.mmdb");
+  const std::string key =
+      "\x4a"
+      "node_count";  // a 10-byte UTF-8 string key
+  const auto at = bytes.rfind(key);
+  REQUIRE(at != std::string::npos);
+  const std::size_t value = at + key.size();
+  const auto control = static_cast<unsigned char>(bytes[value]);
+  REQUIRE((control >> 5) == 6);  // uint32
+  bytes.replace(value, 1 + (control & 0x1f), std::string("\xc4\xff\xff\xff\xff", 5));
+  const auto forged = geo_test::write_bytes(dir / "forged.mmdb", bytes);
+  for (auto verify : {geo::Verify::never, geo::Verify::if_small, geo::Verify::always}) {
+    auto db = geo::Database::open(forged, verify);
+    REQUIRE_FALSE(db);
+    CHECK(db.error().where == forged.string());
+    CHECK_THAT(db.error().message, Catch::Contains("does not fit in the file"));
+  }
+  // The set a folder opens fails the same way, naming the file.
+  auto set = geo::DatabaseSet::open({forged});
+  REQUIRE_FALSE(set);
+  CHECK_THAT(set.error().message, Catch::Contains("corrupt MaxMind DB"));
 }

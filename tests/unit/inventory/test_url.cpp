@@ -78,6 +78,12 @@ TEST_CASE("core::check_host_name: labels and characters", "[inventory]") {
   CHECK(check_host_name(std::string(63, 'a') + ".fr"));
   CHECK_FALSE(check_host_name("a/b"));
   CHECK(check_host_name("a\x01" "b").error().message.find("'\\x01'") != std::string::npos);
+  // Latin-1 "bücher" is not UTF-8: refused before it reaches a message or libidn2.
+  CHECK(check_host_name("b\xFC"
+                        "cher.example.de")
+            .error()
+            .message.find("not valid UTF-8") != std::string::npos);
+  CHECK_FALSE(check_host_name("a\xED\xA0\x80.fr"));  // a UTF-16 surrogate
 }
 
 TEST_CASE("inventory::set_target_value: kinds are checked and hosts extracted", "[inventory]") {

@@ -19,7 +19,7 @@ Predicate leaf(std::string fact, Op op, std::vector<std::string> values = {}, st
   p.op = op;
   p.values = std::move(values);
   p.value = std::move(value);
-  if (op == Op::matches) p.regex = std::make_shared<const std::regex>(p.value, std::regex::ECMAScript);
+  if (op == Op::matches) p.regex = *policy::Regex::compile(p.value);
   return p;
 }
 
@@ -164,4 +164,22 @@ TEST_CASE("policy::predicate: the explanation carries the values seen", "[policy
   CHECK(e.leaves[0].expected == "@non-eu-laws");
   CHECK(e.leaves[0].actual == std::vector<std::string>{"us-cloud-act", "us-fisa-702"});
   CHECK(e.leaves[0].detail == "'us-cloud-act', 'us-fisa-702' in @non-eu-laws");
+}
+
+TEST_CASE("policy::Regex: linear time on hostile input (RE2)", "[policy]") {
+  // (a+)+$ backtracks exponentially in std::regex; RE2 answers at once.
+  auto nested = policy::Regex::compile("(a+)+$");
+  REQUIRE(nested);
+  CHECK_FALSE((*nested)->full_match(std::string(35, 'a') + "!"));
+  CHECK((*nested)->full_match(std::string(35, 'a')));
+  // A 100 KB target id against a character class: no recursion, no stack overflow.
+  auto id = policy::Regex::compile("[a-z0-9-]+");
+  REQUIRE(id);
+  CHECK((*id)->full_match(std::string(100 * 1024, 'a')));
+  CHECK_FALSE((*id)->full_match(std::string(100 * 1024, 'a') + "_"));
+  // Anchored at both ends: a partial match is not a match.
+  auto part = policy::Regex::compile("abc");
+  REQUIRE(part);
+  CHECK_FALSE((*part)->full_match("xabcx"));
+  CHECK_FALSE(policy::Regex::compile("(a)\\1"));  // backreferences are not RE2
 }

@@ -15,12 +15,18 @@ namespace report_test {
 core::AuditResult health_data_hub();
 // The same shape with hostile strings in every field a report prints.
 core::AuditResult hostile();
+// A large audit: `targets` targets, each judged by `per_target` requirements (100,000 findings
+// with 20,000 × 5), spread over every placement and verdict.
+core::AuditResult large(std::size_t targets, std::size_t per_target);
 // Render `result` in the format called `name` (no colour).
 std::string render(const std::string& name, const core::AuditResult& result);
 // A fresh, empty folder for one test, under RESIDENCY_TEST_TMP (or the system temp folder).
 std::filesystem::path fresh_dir(const std::string& name);
 // A path inside the source tree.
 std::filesystem::path source_path(const std::string& relative);
+// A schema of ../shared/schemas beside the checkout (read at test time, never copied); fails the
+// test naming the path when it is missing.
+std::filesystem::path shared_schema(const std::string& name);
 // Write `content` to `path` (test helper; fails the test on error).
 void write_text_file(const std::filesystem::path& path, const std::string& content);
 

@@ -128,6 +128,9 @@ struct AuditResult {
   std::string started_at;  // ISO 8601 UTC, the run's start (or the recorded run's, on replay)
   Date as_of;
   std::string host;  // where the audit ran
+  // SARIF's %SRCROOT%: the repository root (git rev-parse --show-toplevel or --sarif-root), and
+  // the folder relative input paths start from; both absolute, or empty when unknown.
+  std::string source_root, working_dir;
   // Manifest metadata.
   std::string organisation, auditor, scope;
   std::vector<std::string> inputs;  // manifest files, lists
@@ -140,6 +143,7 @@ struct AuditResult {
   std::vector<std::string> warnings;  // stale waivers, missing databases, …
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;
+  bool fail_on_none = false;  // --fail-on none: findings are reported, none sets the exit code
   bool baseline_used = false;
   bool explain = false;  // --explain: reports also show each finding's predicate trace
   int exit_code = 0;

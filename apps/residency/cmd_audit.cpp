@@ -6,6 +6,7 @@
 #include "audit/run.hpp"
 #include "common_options.hpp"
 #include "core/date.hpp"
+#include "core/text.hpp"
 #include "progress.hpp"
 #include "report/report.hpp"
 
@@ -13,10 +14,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace app {
 
@@ -40,6 +45,7 @@ struct AuditFlags {
   bool allow_empty = false;
   bool explain = false;
   std::string baseline, save_facts, facts;
+  std::string sarif_root;
 };
 
 bool is_manifest(const std::string& path) { return path.ends_with(".yaml") || path.ends_with(".yml"); }
@@ -85,10 +91,16 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
   auto sev = core::parse_severity(f.fail_on);
-  if (!sev)
-    return core::fail(core::ErrorCode::usage,
-                      fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
-  o.fail_on = *sev;
+  if (f.fail_on == "none") {
+    o.fail_on_none = true;
+  } else if (!sev) {
+    std::string message = fmt::format("--fail-on '{}': expected none, info, low, medium, high or critical", f.fail_on);
+    if (auto hint = core::closest(f.fail_on, {"none", "info", "low", "medium", "high", "critical"}))
+      message += fmt::format(" (did you mean '{}'?)", *hint);
+    return core::fail(core::ErrorCode::usage, message);
+  } else {
+    o.fail_on = *sev;
+  }
   o.fail_on_unknown = f.fail_on_unknown;
   o.allow_empty = f.allow_empty;
   o.explain = f.explain;
@@ -102,8 +114,45 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   return o;
 }
 
+// The folder SARIF locations are relative to: --sarif-root, else the git work tree holding the
+// current folder, else the current folder. A --sarif-root that is not a folder is a usage error.
+core::Result<std::filesystem::path> sarif_root(const std::string& flag) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!flag.empty()) {
+    if (!fs::is_directory(flag, ec)) {
+      return core::fail(core::ErrorCode::usage, "--sarif-root: expected an existing folder", flag);
+    }
+    return fs::absolute(flag, ec).lexically_normal();
+  }
+  std::string top;
+  if (FILE* pipe = ::popen("git rev-parse --show-toplevel 2>/dev/null", "r")) {
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, pipe) != nullptr) top += buf;
+    if (::pclose(pipe) != 0) top.clear();
+  }
+  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+  if (!top.empty() && fs::is_directory(top, ec)) return fs::path(top);
+  return fs::current_path(ec);
+}
+
+// With --format markdown-summary and $GITHUB_STEP_SUMMARY set (a GitHub Actions step), append the
+// summary to that file as well, so the job's page shows it.
+core::Result<void> append_step_summary(const core::AuditResult& result, const std::vector<std::string>& formats) {
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (path == nullptr || *path == '\0') return {};
+  if (std::find(formats.begin(), formats.end(), "markdown-summary") == formats.end()) return {};
+  std::ostringstream text;
+  report::write_markdown_summary(result, text);
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << text.str() << '\n';
+  out.flush();
+  if (!out) return core::fail(core::ErrorCode::io, "cannot append to $GITHUB_STEP_SUMMARY", path);
+  return {};
+}
+
 void print_formats() {
-  for (const auto& f : report::formats()) std::cout << fmt::format("{:<10} {}\n", f.name, f.description);
+  for (const auto& f : report::formats()) std::cout << fmt::format("{:<17} {}\n", f.name, f.description);
 }
 
 void run_audit(const AuditFlags& f, Context& ctx) {
@@ -117,15 +166,29 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   }
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
+  std::filesystem::path root;
+  if (std::find(formats.begin(), formats.end(), "sarif") != formats.end() || !f.sarif_root.empty()) {
+    auto r = sarif_root(f.sarif_root);
+    if (!r) return ctx.fail(r.error());
+    root = *r;
+  }
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();
   if (!result) return ctx.fail(result.error());
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
+  if (!root.empty()) {
+    std::error_code ec;
+    result->source_root = root.string();
+    result->working_dir = std::filesystem::current_path(ec).string();
+  }
+  // Colour follows where the report goes: stdout a terminal, unless NO_COLOR or --color says otherwise.
   const char* no_colour = std::getenv("NO_COLOR");
-  const bool colour = ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+  const bool colour = ctx.colour == "always" || (ctx.colour == "auto" && ::isatty(STDOUT_FILENO) == 1 &&
+                                                 (no_colour == nullptr || *no_colour == '\0'));
   if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok)
     return ctx.fail(ok.error());
+  if (auto ok = append_step_summary(*result, formats); !ok) return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
 }
 
@@ -144,10 +207,13 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
   add_as_of_option(*cmd, f->as_of);
-  cmd->add_option("--format", f->formats, "Report format (repeatable): text, json, sarif, junit, markdown, html, csv");
+  cmd->add_option("--format", f->formats,
+                  "Report format (repeatable): text, json, sarif, junit, markdown, markdown-summary, html, csv");
   cmd->add_option("-o,--output", f->output, "Write the report to this file (one format) or folder (several)");
   cmd->add_flag("--list-formats", f->list_formats, "List the report formats and exit");
-  cmd->add_option("--fail-on", f->fail_on, "Lowest severity that fails the run (info, low, medium, high, critical)")
+  cmd->add_option("--fail-on", f->fail_on,
+                  "Lowest severity that fails the run (info, low, medium, high, critical), or none: always exit 0 "
+                  "unless the tool itself fails")
       ->capture_default_str();
   cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
                 "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
@@ -157,6 +223,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
   cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
+  cmd->add_option("--sarif-root", f->sarif_root,
+                  "Folder SARIF locations are relative to (%SRCROOT%; default: the git work tree, else the current "
+                  "folder)");
   cmd->callback([f, &ctx] { run_audit(*f, ctx); });
 }
 

@@ -192,7 +192,7 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
 }
 
 bool counts(const core::Finding& f, const policy::Requirement& req, const AuditOptions& opt) {
-  if (f.severity < opt.fail_on) return false;
+  if (opt.fail_on_none || f.severity < opt.fail_on) return false;
   if (f.verdict == core::Verdict::fail) return true;
   return f.verdict == core::Verdict::unknown && opt.fail_on_unknown && req.on_unknown == policy::OnUnknown::fail;
 }
@@ -322,6 +322,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.inputs = inv->inputs;
   result.fail_on = opt.fail_on;
   result.fail_on_unknown = opt.fail_on_unknown;
+  result.fail_on_none = opt.fail_on_none;
   result.explain = opt.explain;
   result.sources = geoip_sources(*geoip);
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});

@@ -181,7 +181,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   }
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
-  doc["fail_on"] = std::string(core::to_string(r.fail_on));
+  doc["fail_on"] = detail::fail_on_text(r);
   doc["fail_on_unknown"] = r.fail_on_unknown;
   doc["baseline_used"] = r.baseline_used;
   doc["exit_code"] = r.exit_code;

@@ -58,13 +58,14 @@ TEST_CASE("report::write_reports: one format with --output writes exactly that p
   CHECK(*core::read_file(dir / "results.txt") == render("sarif", health_data_hub()));
 }
 
-TEST_CASE("report::write_reports: several formats go to report.<format> in a new folder", "[report]") {
+TEST_CASE("report::write_reports: several formats go to report.json, report.md, report.xml in a new folder",
+          "[report]") {
   const auto dir = fresh_dir("write-many") / "nested" / "out";
   std::ostringstream out;
   REQUIRE(report::write_reports(health_data_hub(), {"json", "markdown", "junit", "json"}, dir, out, true));
   CHECK(out.str().empty());
-  CHECK(entries(dir) == std::vector<std::string>{"report.json", "report.junit", "report.markdown"});
-  CHECK(*core::read_file(dir / "report.markdown") == render("markdown", health_data_hub()));
+  CHECK(entries(dir) == std::vector<std::string>{"report.json", "report.md", "report.xml"});
+  CHECK(*core::read_file(dir / "report.md") == render("markdown", health_data_hub()));
   // Written files never carry colour codes.
   REQUIRE(report::write_reports(health_data_hub(), {"text", "csv"}, dir, out, true));
   CHECK(core::read_file(dir / "report.text")->find('\x1b') == std::string::npos);

@@ -28,6 +28,8 @@ golden() {  # golden FILE EXPECTED: compare (or rewrite with RESIDENCY_UPDATE_GO
 shared=../shared/data/terraform-plans
 [[ -f $shared/P1.json ]] || { echo "FAILED: real plan missing: $(realpath -m "$shared/P1.json") (see ../shared/data/terraform-plans/SOURCE.md)"; exit 1; }
 ex=examples/terraform
+schemas=../shared/schemas  # read at test time, never copied
+[[ -f $schemas/sarif-schema-2.1.0.json ]] || { echo "FAILED: schema missing: $(realpath -m "$schemas/sarif-schema-2.1.0.json")"; exit 1; }
 
 # 1. The example plans: text reports (without the run line, which names the time and host).
 declare -A extra=([azure-francecentral]="" [aws-eu-west-3]="" [ovhcloud]="--tag classification=health --tag offer=ovhcloud-managed-kubernetes" [mixed-modules]="")
@@ -45,7 +47,7 @@ grep -q "unknown region\|did you mean" "$tmp/azure-francecentral.err" && bad "th
 "$bin" -q audit --terraform "$ex/mixed-modules/plan.json" --policy fr-health-data --as-of 2026-11-30 \
   --format sarif --format json -o "$tmp/mixed" 2>/dev/null
 validate=(/usr/bin/python3 tests/support/validate_json.py)
-"${validate[@]}" tests/data/schemas/sarif-schema-2.1.0.json "$tmp/mixed/report.sarif" 2>"$tmp/js.err" && ok "plan SARIF validates" || bad "plan SARIF invalid: $(head -3 "$tmp/js.err")"
+"${validate[@]}" $schemas/sarif-schema-2.1.0.json "$tmp/mixed/report.sarif" 2>"$tmp/js.err" && ok "plan SARIF validates" || bad "plan SARIF invalid: $(head -3 "$tmp/js.err")"
 "${validate[@]}" docs/report.schema.json "$tmp/mixed/report.json" 2>"$tmp/js.err" && ok "plan JSON report validates" || bad "plan JSON invalid: $(head -3 "$tmp/js.err")"
 if python3 - "$tmp/mixed/report.sarif" "$ex/mixed-modules/plan.json" <<'PY'
 import json, sys

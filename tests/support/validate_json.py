@@ -3,7 +3,7 @@
 
 Usage: validate_json.py SCHEMA INSTANCE
 Some published schemas keep everything under "definitions" with no top-level rule (the SARIF
-2.1.0 schema in tests/data/schemas puts the document under definitions/Root); validating against
+2.1.0 schema in ../shared/schemas puts the document under definitions/Root); validating against
 them as they stand accepts anything. Such a schema is validated through its Root definition.
 Prints every error and exits 1 when the instance is invalid, 2 when the schema is unusable.
 """

@@ -49,25 +49,25 @@ std::vector<const core::Finding*> with_verdict(const core::AuditResult& r, std::
 constexpr std::string_view k_problem_header =
     "| verdict | severity | target | policy | requirement | message |\n|---|---|---|---|---|---|\n";
 
-std::string problem_row(const core::Finding& f) {
+std::string problem_row(const core::Finding& f, bool fail_on_none) {
   std::string verdict(core::to_string(f.verdict));
   if (auto mark = detail::baseline_mark(f); !mark.empty()) verdict += fmt::format(" ({})", mark);
   if (f.verdict == core::Verdict::unknown && !f.counts_as_failure) verdict += " (not counted)";
   if (f.verdict == core::Verdict::fail && !f.counts_as_failure && f.baseline != core::Finding::Baseline::existing) {
-    verdict += " (not counted)";
+    verdict += fail_on_none ? " (not counted: --fail-on none)" : " (below --fail-on)";
   }
   return fmt::format("| {} | {} | {} | {} | {} | {} |\n", verdict, core::to_string(f.severity), md_escape(f.target_id),
                      md_escape(f.policy_id), md_escape(f.requirement_id), md_escape(f.message));
 }
 
-void write_problem_table(const std::vector<const core::Finding*>& problems, std::ostream& out) {
+void write_problem_table(const std::vector<const core::Finding*>& problems, bool fail_on_none, std::ostream& out) {
   out << "### Failures and unknowns\n\n";
   if (problems.empty()) {
     out << "None.\n\n";
     return;
   }
   out << k_problem_header;
-  for (const auto* f : problems) out << problem_row(*f);
+  for (const auto* f : problems) out << problem_row(*f, fail_on_none);
   out << '\n';
 }
 
@@ -109,7 +109,7 @@ void write_footer(const core::AuditResult& r, std::ostream& out) {
 void write_markdown(const core::AuditResult& result, std::ostream& out) {
   write_summary(result, out);
   const auto problems = with_verdict(result, {core::Verdict::fail, core::Verdict::unknown});
-  write_problem_table(problems, out);
+  write_problem_table(problems, result.fail_on_none, out);
   if (!problems.empty()) out << "### Evidence\n\n";
   for (const auto* f : problems) write_details(result, *f, out);
   write_waived(with_verdict(result, {core::Verdict::waived}), out);
@@ -145,7 +145,7 @@ void write_markdown_summary(const core::AuditResult& result, std::ostream& out) 
   } else {
     text += k_problem_header;
     for (const auto* f : problems) {
-      std::string row = problem_row(*f);
+      std::string row = problem_row(*f, result.fail_on_none);
       if (text.size() + row.size() > budget) break;
       text += row;
       ++shown;

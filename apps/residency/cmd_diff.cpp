@@ -46,13 +46,13 @@ std::string describe_change(const audit::Change& c) {
 }
 
 void print_section(std::string_view name, const std::vector<std::string>& lines, char mark) {
-  std::cout << name << " (" << lines.size() << "):\n";
-  if (lines.empty()) std::cout << "  (none)\n";
-  for (const auto& line : lines) std::cout << "  " << mark << ' ' << line << '\n';
+  print_line(fmt::format("{} ({}):", name, lines.size()));
+  if (lines.empty()) print_line("  (none)");
+  for (const auto& line : lines) print_line(fmt::format("  {} {}", mark, line));
 }
 
 void print_text(const audit::DiffResult& d, const DiffOptions& opts) {
-  std::cout << "residency diff: " << opts.before << " -> " << opts.after << '\n';
+  print_line(fmt::format("residency diff: {} -> {}", opts.before, opts.after));
   std::vector<std::string> lines;
   for (const auto& f : d.added) lines.push_back(describe(f));
   print_section("new", lines, '+');

@@ -54,21 +54,23 @@ Json info_json(const geo::DatabaseInfo& info) {
   j["ip_version"] = info.ip_version;
   j["ip_versions"] = info.ip_version == 6 ? Json::array({"IPv4", "IPv6"}) : Json::array({"IPv4"});
   j["description"] = info.description;
+  j["kind"] = std::string(geo::to_string(info.kind));
   j["languages"] = info.languages;
   return j;
 }
 
 void print_info_text(const geo::DatabaseInfo& info) {
-  std::cout << info.path << '\n'
-            << "  type:         " << info.database_type << '\n'
-            << "  schema:       " << geo::to_string(info.schema) << " (from " << geo::to_string(info.schema_basis)
-            << ")\n"
-            << "  build date:   " << core::format_utc(static_cast<long long>(info.build_epoch)) << '\n'
-            << "  node count:   " << info.node_count << '\n'
-            << "  record size:  " << info.record_size << " bits\n"
-            << "  IP versions:  " << ip_versions(info.ip_version) << '\n';
-  if (!info.description.empty()) std::cout << "  description:  " << info.description << '\n';
-  if (!info.languages.empty()) std::cout << "  languages:    " << fmt::format("{}", fmt::join(info.languages, " ")) << '\n';
+  print_line(info.path);
+  print_line("  type:         " + info.database_type);
+  print_line(
+      fmt::format("  schema:       {} (from {})", geo::to_string(info.schema), geo::to_string(info.schema_basis)));
+  print_line("  build date:   " + core::format_utc(static_cast<long long>(info.build_epoch)));
+  print_line(fmt::format("  node count:   {}", info.node_count));
+  print_line(fmt::format("  record size:  {} bits", info.record_size));
+  print_line(fmt::format("  IP versions:  {}", ip_versions(info.ip_version)));
+  if (!info.description.empty()) print_line("  description:  " + info.description);
+  print_line(fmt::format("  kind:         {}", geo::to_string(info.kind)));
+  if (!info.languages.empty()) print_line(fmt::format("  languages:    {}", fmt::join(info.languages, " ")));
 }
 
 void run_info(const InfoOptions& opts, Context& ctx) {
@@ -110,10 +112,10 @@ void print_answer_text(const std::string& ip, const geo::SourcedAnswer& answer) 
                                          info.database_type, core::format_utc(static_cast<long long>(info.build_epoch)).substr(0, 10));
   const auto& rec = *answer.result;
   if (!rec) {
-    std::cout << fmt::format("{}  {}: not found\n", ip, source);
+    print_line(fmt::format("{}  {}: not found", ip, source));
     return;
   }
-  std::cout << fmt::format("{}  {}: {}; network {}\n", ip, source, describe(*rec), core::format_prefix(rec->network));
+  print_line(fmt::format("{}  {}: {}; network {}", ip, source, describe(*rec), core::format_prefix(rec->network)));
 }
 
 Json answer_json(const geo::SourcedAnswer& answer) {

@@ -50,15 +50,17 @@ void run_build(const BuildOptions& opts, Context& ctx) {
 void add_geoip_build_command(CLI::App& geoip, Context& ctx) {
   auto opts = std::make_shared<BuildOptions>();
   auto* build = geoip.add_subcommand("build", "Compile IP-range files into a MaxMind DB (.mmdb)");
-  build->add_option("--from", opts->from,
-                    "FORMAT:FILE, FORMAT one of asn-csv, aws, azure, gcp, csv (repeatable; on equal "
-                    "prefixes the later input wins)")
+  build
+      ->add_option("--from", opts->from,
+                   "FORMAT:FILE or FORMAT@PROVIDER:FILE, FORMAT one of asn-csv, aws, azure, gcp, oracle, fastly, "
+                   "cidr-list, geofeed, csv (repeatable; on equal prefixes the later input wins)")
       ->required();
   build->add_option("-o,--output", opts->output, "The database to write (atomically)")->required();
   build->footer(
       "asn-csv (ip-location-db start_ip,end_ip,asn,org) builds a `residency-asn` database with\n"
-      "GeoLite2-ASN-shaped records; aws, azure, gcp and csv (cidr,provider,region,country) build a\n"
-      "`residency-provider-ranges` database; the two cannot be mixed in one build.");
+      "GeoLite2-ASN-shaped records; the provider feeds (aws, azure, gcp, oracle, fastly, cidr-list@ID\n"
+      "for one prefix per line, geofeed@ID for RFC 8805) and csv (cidr,provider,region,country) build\n"
+      "a `residency-provider-ranges` database; the two cannot be mixed in one build.");
   build->callback([opts, &ctx] { run_build(*opts, ctx); });
 }
 

@@ -3,7 +3,9 @@
 // It shares the observe step with `audit`, so what it prints is what an audit would judge.
 #include "app_context.hpp"
 #include "audit/observe.hpp"
+#include "audit/observe_https.hpp"
 #include "common_options.hpp"
+#include "core/url.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/target_value.hpp"
 #include "policy/load.hpp"
@@ -26,6 +28,7 @@ struct ProbeFlags {
   std::vector<std::string> rules;
   GeoipFlags geoip;
   DnsFlags dns;
+  HttpsFlags https;
   std::string as_of;
   std::string format = "text";
 };
@@ -81,16 +84,19 @@ std::string chain_line(const core::TargetReport& t, const policy::RuleSet& rules
 }
 
 void print_text(const core::TargetReport& t, const policy::RuleSet& rules) {
-  std::cout << t.target.value << "\n  " << chain_line(t, rules) << "\n";
+  print_line(t.target.value);
+  print_line("  " + chain_line(t, rules));
   for (const char* path : {"dns.status", "served_from.countries", "served_from.regions", "served_from.status",
                            "controlled_by.providers", "controlled_by.entities", "controlled_by.countries",
-                           "controlled_by.laws", "certifications"}) {
-    if (t.facts.find(path) != nullptr) std::cout << fmt::format("  {:<24} {}\n", path, fact_text(t.facts, path));
+                           "controlled_by.laws", "certifications", "tls.terminated_by", "tls.issuer.organisation",
+                           "tls.issuer.country", "tls.version", "tls.verification", "http.server",
+                           "http.edge_headers"}) {
+    if (t.facts.find(path) != nullptr) print_line(fmt::format("  {:<24} {}", path, fact_text(t.facts, path)));
   }
-  std::cout << "  evidence:\n";
+  print_line("  evidence:");
   for (const auto& s : t.evidence) {
-    std::cout << fmt::format("    {:<15} {} → {}  [{}{}]\n", s.kind, s.subject, s.value, s.method,
-                             s.confidence.empty() ? "" : ", " + s.confidence);
+    print_line(fmt::format("    {:<15} {} → {}  [{}{}]", s.kind, s.subject, s.value, s.method,
+                           s.confidence.empty() ? "" : ", " + s.confidence));
   }
 }
 
@@ -114,6 +120,7 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   for (const auto& text : f.targets) {
     core::Target t;
     if (auto ok = inventory::set_target_value(t, inventory::infer_kind(text), text); !ok) return ctx.fail(ok.error());
+    if (t.credentials_dropped) ctx.diag.warning("{}", core::credentials_dropped_warning("", t.value));
     targets.push_back(std::move(t));
   }
   auto as_of = parse_as_of(f.as_of);
@@ -130,10 +137,14 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   if (!geoip) return ctx.fail(geoip.error());
   auto dns = dns_options(f.dns);
   if (!dns) return ctx.fail(dns.error());
-  auto results = audit::resolve_targets(targets, *dns);
+  auto https = https_options(f.https);
+  if (!https) return ctx.fail(https.error());
+  auto results = audit::resolve_targets(targets, *dns, {}, f.dns.ptr ? audit::PtrLookup::yes : audit::PtrLookup::no);
   if (!results) return ctx.fail(results.error());
   audit::Recording rec;
   rec.dns = std::move(*results);
+  const auto scope = f.https.all_hosts ? audit::HttpsScope::all_hosts : audit::HttpsScope::declared;
+  if (auto ok = audit::probe_https_targets(targets, scope, *https, *dns, rec); !ok) return ctx.fail(ok.error());
   std::vector<std::string> warnings;
   Json out = Json::array();
   std::vector<std::string> unresolved;
@@ -163,6 +174,7 @@ void add_probe_command(CLI::App& cli, Context& ctx) {
   add_rules_option(*cmd, f->rules);
   add_geoip_option(*cmd, f->geoip);
   add_dns_options(*cmd, f->dns);
+  add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
   cmd->add_option("--format", f->format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([f, &ctx] { run_probe(*f, ctx); });

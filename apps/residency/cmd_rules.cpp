@@ -137,7 +137,7 @@ void run_list(const RulesOptions& opts, Context& ctx) {
     if (opts.format == "json")
       out.push_back({{"kind", e.kind}, {"id", e.id}, {"title", e.title}, {"where", e.where}});
     else
-      fmt::print("{:<12} {:<36} {}\n", e.kind, e.id, e.title);
+      print_line(fmt::format("{:<12} {:<36} {}", e.kind, e.id, e.title));
   }
   if (opts.format == "json") std::cout << out.dump(2) << "\n";
 }
@@ -293,28 +293,28 @@ void print_text(const Json& j, int indent) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
   for (const auto& [key, value] : j.items()) {
     if (value.is_string() && value.get<std::string>().find('\n') != std::string::npos) {
-      fmt::print("{}{}:\n", pad, key);
+      print_line(fmt::format("{}{}:", pad, key));
       const std::string text = value.get<std::string>();
-      for (auto line : core::split(core::trim(text), '\n')) fmt::print("{}  {}\n", pad, line);
+      for (auto line : core::split(core::trim(text), '\n')) print_line(fmt::format("{}  {}", pad, line));
     } else if (value.is_string()) {
-      fmt::print("{}{}: {}\n", pad, key, value.get<std::string>());
+      print_line(fmt::format("{}{}: {}", pad, key, value.get<std::string>()));
     } else if (value.is_array() &&
                std::all_of(value.begin(), value.end(), [](const Json& v) { return !v.is_structured(); })) {
       std::vector<std::string> parts;
       for (const auto& v : value) parts.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-      fmt::print("{}{}: [{}]\n", pad, key, fmt::join(parts, ", "));
+      print_line(fmt::format("{}{}: [{}]", pad, key, fmt::join(parts, ", ")));
     } else if (value.is_structured()) {
-      fmt::print("{}{}:\n", pad, key);
+      print_line(fmt::format("{}{}:", pad, key));
       if (value.is_array()) {
         for (const auto& item : value) {
-          fmt::print("{}  -\n", pad);
+          print_line(fmt::format("{}  -", pad));
           print_text(item, indent + 4);
         }
       } else {
         print_text(value, indent + 2);
       }
     } else {
-      fmt::print("{}{}: {}\n", pad, key, value.dump());
+      print_line(fmt::format("{}{}: {}", pad, key, value.dump()));
     }
   }
 }

@@ -2,13 +2,19 @@
 // main parses the command line with CLI11 (one file per subcommand), runs the chosen
 // subcommand and returns its exit code. stdout carries only reports; diagnostics go to stderr.
 #include "app_context.hpp"
+#include "core/atomic_file.hpp"
 #include "core/text.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <utility>
 
 namespace {
@@ -19,8 +25,9 @@ constexpr std::pair<const char*, const char*> k_exit_help[] = {
      "Exit codes:\n"
      "  0  no failure at or above --fail-on (always, with --fail-on none)\n"
      "  1  a proven failure at or above --fail-on\n"
-     "  2  usage, configuration, rule or data error\n"
-     "  3  audit incomplete: unknowns that count as failures remain\n"},
+     "  2  usage, configuration, rule or data error; an output that cannot be written\n"
+     "  3  audit incomplete: unknowns that count as failures remain\n"
+     "  130, 143  interrupted by SIGINT, SIGTERM (no temporary file is left behind)\n"},
     {"probe",
      "Exit codes:\n"
      "  0  every target was observed\n"
@@ -84,6 +91,20 @@ void suggest(CLI::App& cli, int argc, char** argv) {
   }
 }
 
+// A report that could not be written (a full disk, `> /dev/full`, a closed pipe) is an error,
+// for every subcommand: flush standard output here, once, and check it.
+void check_stdout(app::Context& ctx) {
+  errno = 0;
+  std::cout.flush();
+  int err = errno;
+  const bool flushed = std::fflush(stdout) == 0;
+  if (!flushed) err = errno;
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return;
+  if (ctx.exit_code == app::k_exit_usage && ctx.diag.error_count() > 0) return;  // already reported
+  const std::string why = err != 0 ? std::strerror(err) : "write error";
+  ctx.fail({core::ErrorCode::io, fmt::format("cannot write to standard output: {}", why), ""});
+}
+
 int run(int argc, char** argv) {
   app::Context ctx;
   CLI::App cli{"residency: audit where data sits and whose laws can reach it", "residency"};
@@ -106,10 +127,15 @@ int run(int argc, char** argv) {
   rules->require_subcommand(1);
   app::add_rules_commands(*rules, ctx);
 
+  auto* data = cli.add_subcommand("data", "Update the GeoIP data from its sources, and show how old it is");
+  data->require_subcommand(1);
+  app::add_data_commands(*data, ctx);
+
   app::add_audit_command(cli, ctx);
   app::add_probe_command(cli, ctx);
   app::add_diff_command(cli, ctx);
   app::add_compare_command(cli, ctx);
+  app::add_report_commands(cli, ctx);
 
   // Set after the subcommands exist, on them and their own subcommands (geoip lookup, rules list…).
   auto set_footer = [](auto& self, CLI::App* app, const char* help) -> void {
@@ -137,12 +163,14 @@ int run(int argc, char** argv) {
     suggest(cli, argc, argv);
     return app::k_exit_usage;
   }
+  check_stdout(ctx);
   return ctx.exit_code;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  core::install_temp_file_cleanup();
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

@@ -1,10 +1,11 @@
-// Baselines and report diffs. A JSON report is parsed with nlohmann-json (exceptions stop here:
-// a syntax error becomes file:line:column computed from the parser's byte offset) and read only
+// Baselines and report diffs. A JSON report is parsed by parse_json_text (a syntax error becomes
+// file:line:column) and read only
 // through checked accessors that name the JSON pointer of a bad value. Findings are indexed by
 // fingerprint; a fingerprint is a stable hash of target, requirement, controlling entity and
 // jurisdiction, so a finding keeps its identity when a CDN changes addresses.
 #include "audit/baseline.hpp"
 
+#include "audit/json_text.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 
@@ -23,19 +24,6 @@ using nlohmann::json;
 
 // Separator of fingerprint parts: the ASCII unit separator never appears in ids.
 constexpr char k_separator = '\x1f';
-
-std::string line_column(std::string_view text, std::size_t byte) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return fmt::format("{}:{}", line, column);
-}
 
 std::optional<core::Verdict> parse_verdict(std::string_view text) {
   for (auto v : {core::Verdict::pass, core::Verdict::fail, core::Verdict::unknown, core::Verdict::waived}) {
@@ -120,16 +108,9 @@ std::string fingerprint(std::string_view target_id, std::string_view requirement
 }
 
 core::Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // what() repeats the position: "[json.exception.parse_error.101] parse error at line 4, column 20: …".
-    std::string_view what = e.what();
-    if (auto pos = what.find(": "); pos != std::string_view::npos) what.remove_prefix(pos + 2);
-    return core::fail(core::ErrorCode::data, fmt::format("invalid JSON at byte {}: {}", e.byte, what),
-                      fmt::format("{}:{}", name, line_column(text, e.byte)));
-  }
+  auto parsed = parse_json_text(text, name);
+  if (!parsed) return std::unexpected(parsed.error());
+  const json& doc = *parsed;
   const Reader reader{name};
   if (!doc.is_object()) return reader.bad("/", fmt::format("{} value; expected a JSON report object", doc.type_name()));
   auto schema = reader.text(doc, "schema", "", true);

@@ -6,6 +6,7 @@
 // ASN databases give the ASN; an anycast flag makes the location indeterminate.
 #include "audit/observe.hpp"
 
+#include "audit/observe_https.hpp"
 #include "core/special_ip.hpp"
 #include "core/text.hpp"
 #include "policy/attribute.hpp"
@@ -214,6 +215,29 @@ void set_target_facts(const core::Target& t, core::Facts& facts) {
   for (const auto& [k, v] : t.tags) facts.set_known("target.tags." + k, {v}, prov);
 }
 
+// dns.ptr (when PTR was asked for every address) and network.asns, from what DNS and the ASN
+// databases said about the target's addresses.
+void set_address_facts(const policy::Observations& obs, bool ptr_asked, const std::string& time, core::Facts& facts) {
+  if (ptr_asked) {
+    std::vector<std::string> names;
+    for (const auto& p : obs.ptr_names) add_unique(names, p.name);
+    if (names.empty()) {
+      facts.set_status("dns.ptr", core::FactStatus::unknown, "no PTR name for the addresses", {"dns", "PTR", time});
+    } else {
+      facts.set_known("dns.ptr", names, {"dns", "PTR", time});
+    }
+  }
+  std::vector<std::string> asns;
+  for (const auto& a : obs.asns) add_unique(asns, std::to_string(a.asn));
+  const core::Provenance prov{"geo", "asn databases", time};
+  if (!asns.empty()) {
+    facts.set_known("network.asns", asns, prov);
+  } else {
+    facts.set_status("network.asns", core::FactStatus::unknown,
+                     obs.addresses.empty() ? "no address" : "no ASN database answered for the addresses", prov);
+  }
+}
+
 // Whoever operates the addresses a name resolves to terminates its TLS: a CDN in front of the
 // host must receive the traffic, so it shows in the resolution (CNAME into its suffix, or its
 // address ranges). Without an HTTPS probe this is an inference from DNS, said so in the fact.
@@ -256,13 +280,14 @@ std::string dns_name(const core::Target& target) {
   return target.host;
 }
 
-std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& targets) {
+std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& targets, PtrLookup ptr) {
   std::map<std::string, probe::DnsRequest> by_name;
   for (const auto& t : targets) {
     const std::string name = dns_name(t);
     if (name.empty()) continue;
     auto& req = by_name[name];
     req.name = name;
+    req.want_ptr = ptr == PtrLookup::yes;
     if (t.kind == core::TargetKind::mail_domain) req.want_mx = true;
   }
   std::vector<probe::DnsRequest> out;
@@ -270,7 +295,7 @@ std::vector<probe::DnsRequest> dns_requests(const std::vector<core::Target>& tar
   return out;
 }
 
-std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResult>& results) {
+std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResult>& results, PtrLookup ptr) {
   std::set<std::string> asked, wanted;
   for (const auto& r : results) asked.insert(r.name);
   for (const auto& r : results) {
@@ -279,16 +304,16 @@ std::vector<probe::DnsRequest> mx_host_requests(const std::vector<probe::DnsResu
     }
   }
   std::vector<probe::DnsRequest> out;
-  for (const auto& name : wanted) out.push_back({name, false, true, true});
+  for (const auto& name : wanted) out.push_back({name, false, true, ptr == PtrLookup::yes});
   return out;
 }
 
 core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<core::Target>& targets,
                                                             const probe::DnsOptions& options,
-                                                            const probe::DnsProgress& progress) {
-  auto first = probe::resolve_all(options, dns_requests(targets), progress);
+                                                            const probe::DnsProgress& progress, PtrLookup ptr) {
+  auto first = probe::resolve_all(options, dns_requests(targets, ptr), progress);
   if (!first) return first;
-  auto mx = mx_host_requests(*first);
+  auto mx = mx_host_requests(*first, ptr);
   if (!mx.empty()) {
     auto second = probe::resolve_all(options, mx, progress);
     if (!second) return second;
@@ -319,14 +344,30 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
     }
   }
   for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  set_address_facts(obs, result != nullptr && result->ptr_asked, obs.observed_at, report.facts);
   policy::Attribution attribution = policy::attribute(rules, obs, as_of);
   for (const auto& [path, fact] : attribution.facts.all()) report.facts.set(path, fact);
   set_target_facts(target, report.facts);
   report.evidence = std::move(dns_evidence);
   report.evidence.insert(report.evidence.end(), attribution.evidence.begin(), attribution.evidence.end());
   report.certifications = std::move(attribution.certifications);
-  infer_tls_terminators(target, obs.unobserved.empty() ? result : nullptr, attribution, report);
+  observe_https(target, dns, geoip, rules, as_of, attribution, warnings, report);  // observed, when probed
+  infer_tls_terminators(target, obs.unobserved.empty() ? result : nullptr, attribution, report);  // else inferred
   return report;
+}
+
+policy::Attribution attribute_host(const std::string& name, const Recording& dns, const geo::DatabaseSet& geoip,
+                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings) {
+  policy::Observations obs;
+  obs.subject = name;
+  core::Evidence unused;
+  if (auto ip = core::parse_ip(name)) {
+    obs.addresses.push_back(core::format_ip(*ip));
+  } else if (const auto* r = dns.find(name)) {
+    add_dns(*r, obs, unused, obs.cname_chain);
+  }
+  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  return policy::attribute(rules, obs, as_of);
 }
 
 std::vector<core::DataSource> geoip_sources(const geo::DatabaseSet& geoip) {

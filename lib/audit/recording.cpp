@@ -3,6 +3,7 @@
 // malformed addresses are reported with the key path that holds them.
 #include "audit/recording.hpp"
 
+#include "audit/recording_https.hpp"
 #include "core/atomic_file.hpp"
 
 #include <fmt/format.h>
@@ -45,6 +46,7 @@ json dns_to_json(const probe::DnsResult& r) {
   j["mx"] = json::array();
   for (const auto& m : r.mx) j["mx"].push_back({{"preference", m.preference}, {"host", m.host}});
   if (r.mx_status) j["mx_status"] = probe::to_string(*r.mx_status);
+  j["ptr_asked"] = r.ptr_asked;
   j["resolver"] = r.resolver;
   j["time"] = r.time;
   return j;
@@ -90,6 +92,7 @@ probe::DnsResult dns_from_json(const json& j, const std::string& where) {
     r.mx.push_back({m.at("preference").get<int>(), m.at("host").get<std::string>()});
   }
   if (j.contains("mx_status")) r.mx_status = status(j.at("mx_status"), "mx_status");
+  r.ptr_asked = j.value("ptr_asked", true);  // files without the key asked PTR for every address
   r.resolver = j.value("resolver", "");
   r.time = j.value("time", "");
   return r;
@@ -103,6 +106,12 @@ const probe::DnsResult* Recording::find(std::string_view name) const {
   return it != dns.end() && it->name == name ? &*it : nullptr;
 }
 
+const probe::HttpsChain* Recording::find_https(std::string_view url) const {
+  auto it = std::lower_bound(https.begin(), https.end(), url,
+                             [](const probe::HttpsChain& c, std::string_view u) { return c.url < u; });
+  return it != https.end() && it->url == url ? &*it : nullptr;
+}
+
 std::string to_json(const Recording& recording) {
   json j;
   j["schema"] = k_recording_schema;
@@ -112,6 +121,8 @@ std::string to_json(const Recording& recording) {
   j["host"] = recording.host;
   j["dns"] = json::array();
   for (const auto& r : recording.dns) j["dns"].push_back(dns_to_json(r));
+  j["https"] = json::array();
+  for (const auto& c : recording.https) j["https"].push_back(https_to_json(c));
   return j.dump(2) + "\n";
 }
 
@@ -133,6 +144,10 @@ core::Result<Recording> parse_recording(std::string_view text, const std::string
     std::size_t i = 0;
     for (const auto& d : j.at("dns")) rec.dns.push_back(dns_from_json(d, fmt::format("dns[{}]", i++)));
     std::sort(rec.dns.begin(), rec.dns.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    i = 0;
+    for (const auto& c : j.value("https", json::array()))
+      rec.https.push_back(https_from_json(c, fmt::format("https[{}]", i++)));
+    std::sort(rec.https.begin(), rec.https.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
     return rec;
   } catch (const json::parse_error& e) {
     return core::fail(core::ErrorCode::data, fmt::format("byte {}: malformed JSON: {}", e.byte, e.what()), file);

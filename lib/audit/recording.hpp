@@ -1,4 +1,5 @@
-// audit::Recording: the raw observations of a run (DNS answers with their resolver and time),
+// audit::Recording: the raw observations of a run (DNS answers with their resolver and time,
+// HTTPS chains with certificates and headers, each with its address and time),
 // which `--save-facts` writes and `--facts` replays. Location and attribution are not recorded:
 // replay derives them again from the configured GeoIP databases and rule packs, whose versions
 // the report names. The run's start time, as-of date and host are recorded so that a replay
@@ -8,6 +9,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "probe/dns.hpp"
+#include "probe/http.hpp"
 
 #include <filesystem>
 #include <string>
@@ -24,9 +26,12 @@ struct Recording {
   core::Date as_of;
   std::string host;
   std::vector<probe::DnsResult> dns;  // every name resolved, sorted by name
+  std::vector<probe::HttpsChain> https;  // every URL probed over HTTPS, sorted by URL
 
   // Return the result for `name` (as requested), or nullptr.
   const probe::DnsResult* find(std::string_view name) const;
+  // Return the HTTPS chain probed for `url`, or nullptr.
+  const probe::HttpsChain* find_https(std::string_view url) const;
 };
 
 // Serialise a recording as JSON (sorted, stable).

@@ -7,6 +7,7 @@
 #include "audit/baseline.hpp"
 #include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
+#include "audit/observe_https.hpp"
 #include "audit/placement.hpp"
 #include "audit/recording.hpp"
 #include "audit/sentences.hpp"
@@ -14,6 +15,8 @@
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
+#include "geo/data_age.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/list.hpp"
 #include "inventory/manifest.hpp"
@@ -106,6 +109,8 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::Ru
   errors += load_plans(opt, rules, inv, diag);
   std::set<std::string> ids;
   for (const auto& p : inv.targets) {
+    if (p.target.credentials_dropped)
+      inv.warnings.push_back(core::credentials_dropped_warning(p.target.declared_at.to_string(), p.target.value));
     if (!ids.insert(p.target.id).second) {
       diag.error("{}: target id '{}' is declared twice; expected unique ids across inputs",
                  p.target.declared_at.to_string(), p.target.id);
@@ -142,7 +147,22 @@ core::Result<void> check_policies(const Inventory& inv, const policy::RuleSet& r
   return {};
 }
 
-core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& inv, core::Date as_of,
+// PTR is asked for with --ptr, or when a requirement that applies reads dns.ptr.
+PtrLookup ptr_lookup(const AuditOptions& opt, const Inventory& inv, const policy::RuleSet& rules) {
+  if (opt.ptr) return PtrLookup::yes;
+  for (const auto& t : inv.targets) {
+    for (const auto& pid : t.policies) {
+      for (const auto& req : rules.policies.at(pid).requirements) {
+        if (!policy::applies(req, t.target.tags)) continue;
+        const auto read = policy::facts_read(req.check);
+        if (std::ranges::find(read, "dns.ptr") != read.end()) return PtrLookup::yes;
+      }
+    }
+  }
+  return PtrLookup::no;
+}
+
+core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& inv, core::Date as_of, PtrLookup ptr,
                                     const probe::DnsProgress& progress) {
   Recording rec;
   rec.tool_version = opt.tool_version;
@@ -152,9 +172,12 @@ core::Result<Recording> observe_all(const AuditOptions& opt, const Inventory& in
   std::vector<core::Target> targets;
   for (const auto& p : inv.targets) targets.push_back(p.target);
   if (dns_requests(targets).empty()) return rec;  // cloud resources only: no resolver is needed
-  auto dns = resolve_targets(targets, opt.dns, progress);
+  auto dns = resolve_targets(targets, opt.dns, progress, ptr);
   if (!dns) return std::unexpected(dns.error());
   rec.dns = std::move(*dns);
+  const HttpsScope scope = opt.https_all_hosts ? HttpsScope::all_hosts : HttpsScope::declared;
+  if (auto ok = probe_https_targets(targets, scope, opt.https, opt.dns, rec, progress); !ok)
+    return std::unexpected(ok.error());
   return rec;
 }
 
@@ -258,7 +281,98 @@ class CertificationNotices {
   std::map<std::string, Entry> m_entries;
 };
 
+// Every file the audit reads (the outputs must not name one of them).
+std::vector<std::filesystem::path> input_paths(const AuditOptions& opt) {
+  std::vector<std::filesystem::path> in;
+  for (const auto* group : {&opt.manifests, &opt.lists, &opt.terraform, &opt.geoip})
+    in.insert(in.end(), group->begin(), group->end());
+  if (opt.baseline) in.push_back(*opt.baseline);
+  if (opt.facts) in.push_back(*opt.facts);
+  std::error_code ec;
+  for (const auto& dir : opt.rules.dirs) {
+    in.push_back(dir);
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); !ec && it != std::filesystem::end(it);
+         it.increment(ec))
+      in.push_back(it->path());
+  }
+  return in;
+}
+
+// Refuse an output that is missing its folder, is a folder, cannot be written, names an input,
+// or names another output.
+core::Result<void> check_output_paths(const AuditOptions& opt) {
+  std::vector<core::OutputPath> outputs = opt.report_outputs;
+  if (opt.save_facts) {
+    auto out = core::check_output_path(*opt.save_facts, "--save-facts");
+    if (!out) return std::unexpected(out.error());
+    outputs.push_back(*out);
+  }
+  const auto inputs = input_paths(opt);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const auto& out = outputs[i];
+    const std::string_view what = opt.save_facts && i + 1 == outputs.size() ? "--save-facts" : "--output";
+    if (auto ok = core::refuse_input_overwrite(out, inputs, what); !ok) return ok;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (out.target == outputs[j].target ||
+          (out.has_identity && outputs[j].has_identity && out.dev == outputs[j].dev && out.ino == outputs[j].ino))
+        return core::fail(core::ErrorCode::usage, "--save-facts and --output name the same file",
+                          out.requested.string());
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::vector<std::string> certification_notices(const std::vector<core::TargetReport>& targets, core::Date as_of) {
+  CertificationNotices notices;
+  for (const auto& t : targets) notices.add(t, as_of);
+  std::vector<std::string> out;
+  notices.write(out);
+  return out;
+}
+
+void sort_result(core::AuditResult& result) {
+  std::sort(result.targets.begin(), result.targets.end(),
+            [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
+  std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.target_id, a.policy_id, a.requirement_id) < std::tie(b.target_id, b.policy_id, b.requirement_id);
+  });
+  std::sort(result.requirements.begin(), result.requirements.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id); });
+}
+
+void settle_warnings(std::vector<std::string>& warnings) {
+  std::sort(warnings.begin(), warnings.end());
+  warnings.erase(std::unique(warnings.begin(), warnings.end()), warnings.end());
+}
+
+core::Result<core::Shard> parse_shard(std::string_view text) {
+  auto bad = [&] {
+    return core::fail(core::ErrorCode::usage,
+                      fmt::format("--shard '{}': expected K/N with 1 <= K <= N <= 65536, e.g. 1/4", text));
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return bad();
+  auto number = [](std::string_view s) -> std::optional<int> {
+    if (s.empty() || s.size() > 5) return std::nullopt;
+    int v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  };
+  const auto k = number(text.substr(0, slash));
+  const auto n = number(text.substr(slash + 1));
+  if (!k || !n || *n < 1 || *n > 65536 || *k < 1 || *k > *n) return bad();
+  return core::Shard{*k, *n, 0};
+}
+
+bool in_shard(std::string_view target_id, const core::Shard& shard) {
+  return core::stable_hash64(target_id) % static_cast<std::uint64_t>(shard.count) ==
+         static_cast<std::uint64_t>(shard.index - 1);
+}
 
 int exit_code_of(const core::AuditResult& result) {
   bool unknown = false;
@@ -267,10 +381,22 @@ int exit_code_of(const core::AuditResult& result) {
     if (f.verdict == core::Verdict::fail) return 1;
     if (f.verdict == core::Verdict::unknown) unknown = true;
   }
-  return unknown ? 3 : 0;
+  if (unknown) return 3;
+  const bool stale = std::any_of(result.data_sources.begin(), result.data_sources.end(),
+                                 [](const core::DataSource& s) { return s.stale; });
+  return stale && result.fail_on_stale_data ? 3 : 0;
 }
 
 core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, const probe::DnsProgress& progress) {
+  // Every path is checked before anything is probed: a bad --baseline, --save-facts or
+  // --output is exit 2 with nothing sent.
+  if (auto ok = check_output_paths(opt); !ok) return std::unexpected(ok.error());
+  std::optional<Baseline> baseline;
+  if (opt.baseline) {
+    auto base = load_baseline(*opt.baseline);
+    if (!base) return std::unexpected(base.error());
+    baseline = std::move(*base);
+  }
   // Recorded facts fix the audit date, start time and host, so a replay renders the same reports.
   std::optional<Recording> replay;
   if (opt.facts) {
@@ -295,6 +421,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
   }
+  std::optional<core::Shard> shard = opt.shard;
+  if (shard) {
+    // After every check of the whole inventory, so each shard refuses the same mistakes.
+    shard->inventory_targets = inv->targets.size();
+    std::erase_if(inv->targets, [&](const PlannedTarget& p) { return !in_shard(p.target.id, *shard); });
+  }
   auto geoip = geo::DatabaseSet::open(opt.geoip);
   if (!geoip) return std::unexpected(geoip.error());
 
@@ -303,12 +435,13 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     rec = std::move(*replay);
     rec.as_of = as_of;
   } else {
-    auto live = observe_all(opt, *inv, as_of, progress);
+    auto live = observe_all(opt, *inv, as_of, ptr_lookup(opt, *inv, *rules), progress);
     if (!live) return std::unexpected(live.error());
     rec = std::move(*live);
   }
   if (opt.save_facts) {
-    if (auto ok = core::write_file_atomic(*opt.save_facts, to_json(rec)); !ok) return std::unexpected(ok.error());
+    if (auto ok = core::write_file_atomic(*opt.save_facts, to_json(rec), "--save-facts"); !ok)
+      return std::unexpected(ok.error());
   }
 
   core::AuditResult result;
@@ -324,9 +457,16 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.fail_on_unknown = opt.fail_on_unknown;
   result.fail_on_none = opt.fail_on_none;
   result.explain = opt.explain;
+  result.shard = shard;
   result.sources = geoip_sources(*geoip);
+  result.max_data_age_days = opt.max_data_age_days;
+  result.fail_on_stale_data = opt.fail_on_stale_data;
   for (const auto& f : rules->files) result.sources.push_back({"rules", f, ""});
   result.warnings = inv->warnings;
+  result.data_sources = geo::data_sources(*geoip, as_of, opt.max_data_age_days);
+  for (const auto& s : result.data_sources) {
+    if (s.stale) result.warnings.push_back(geo::stale_warning(s, opt.max_data_age_days));
+  }
   if (geoip->empty()) {
     result.warnings.push_back(
         "no GeoIP database: locations are unknown (scripts/fetch-geoip.sh fetches the default data)");
@@ -334,14 +474,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
 
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
-  CertificationNotices notices;
   std::map<std::string, std::vector<const PlannedTarget*>> unjudged;  // plan file → resources no requirement applies to
   for (const auto& planned : inv->targets) {
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
-    t.placement = place(*rules, t.facts, as_of);
-    notices.add(t, as_of);
     std::size_t applicable = 0;
     if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
+    t.placement = place(*rules, t.facts, as_of);  // after the plan's location replaced the facts
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {
@@ -369,8 +507,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     if (list.size() > 1) w += fmt::format(" (and so are {} more resources of {})", list.size() - 1, file);
     result.warnings.push_back(std::move(w));
   }
-  notices.write(result.warnings);
-  if (result.findings.empty() && !opt.allow_empty) {
+  for (auto& w : certification_notices(result.targets, as_of)) result.warnings.push_back(std::move(w));
+  if (shard && result.findings.empty()) {
+    // One part of a split inventory may hold no judged target; the merged report is what counts.
+    result.warnings.push_back(fmt::format("shard {}/{} holds {} of the inventory's {} targets and no finding",
+                                          shard->index, shard->count, inv->targets.size(), shard->inventory_targets));
+  } else if (result.findings.empty() && !opt.allow_empty) {
     for (const auto& w : result.warnings) diag.warning("{}", w);
     return core::fail(
         core::ErrorCode::config,
@@ -380,20 +522,13 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
 
   result.waivers = inv->waivers;
   apply_waivers(result.findings, result.waivers, as_of, result.warnings);
-  if (opt.baseline) {
-    auto base = load_baseline(*opt.baseline);
-    if (!base) return std::unexpected(base.error());
-    apply_baseline(result.findings, *base);
+  if (baseline) {
+    apply_baseline(result.findings, *baseline);
     result.baseline_used = true;
   }
 
-  std::sort(result.targets.begin(), result.targets.end(),
-            [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
-  std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.target_id, a.policy_id, a.requirement_id) < std::tie(b.target_id, b.policy_id, b.requirement_id);
-  });
-  std::sort(result.requirements.begin(), result.requirements.end(),
-            [](const auto& a, const auto& b) { return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id); });
+  sort_result(result);
+  settle_warnings(result.warnings);
   result.exit_code = exit_code_of(result);
   return result;
 }

@@ -89,7 +89,12 @@ void apply_waivers(std::vector<core::Finding>& findings, std::vector<core::Waive
     if (f.verdict != core::Verdict::fail && f.verdict != core::Verdict::unknown) continue;
     if (core::WaiverInfo* w = find_waiver(f, waivers)) waive(f, *w);
   }
+  settle_waivers(waivers, as_of, warnings);
+}
+
+void settle_waivers(std::vector<core::WaiverInfo>& waivers, core::Date as_of, std::vector<std::string>& warnings) {
   for (auto& w : waivers) {
+    w.state = date_state(w, as_of);
     if (w.matched == 0 && w.state != State::expired) w.state = State::unused;
     warn_about(w, as_of, warnings);
   }

@@ -20,5 +20,9 @@ inline constexpr long k_waiver_warning_days = 30;
 // appends a warning per expiring, expired or unused waiver, in waiver order.
 void apply_waivers(std::vector<core::Finding>& findings, std::vector<core::WaiverInfo>& waivers, core::Date as_of,
                    std::vector<std::string>& warnings);
+// Give each waiver its state from its expiry and match count (unused when it matched nothing and
+// has not expired) and append its warning; apply_waivers ends with this, and merging shard
+// reports calls it on the summed counts.
+void settle_waivers(std::vector<core::WaiverInfo>& waivers, core::Date as_of, std::vector<std::string>& warnings);
 
 }  // namespace audit

@@ -1,14 +1,22 @@
-// Atomic writes: mkstemp beside the target, write all, fsync, rename over the target. A reader
-// sees the old file or the new one, never a torn one; on failure the temporary is removed.
+// Output files. A path is first resolved (symlinks followed, so a link keeps pointing at the new
+// report) and classified: regular files are written to a mkstemp temporary in the target's
+// folder, given the old file's mode (or 0666 minus the umask), fsynced and renamed over the
+// target, so a reader sees the old file or the new one; special files (/dev/null, a FIFO,
+// /dev/stdout) are written in place, never renamed over. Temporaries are recorded in a fixed
+// table that a SIGINT/SIGTERM handler can walk with async-signal-safe calls only.
 #include "core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -16,43 +24,247 @@
 
 namespace core {
 
-Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) {
-    return fail(ErrorCode::io, fmt::format("cannot create a temporary file: {}", std::strerror(errno)), dir.string());
+namespace {
+
+// Signal-safe registry of temporaries: the handler reads only these fixed arrays.
+constexpr int k_max_temps = 32;
+std::array<std::array<char, PATH_MAX>, k_max_temps> g_temp_paths{};
+std::array<volatile sig_atomic_t, k_max_temps> g_temp_used{};
+
+// Block SIGINT and SIGTERM while a temporary is created and registered (no unrecorded window).
+class SignalBlock {
+ public:
+  SignalBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &m_old);
   }
-  auto cleanup_fail = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    return fail(ErrorCode::io, fmt::format("{}: {}", what, std::strerror(err)), path.string());
-  };
+  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
+  SignalBlock(const SignalBlock&) = delete;
+  SignalBlock& operator=(const SignalBlock&) = delete;
+
+ private:
+  sigset_t m_old;
+};
+
+int register_temp(const std::string& path) {
+  if (path.size() >= PATH_MAX) return -1;
+  for (int i = 0; i < k_max_temps; ++i) {
+    if (g_temp_used[i]) continue;
+    std::memcpy(g_temp_paths[i].data(), path.c_str(), path.size() + 1);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    g_temp_used[i] = 1;
+    return i;
+  }
+  return -1;
+}
+
+void unregister_temp(int slot) {
+  if (slot >= 0) g_temp_used[slot] = 0;
+}
+
+extern "C" void remove_temps_and_die(int sig) {
+  for (int i = 0; i < k_max_temps; ++i) {
+    if (g_temp_used[i]) ::unlink(g_temp_paths[i].data());
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+mode_t current_umask() {
+  static const mode_t mask = [] {
+    const mode_t m = ::umask(022);
+    ::umask(m);
+    return m;
+  }();
+  return mask;
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Follow every symlink of `path` (also a dangling one, whose target is then created).
+Result<std::filesystem::path> follow_links(std::filesystem::path path) {
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+    std::error_code ec;
+    std::filesystem::path next = std::filesystem::read_symlink(path, ec);
+    if (ec) return fail(ErrorCode::io, fmt::format("cannot read the symbolic link: {}", ec.message()), path.string());
+    path = next.is_absolute() ? next : path.parent_path() / next;
+  }
+  return fail(ErrorCode::io, "too many levels of symbolic links", path.string());
+}
+
+Result<void> write_all(int fd, std::string_view content) {
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+    const ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return cleanup_fail("cannot write");
+      return std::unexpected(Error{ErrorCode::io, fmt::format("cannot write: {}", errno_text(errno)), ""});
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, 0644) != 0) return cleanup_fail("cannot set permissions");
-  if (::fsync(fd) != 0) return cleanup_fail("cannot sync");
-  if (::close(fd) != 0) {
-    ::unlink(tmpl.c_str());
-    return fail(ErrorCode::io, fmt::format("cannot close: {}", std::strerror(errno)), path.string());
+  return {};
+}
+
+Result<void> stream_special(const OutputPath& out, std::string_view content) {
+  const int fd = ::open(out.target.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorCode::io, fmt::format("cannot open: {}", errno_text(errno)), out.requested.string());
+  auto ok = write_all(fd, content);
+  if (::close(fd) != 0 && ok) ok = fail(ErrorCode::io, fmt::format("cannot close: {}", errno_text(errno)));
+  if (!ok) return fail(ErrorCode::io, ok.error().message, out.requested.string());
+  return {};
+}
+
+}  // namespace
+
+Result<OutputPath> check_output_path(const std::filesystem::path& path, std::string_view what) {
+  if (path.empty()) return fail(ErrorCode::usage, fmt::format("{}: empty path", what));
+  OutputPath out;
+  out.requested = path;
+  out.target = path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    out.exists = true;
+    out.has_identity = true;
+    out.dev = st.st_dev;
+    out.ino = st.st_ino;
+    if (S_ISDIR(st.st_mode))
+      return fail(ErrorCode::usage, fmt::format("{} names a folder, expected a file", what), path.string());
+    if (!S_ISREG(st.st_mode)) {  // opened by its own name: /dev/stdout's link may read "pipe:[…]"
+      out.kind = OutputKind::special;
+      if (::access(path.c_str(), W_OK) != 0)
+        return fail(ErrorCode::io, fmt::format("{}: cannot write: {}", what, errno_text(errno)), path.string());
+      return out;
+    }
+  } else if (errno != ENOENT) {
+    return fail(ErrorCode::io, fmt::format("{}: {}", what, errno_text(errno)), path.string());
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmpl.c_str());
-    return fail(ErrorCode::io, fmt::format("cannot rename into place: {}", std::strerror(err)), path.string());
+  auto target = follow_links(path);
+  if (!target) return std::unexpected(target.error());
+  out.target = *target;
+  std::filesystem::path dir = out.target.parent_path();
+  if (dir.empty()) dir = ".";
+  struct stat dst {};
+  if (::stat(dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode))
+    return fail(ErrorCode::io, fmt::format("{}: folder '{}' does not exist", what, dir.string()), path.string());
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    return fail(ErrorCode::io,
+                fmt::format("{}: cannot write in folder '{}': {}", what, dir.string(), errno_text(errno)),
+                path.string());
+  return out;
+}
+
+Result<void> refuse_input_overwrite(const OutputPath& output, const std::vector<std::filesystem::path>& inputs,
+                                    std::string_view what) {
+  if (!output.has_identity || output.kind == OutputKind::special) return {};
+  for (const auto& in : inputs) {
+    struct stat st {};
+    if (in == "-" || ::stat(in.c_str(), &st) != 0) continue;
+    if (st.st_dev == output.dev && st.st_ino == output.ino) {
+      return fail(ErrorCode::usage,
+                  fmt::format("{} names an input ('{}'); refusing to overwrite it", what, in.string()),
+                  output.requested.string());
+    }
   }
   return {};
+}
+
+OutputBatch::~OutputBatch() { discard(); }
+
+void OutputBatch::discard() {
+  for (auto& s : m_staged) {
+    if (!s.temp.empty()) ::unlink(s.temp.c_str());
+    unregister_temp(s.slot);
+  }
+  m_staged.clear();
+}
+
+Result<void> OutputBatch::stage(const OutputPath& output, std::string_view content) {
+  Staged s{output, {}, {}, -1};
+  if (output.kind == OutputKind::special) {
+    s.content = std::string(content);
+    m_staged.push_back(std::move(s));
+    return {};
+  }
+  std::filesystem::path dir = output.target.parent_path();
+  if (dir.empty()) dir = ".";
+  std::string tmpl = (dir / ("." + output.target.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = -1;
+  {
+    SignalBlock block;
+    fd = ::mkstemp(tmpl.data());
+    if (fd >= 0) s.slot = register_temp(tmpl);
+  }
+  if (fd < 0) {
+    return fail(ErrorCode::io,
+                fmt::format("cannot create a temporary file in '{}': {}", dir.string(), errno_text(errno)),
+                output.requested.string());
+  }
+  s.temp = tmpl;
+  m_staged.push_back(s);  // from here discard() removes it
+  struct stat st {};
+  const mode_t mode =
+      ::stat(output.target.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 07777) : (0666 & ~current_umask());
+  auto ok = write_all(fd, content);
+  if (ok && ::fchmod(fd, mode) != 0)
+    ok = fail(ErrorCode::io, fmt::format("cannot set permissions: {}", errno_text(errno)));
+  if (ok && ::fsync(fd) != 0) ok = fail(ErrorCode::io, fmt::format("cannot sync: {}", errno_text(errno)));
+  if (::close(fd) != 0 && ok) ok = fail(ErrorCode::io, fmt::format("cannot close: {}", errno_text(errno)));
+  if (!ok) {
+    discard();
+    return fail(ErrorCode::io, ok.error().message, output.requested.string());
+  }
+  return {};
+}
+
+Result<void> OutputBatch::commit() {
+  for (const auto& s : m_staged) {
+    if (s.output.kind != OutputKind::special) continue;
+    if (auto ok = stream_special(s.output, s.content); !ok) {
+      discard();
+      return ok;
+    }
+  }
+  for (auto& s : m_staged) {
+    if (s.temp.empty()) continue;
+    if (std::rename(s.temp.c_str(), s.output.target.c_str()) != 0) {
+      const int err = errno;
+      discard();
+      return fail(ErrorCode::io, fmt::format("cannot rename into place: {}", errno_text(err)),
+                  s.output.requested.string());
+    }
+    s.temp.clear();
+    unregister_temp(s.slot);
+    s.slot = -1;
+  }
+  m_staged.clear();
+  return {};
+}
+
+Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content, std::string_view what) {
+  auto out = check_output_path(path, what);
+  if (!out) return std::unexpected(out.error());
+  OutputBatch batch;
+  if (auto ok = batch.stage(*out, content); !ok) return ok;
+  return batch.commit();
+}
+
+void install_temp_file_cleanup() {
+  struct sigaction sa {};
+  sa.sa_handler = remove_temps_and_die;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;  // keep nohup's choice
+    ::sigaction(sig, &sa, nullptr);
+  }
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {

@@ -1,15 +1,75 @@
-// core::write_file_atomic: reports and databases are never left half-written.
+// core::write_file_atomic and core::OutputBatch: reports and databases are never left
+// half-written, never clobber an input, and never turn /dev/null or a FIFO into a regular file.
 #pragma once
 
 #include "core/error.hpp"
 
+#include <sys/types.h>
+
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace core {
 
-// Write `content` to `path` through a temporary file in the same folder, fsync, then rename.
-Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content);
+// What an output path names once its symlinks are followed.
+enum class OutputKind {
+  regular,  // a regular file, or a file still to be created: written through a temporary + rename
+  special,  // a character device, FIFO or socket (/dev/null, /dev/stdout, a pipe): streamed
+};
+
+struct OutputPath {
+  std::filesystem::path requested;  // as the user gave it
+  std::filesystem::path target;     // every symlink followed; the file actually written
+  OutputKind kind = OutputKind::regular;
+  bool exists = false;
+  bool has_identity = false;  // dev/ino below are valid (the target exists)
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+// Check, before any work, that `path` can be written: not a folder, its folder exists and is
+// writable (a regular file's temporary goes there). `what` names the option in messages.
+Result<OutputPath> check_output_path(const std::filesystem::path& path, std::string_view what);
+
+// Refuse an output that is one of `inputs` (compared by device and inode, so links and other
+// spellings of the same file are caught). Missing inputs and "-" are ignored.
+Result<void> refuse_input_overwrite(const OutputPath& output, const std::vector<std::filesystem::path>& inputs,
+                                    std::string_view what);
+
+// Files written together. stage() writes each regular file to a temporary beside its target
+// and keeps special files' content; commit() streams the special files, then renames every
+// temporary into place, so either all regular files are replaced or none is. Temporaries left
+// by a failure or an uncommitted batch are removed, also on SIGINT and SIGTERM.
+class OutputBatch {
+ public:
+  OutputBatch() = default;
+  OutputBatch(const OutputBatch&) = delete;
+  OutputBatch& operator=(const OutputBatch&) = delete;
+  ~OutputBatch();
+
+  Result<void> stage(const OutputPath& output, std::string_view content);
+  Result<void> commit();
+
+ private:
+  struct Staged {
+    OutputPath output;
+    std::string temp;     // regular: the temporary file
+    std::string content;  // special: what to stream
+    int slot = -1;        // signal-cleanup registration
+  };
+  void discard();
+  std::vector<Staged> m_staged;
+};
+
+// Write `content` to `path`: check_output_path, then a one-file OutputBatch.
+Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                               std::string_view what = "output");
+
+// Install SIGINT and SIGTERM handlers that remove the temporaries of unfinished writes, then
+// die by the same signal (the shell sees 128 + the signal: 130, 143). Call once, from main.
+void install_temp_file_cleanup();
 
 // Read a whole file into a string.
 Result<std::string> read_file(const std::filesystem::path& path);

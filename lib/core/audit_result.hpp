@@ -108,11 +108,31 @@ struct TargetReport {
   Placement placement = {};
 };
 
-// A data source the run used, named in every report (databases, rule packs, recorded facts).
+// A data source the run used, named in every report. In AuditResult::sources: the databases and
+// rule packs (kind "geoip", "rules", "facts"; name and version). In AuditResult::data_sources:
+// what the data came from, with its date and its age on the as-of date (kind provider-feed,
+// registry, geolocation, asn, or empty when a third-party database does not say).
 struct DataSource {
-  std::string kind;     // "geoip", "rules", "facts"
-  std::string name;     // file or pack name
+  std::string kind;
+  std::string name;     // file or pack name; for a data source, e.g. "AWS ip-ranges.json"
   std::string version;  // database type + build date, rule pack version, …
+  // The rest is for data sources only (default initialisers keep {kind, name, version} valid).
+  std::string database = {};          // the database file it is in, e.g. "providers.mmdb"
+  std::string url = {};               // where it is published
+  std::optional<Date> date = {};      // its own date; nullopt when it carries none
+  std::optional<long> age_days = {};  // days from `date` to the audit's as-of date
+  std::string serial = {};            // syncToken, changeNumber, package version; may be empty
+  std::string sha256 = {};
+  bool stale = false;  // older than the run's --max-data-age
+};
+
+// One part of a sharded audit (`--shard K/N`): the targets whose stable_hash64(id) % N is K - 1.
+struct Shard {
+  int index = 1;                      // K, 1-based
+  int count = 1;                      // N
+  std::size_t inventory_targets = 0;  // targets in the whole inventory, before the split
+
+  auto operator<=>(const Shard&) const = default;
 };
 
 struct Counts {
@@ -140,12 +160,16 @@ struct AuditResult {
   std::vector<Finding> findings;              // sorted by target, policy, requirement
   std::vector<WaiverInfo> waivers;
   std::vector<DataSource> sources;
+  std::vector<DataSource> data_sources;       // inputs of the databases, with date and age
+  int max_data_age_days = 90;                 // --max-data-age
+  bool fail_on_stale_data = false;            // --fail-on-stale-data
   std::vector<std::string> warnings;  // stale waivers, missing databases, …
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;
   bool fail_on_none = false;  // --fail-on none: findings are reported, none sets the exit code
   bool baseline_used = false;
   bool explain = false;  // --explain: reports also show each finding's predicate trace
+  std::optional<Shard> shard;  // set when this run audited one shard of the inventory
   int exit_code = 0;
 
   // Count verdicts over all findings (every renderer shows these same numbers).

@@ -1,6 +1,9 @@
 // Diag writes one whole line per message under a mutex, so concurrent probes never interleave
-// partial lines. Colour is used only when the stream is a terminal and NO_COLOR is unset.
+// partial lines; every message goes through core::terminal_safe. Colour is used only when the
+// stream is a terminal and NO_COLOR is unset.
 #include "core/diag.hpp"
+
+#include "core/text.hpp"
 
 #include <unistd.h>
 
@@ -47,11 +50,14 @@ void Diag::emit(Level level, std::string_view text) {
     return;
   }
   if (level < m_min || m_out == nullptr) return;
+  // One line per message, whatever the message holds: names from manifests, DNS answers or
+  // databases cannot send escape sequences to the terminal or forge a log line.
+  const std::string safe = terminal_safe(text, Newlines::escape);
   std::string line;
   if (m_colour) {
-    line = fmt::format("residency: {}{}:\033[0m {}\n", colour(level), label(level), text);
+    line = fmt::format("residency: {}{}:\033[0m {}\n", colour(level), label(level), safe);
   } else {
-    line = fmt::format("residency: {}: {}\n", label(level), text);
+    line = fmt::format("residency: {}: {}\n", label(level), safe);
   }
   std::fwrite(line.data(), 1, line.size(), m_out);
   std::fflush(m_out);

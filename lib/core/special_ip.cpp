@@ -1,8 +1,9 @@
 // The special-use table: IANA's IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890,
 // updated by RFC 8190), the multicast blocks (RFC 5771, RFC 4291), the deprecated 6to4 relay
 // anycast (RFC 7526) and site-local (RFC 3879) blocks, and the newer documentation block
-// 3fff::/20 (RFC 9637). Parsed once; a lookup walks the table and keeps the longest match,
-// so 192.0.0.0/24 does not hide a more specific entry inside it.
+// 3fff::/20 (RFC 9637), and the deprecated IPv4-compatible block ::/96 (RFC 4291). Parsed once;
+// a lookup walks the table and keeps the longest match, so 192.0.0.0/24 does not hide a more
+// specific entry inside it.
 #include "core/special_ip.hpp"
 
 #include <fmt/format.h>
@@ -52,6 +53,9 @@ constexpr Row k_rows[] = {
     // IPv6 (IANA IPv6 Special-Purpose Address Registry; multicast and link-local from RFC 4291).
     {"::/128", "unspecified", "RFC 4291", k_local},
     {"::1/128", "loopback", "RFC 4291", k_local},
+    // Deprecated IPv4-compatible addresses (::a.b.c.d): not an IPv4 address in disguise that a
+    // lookup could trust (::127.0.0.1 is not ::ffff:127.0.0.1), so the whole block is reserved.
+    {"::/96", "IPv4-compatible (deprecated)", "RFC 4291", k_reserved},
     {"64:ff9b::/96", "IPv4/IPv6 translation (NAT64)", "RFC 6052", k_relay},
     {"64:ff9b:1::/48", "local-use IPv4/IPv6 translation", "RFC 8215", k_local},
     {"100::/64", "discard-only", "RFC 6666", k_reserved},

@@ -1,7 +1,8 @@
 // core::special_use: the IANA special-purpose address registries (RFC 6890 and its updates) plus
 // multicast, as one table. An address in one of these blocks has no meaningful GeoIP location:
-// it is private, local, reserved, for documentation, or a protocol relay. The same table tells
-// the HTTPS probe's SSRF guard which addresses reach the local machine or its network.
+// it is private, local, reserved, for documentation, or a protocol relay. The same table is the
+// HTTPS probe's SSRF guard: without --allow-private it refuses every address of every block here,
+// `reserved` and `relay` ones included (a NAT64 or 6to4 address can carry a private IPv4 one).
 #pragma once
 
 #include "core/ip.hpp"
@@ -15,7 +16,7 @@ namespace core {
 // How far an address of a special-use block reaches.
 enum class SpecialReach {
   local,     // this host or its own network: loopback, private, link-local, CGNAT, ULA, unspecified,
-             // multicast, broadcast (an SSRF guard refuses these)
+             // multicast, broadcast
   reserved,  // not routed on the public internet: documentation, benchmarking, reserved, discard
   relay,     // globally routed but shared infrastructure with no single owner: 6to4 and Teredo
              // relays, NAT64 translation, AS112, AMT

@@ -32,6 +32,7 @@ struct Target {
   std::string host;                         // what to resolve: the host of a URL (IPv6 without
                                             // brackets), else the value; empty for cloud resources
   std::map<std::string, std::string> tags;  // e.g. classification → health
+  bool https = false;                       // host targets: probe https://HOST/ too (`https: true`)
   // For cloud resources: the declared provider, region and service.
   std::string provider;
   std::string region;
@@ -40,6 +41,7 @@ struct Target {
   // when not declared. A declared fact, never an observation.
   std::vector<std::string> tls_terminated_by;
   SourceLocation declared_at;
+  bool credentials_dropped = false;  // the URL as written carried userinfo, removed from value and id
   // Where the ids the rules must know were written: "provider", "region", "offer",
   // "tls_terminated_by" → file:line:column (checked against the rule packs before probing).
   std::map<std::string, SourceLocation> declared_fields;

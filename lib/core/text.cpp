@@ -1,6 +1,8 @@
 // Text helpers: splitting, trimming, DNS suffix matching, edit distance for hints, durations.
 #include "core/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -31,6 +33,54 @@ bool valid_utf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+namespace {
+
+// The code point of the valid UTF-8 sequence of length `n` at `p`.
+char32_t decode_utf8(const unsigned char* p, std::size_t n) {
+  if (n == 2) return static_cast<char32_t>(((p[0] & 0x1F) << 6) | (p[1] & 0x3F));
+  if (n == 3) return static_cast<char32_t>(((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
+  return static_cast<char32_t>(((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F));
+}
+
+bool is_hidden_code_point(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view s, Newlines newlines) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length(s, i);
+    if (n > 1) {
+      const char32_t cp = decode_utf8(reinterpret_cast<const unsigned char*>(s.data() + i), n);
+      if (is_hidden_code_point(cp)) {
+        out += fmt::format("<U+{:04X}>", static_cast<std::uint32_t>(cp));
+      } else {
+        out.append(s.substr(i, n));
+      }
+      i += n;
+      continue;
+    }
+    ++i;
+    if (n == 1 && (c == '\t' || (c == '\n' && newlines == Newlines::keep) || (c >= 0x20 && c != 0x7F))) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += "\\x";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xF];
+    }
+  }
+  return out;
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -112,12 +162,17 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return best;
 }
 
-std::string stable_hash(std::string_view s) {
+std::uint64_t stable_hash64(std::string_view s) {
   std::uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ULL;
   }
+  return h;
+}
+
+std::string stable_hash(std::string_view s) {
+  std::uint64_t h = stable_hash64(s);
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i) {
@@ -159,6 +214,27 @@ std::optional<long long> parse_duration_ms(std::string_view s) {
   // A duration that does not fit in milliseconds is refused, not wrapped around.
   if (value > std::numeric_limits<long long>::max() / scale) return std::nullopt;
   return value * scale;
+}
+
+std::string printable(std::string_view s, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(s.size(), max));
+  while (!s.empty()) {
+    std::size_t len = utf8_length(s, 0);
+    const bool control = len == 1 && ((static_cast<unsigned char>(s[0]) < 0x20 && s[0] != '\t') || s[0] == 0x7f);
+    if (out.size() + std::max<std::size_t>(len, 1) > max) {
+      out += "...";
+      break;
+    }
+    if (len == 0 || control) {
+      out += '?';
+      len = 1;
+    } else {
+      out.append(s.substr(0, len));
+    }
+    s.remove_prefix(len);
+  }
+  return out;
 }
 
 }  // namespace core

@@ -1,6 +1,7 @@
 // Small text helpers shared by every module (one place for each).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,15 @@ namespace core {
 std::size_t utf8_length(std::string_view s, std::size_t i);
 // True when `s` is valid UTF-8.
 bool valid_utf8(std::string_view s);
+
+// How terminal_safe() shows a newline.
+enum class Newlines { escape, keep };
+// `s` made safe for a terminal or a log, the one escaper of every human-facing stream
+// (diagnostics, text output of geoip, probe, rules and diff): C0 controls (tab and, with
+// Newlines::keep, \n excepted), ESC, DEL and invalid bytes become \xNN (\n, \r visibly),
+// C1 controls (U+0080–U+009F, 8-bit CSI U+009B) and bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) become <U+NNNN>. Nothing can move the cursor, set a title or forge a line.
+std::string terminal_safe(std::string_view s, Newlines newlines = Newlines::escape);
 
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
@@ -29,11 +39,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within a small distance, else the shortest candidate that
 // starts with `word` (a prefix: "ovh" → "ovhcloud"), if any.
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
-// A stable 64-bit FNV-1a hash of `s` as 16 hex digits (fingerprints, not security).
+// A stable 64-bit FNV-1a hash of `s` (fingerprints and shards, not security): the same on every
+// run and machine.
+std::uint64_t stable_hash64(std::string_view s);
+// stable_hash64 as 16 hex digits.
 std::string stable_hash(std::string_view s);
 // Glob match with `*` and `?` (case-sensitive), for waivers' requirement and target patterns.
 bool glob_match(std::string_view pattern, std::string_view text);
 // Parse a duration with a unit: "500ms", "2s", "1m". Returns milliseconds.
 std::optional<long long> parse_duration_ms(std::string_view s);
+// Text that came from the network (certificates, headers), made safe to store and print: invalid
+// UTF-8 and control characters (tab excepted) become '?', and text longer than `max` bytes is cut
+// on a character boundary with "..." appended.
+std::string printable(std::string_view s, std::size_t max = 4096);
 
 }  // namespace core

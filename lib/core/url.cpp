@@ -16,8 +16,18 @@ namespace {
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// `text` with the userinfo of its authority masked, so an error never shows a password.
+std::string without_password(std::string_view text) {
+  const auto start = text.find("://");
+  if (start == std::string_view::npos) return std::string(text);
+  const auto end = text.find_first_of("/?#", start + 3);
+  const auto at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return fmt::format("{}***{}", text.substr(0, start + 3), text.substr(at));
+}
+
 std::unexpected<Error> bad_url(std::string_view text, std::string_view what) {
-  return fail(ErrorCode::config, fmt::format("invalid URL '{}': {}", text, what));
+  return fail(ErrorCode::config, fmt::format("invalid URL '{}': {}", without_password(text), what));
 }
 
 // Parse "scheme:" and return its length (without "://"), or 0 when there is none.
@@ -95,13 +105,22 @@ Result<Url> parse_url(std::string_view text) {
   std::string_view authority = after.substr(0, end);
   url.rest = end == std::string_view::npos ? std::string() : std::string(after.substr(end));
   const auto at = authority.rfind('@');
+  url.text = std::string(text);
   if (at != std::string_view::npos) {
-    url.userinfo = std::string(authority.substr(0, at));
+    url.had_userinfo = true;
+    url.text = std::string(text.substr(0, scheme_len + 3)) + std::string(after.substr(at + 1));
     authority = authority.substr(at + 1);
   }
   if (authority.empty()) return bad_url(text, "empty host; expected scheme://host[:port]/path");
   if (auto ok = parse_host_port(text, authority, url); !ok) return std::unexpected(ok.error());
   return url;
+}
+
+std::string credentials_dropped_warning(std::string_view where, std::string_view url_without_userinfo) {
+  return fmt::format(
+      "{}{}{}: the user name and password in the URL were dropped (credentials are never stored, "
+      "probed with or reported)",
+      where, where.empty() ? "" : ": ", url_without_userinfo);
 }
 
 Result<void> check_host_name(std::string_view name) {

@@ -8,9 +8,9 @@
 
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "geo/import_support.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -25,98 +25,31 @@ namespace geo {
 namespace {
 
 using core::ErrorCode;
-using Json = nlohmann::json;
+using detail::for_each_csv_line;
+using detail::Json;
+using detail::JsonReader;
+using detail::parse_json;
+using detail::TableBuilder;
+using detail::check_not_default_route;
 
 struct FormatInfo {
   RangeFormat format;
   std::string_view name;
 };
 constexpr FormatInfo k_formats[] = {
-    {RangeFormat::asn_csv, "asn-csv"}, {RangeFormat::aws, "aws"}, {RangeFormat::azure, "azure"},
-    {RangeFormat::gcp, "gcp"},         {RangeFormat::csv, "csv"},
-};
-
-// Builds a RangeTable, storing each distinct record once.
-class TableBuilder {
- public:
-  // Return the index of the record `key` identifies, adding make_value() when it is new.
-  template <typename MakeValue>
-  std::uint32_t record(const std::string& key, MakeValue make_value) {
-    auto [it, inserted] = m_ids.emplace(key, static_cast<std::uint32_t>(m_table.records.size()));
-    if (inserted) m_table.records.push_back(make_value());
-    return it->second;
-  }
-  std::uint32_t record(const ProviderRecord& r) {
-    return record(fmt::format("{}\n{}\n{}\n{}", r.provider, r.region, r.service, r.country),
-                  [&] { return r.to_value(); });
-  }
-  void add(const core::Prefix& prefix, std::uint32_t record) { m_table.rows.push_back({prefix, record}); }
-  RangeTable take() { return std::move(m_table); }
-
- private:
-  RangeTable m_table;
-  std::unordered_map<std::string, std::uint32_t> m_ids;
+    {RangeFormat::asn_csv, "asn-csv"},
+    {RangeFormat::aws, "aws"},
+    {RangeFormat::azure, "azure"},
+    {RangeFormat::gcp, "gcp"},
+    {RangeFormat::oracle, "oracle"},
+    {RangeFormat::fastly, "fastly"},
+    {RangeFormat::cidr_list, "cidr-list"},
+    {RangeFormat::geofeed, "geofeed"},
+    {RangeFormat::csv, "csv"},
 };
 
 // ---------------------------------------------------------------------------------------------
 // CSV
-
-// Split one CSV line into fields (RFC 4180: "a ""b"", c" is one field); false on a bad quote.
-bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  std::size_t i = 0;
-  for (;;) {
-    field.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      for (;;) {
-        if (i >= line.size()) return false;  // unterminated quote
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field += line[i++];
-      }
-      if (i < line.size() && line[i] != ',') return false;  // text after the closing quote
-    } else {
-      const std::size_t comma = line.find(',', i);
-      const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
-      field.assign(line.substr(i, end - i));
-      i = end;
-    }
-    fields.emplace_back(core::trim(field));
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-  }
-}
-
-// Call `on_line(line_number, fields)` for each non-empty, non-comment line; stop on its error.
-template <typename OnLine>
-core::Result<void> for_each_csv_line(std::string_view text, std::string_view source, OnLine on_line) {
-  std::vector<std::string> fields;
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const std::string_view trimmed = core::trim(line);
-    if (trimmed.empty() || trimmed.front() == '#') continue;
-    const std::string where = fmt::format("{}:{}", source, line_number);
-    if (!split_csv_line(line, fields)) return core::fail(ErrorCode::data, "unbalanced quotes in CSV line", where);
-    if (auto r = on_line(line_number, fields, where); !r) return r;
-  }
-  return {};
-}
 
 core::Result<core::IpAddress> parse_ip_field(const std::string& text, const char* what, const std::string& where) {
   auto ip = core::parse_ip(text);
@@ -158,7 +91,10 @@ core::Result<RangeTable> parse_asn_csv(std::string_view text, std::string_view s
       if (!f[3].empty()) entries.emplace_back("autonomous_system_organization", MmdbValue::string(f[3]));
       return MmdbValue::map(std::move(entries));
     });
-    for (const auto& p : core::range_to_prefixes(*first, *last)) table.add(p, id);
+    for (const auto& p : core::range_to_prefixes(*first, *last)) {
+      if (auto ok = check_not_default_route(p, where); !ok) return ok;
+      table.add(p, id);
+    }
     return {};
   };
   if (auto r = for_each_csv_line(text, source, on_line); !r) return std::unexpected(r.error());
@@ -178,14 +114,11 @@ core::Result<RangeTable> parse_plain_csv(std::string_view text, std::string_view
     }
     auto prefix = core::parse_prefix(f[0]);
     if (!prefix) return core::fail(ErrorCode::data, prefix.error().message, where);
+    if (auto ok = check_not_default_route(*prefix, where); !ok) return std::unexpected(ok.error());
     if (f[1].empty()) return core::fail(ErrorCode::data, "empty provider", where);
-    std::string country = f[3];
-    const bool letters = std::all_of(country.begin(), country.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
-    if (!country.empty() && (country.size() != 2 || !letters)) {
-      return core::fail(ErrorCode::data, fmt::format("country must be an ISO 3166-1 alpha-2 code: '{}'", country), where);
-    }
-    std::transform(country.begin(), country.end(), country.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-    table.add(*prefix, table.record(ProviderRecord{f[1], f[2], {}, country}));
+    auto country = detail::country_code(f[3], where);
+    if (!country) return std::unexpected(country.error());
+    table.add(*prefix, table.record(ProviderRecord{f[1], f[2], {}, *country}));
     return {};
   };
   if (auto r = for_each_csv_line(text, source, on_line); !r) return std::unexpected(r.error());
@@ -194,55 +127,6 @@ core::Result<RangeTable> parse_plain_csv(std::string_view text, std::string_view
 
 // ---------------------------------------------------------------------------------------------
 // JSON feeds
-
-core::Result<Json> parse_json(std::string_view text, std::string_view source) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    if (auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos) {
-      what = what.substr(close + 2);
-    }
-    return core::fail(ErrorCode::data, fmt::format("byte {}: invalid JSON: {}", e.byte, what), std::string(source));
-  }
-}
-
-// Checked access to the parsed feed: every failure names the JSON path.
-class JsonReader {
- public:
-  explicit JsonReader(std::string_view source) : m_source(source) {}
-
-  core::Error error(const std::string& path, const std::string& what) const {
-    return core::Error{ErrorCode::data, fmt::format("{}: {}", path, what), m_source};
-  }
-  // The array under `key` of `object` (absent and `optional`: an empty array).
-  core::Result<const Json*> array(const Json& object, const char* key, const std::string& path, bool optional) const {
-    static const Json k_empty = Json::array();
-    const std::string at = path.empty() ? key : path + "." + key;
-    if (!object.is_object()) return std::unexpected(error(path.empty() ? "(root)" : path, "expected an object"));
-    auto it = object.find(key);
-    if (it == object.end() && optional) return &k_empty;
-    if (it == object.end() || !it->is_array()) return std::unexpected(error(at, "expected an array"));
-    return &*it;
-  }
-  // The string under `key` of `object`, or "" when absent and `optional`.
-  core::Result<std::string> string(const Json& object, const char* key, const std::string& path, bool optional) const {
-    if (!object.is_object()) return std::unexpected(error(path, "expected an object"));
-    auto it = object.find(key);
-    if (it == object.end() && optional) return std::string();
-    if (it == object.end() || it->is_null()) return std::unexpected(error(path + "." + key, "missing"));
-    if (!it->is_string()) return std::unexpected(error(path + "." + key, "expected a string"));
-    return it->get<std::string>();
-  }
-  core::Result<core::Prefix> prefix(const std::string& text, const std::string& path) const {
-    auto p = core::parse_prefix(text);
-    if (!p) return std::unexpected(error(path, p.error().message));
-    return *p;
-  }
-
- private:
-  std::string m_source;
-};
 
 // One candidate record for a prefix of a vendor feed, before the feed's precedence applies.
 struct Candidate {
@@ -276,6 +160,15 @@ class Chooser {
   std::vector<std::pair<core::Prefix, Candidate>> m_items;
 };
 
+// The stamp of a JSON feed from its date and serial keys.
+FeedStamp stamp_of(const JsonReader& read, const Json& feed, const char* date_key, const char* serial_key) {
+  FeedStamp stamp;
+  stamp.published = read.scalar_text(feed, date_key);
+  stamp.date = detail::leading_date(stamp.published);
+  stamp.serial = read.scalar_text(feed, serial_key);
+  return stamp;
+}
+
 RangeTable to_table(const Chooser& chosen, const std::string& provider) {
   TableBuilder table;
   for (const auto& [prefix, c] : chosen.items()) {
@@ -304,7 +197,9 @@ core::Result<RangeTable> parse_aws(std::string_view text, std::string_view sourc
       chosen.offer(*prefix, Candidate{*region, *service}, aws_prefers);
     }
   }
-  return to_table(chosen, "aws");
+  RangeTable table = to_table(chosen, "aws");
+  table.stamp = stamp_of(read, *json, "createDate", "syncToken");
+  return table;
 }
 
 // Return `p` cut to its first `length` bits.
@@ -364,7 +259,9 @@ core::Result<RangeTable> parse_azure(std::string_view text, std::string_view sou
       chosen.offer(*prefix, Candidate{*region, service}, azure_prefers);
     }
   }
-  return to_table(drop_covered_regionless(chosen), "azure");
+  RangeTable table = to_table(drop_covered_regionless(chosen), "azure");
+  table.stamp.serial = read.scalar_text(*json, "changeNumber");  // the date is in the file name
+  return table;
 }
 
 core::Result<RangeTable> parse_gcp(std::string_view text, std::string_view source) {
@@ -386,6 +283,7 @@ core::Result<RangeTable> parse_gcp(std::string_view text, std::string_view sourc
     if (!prefix) return std::unexpected(prefix.error());
     table.add(*prefix, table.record(ProviderRecord{"gcp", *scope, *service, {}}));
   }
+  table.set_stamp(stamp_of(read, *json, "creationTime", "syncToken"));
   return table.take();
 }
 
@@ -403,7 +301,7 @@ core::Result<RangeFormat> parse_range_format(std::string_view name) {
   std::string hint;
   if (auto near = core::closest(name, names)) hint = fmt::format(" (did you mean '{}'?)", *near);
   return core::fail(ErrorCode::usage,
-                    fmt::format("unknown range format '{}'{}; expected asn-csv, aws, azure, gcp or csv", name, hint));
+                    fmt::format("unknown range format '{}'{}; expected one of {}", name, hint, fmt::join(names, ", ")));
 }
 
 std::string_view range_format_name(RangeFormat format) {
@@ -426,21 +324,60 @@ MmdbValue ProviderRecord::to_value() const {
   return MmdbValue::map(std::move(entries));
 }
 
-core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source) {
+bool needs_provider(RangeFormat format) { return format == RangeFormat::cidr_list || format == RangeFormat::geofeed; }
+
+namespace {
+
+core::Result<RangeTable> parse_feed(RangeFormat format, std::string_view text, std::string_view source,
+                                    std::string_view provider) {
+  if (needs_provider(format) && provider.empty()) {
+    return core::fail(ErrorCode::usage,
+                      fmt::format("format {0} needs the provider its prefixes belong to, e.g. {0}@cloudflare:FILE",
+                                  range_format_name(format)),
+                      std::string(source));
+  }
   switch (format) {
     case RangeFormat::asn_csv: return parse_asn_csv(text, source);
     case RangeFormat::aws: return parse_aws(text, source);
     case RangeFormat::azure: return parse_azure(text, source);
     case RangeFormat::gcp: return parse_gcp(text, source);
+    case RangeFormat::oracle:
+      return detail::parse_oracle(text, source, provider.empty() ? "oracle" : provider);
+    case RangeFormat::fastly:
+      return detail::parse_fastly(text, source, provider.empty() ? "fastly" : provider);
+    case RangeFormat::cidr_list:
+      return detail::parse_cidr_list(text, source, provider);
+    case RangeFormat::geofeed:
+      return detail::parse_geofeed(text, source, provider);
     case RangeFormat::csv: return parse_plain_csv(text, source);
   }
   return core::fail(ErrorCode::internal, "unknown range format");
 }
 
-core::Result<RangeTable> import_ranges(RangeFormat format, const std::filesystem::path& file) {
+}  // namespace
+
+core::Result<RangeTable> parse_ranges(RangeFormat format, std::string_view text, std::string_view source,
+                                      std::string_view provider) {
+  auto table = parse_feed(format, text, source, provider);
+  if (table && table->rows.empty()) {  // a truncated download must not build an empty database
+    return core::fail(ErrorCode::data,
+                      fmt::format("no range in the {} feed; expected at least one", range_format_name(format)),
+                      std::string(source));
+  }
+  return table;
+}
+
+core::Result<RangeTable> import_ranges(RangeFormat format, const std::filesystem::path& file,
+                                       std::string_view provider) {
   auto text = core::read_file(file);
   if (!text) return std::unexpected(text.error());
-  return parse_ranges(format, *text, file.string());
+  return parse_ranges(format, *text, file.string(), provider);
+}
+
+std::size_t distinct_prefixes(const RangeTable& table) {
+  std::set<core::Prefix> seen;
+  for (const auto& row : table.rows) seen.insert(row.prefix);
+  return seen.size();
 }
 
 void add_to_writer(const RangeTable& table, MmdbWriter& writer) {
@@ -455,9 +392,21 @@ core::Result<RangeInput> parse_range_input(std::string_view text) {
   if (colon == std::string_view::npos || colon + 1 == text.size()) {
     return core::fail(ErrorCode::usage, fmt::format("--from wants FORMAT:FILE, e.g. aws:ip-ranges.json, not '{}'", text));
   }
-  auto format = parse_range_format(text.substr(0, colon));
+  std::string_view head = text.substr(0, colon);
+  std::string provider;
+  if (const auto at = head.find('@'); at != std::string_view::npos) {
+    provider = std::string(head.substr(at + 1));
+    head = head.substr(0, at);
+    if (provider.empty())
+      return core::fail(ErrorCode::usage, fmt::format("--from '{}': empty provider after '@'", text));
+  }
+  auto format = parse_range_format(head);
   if (!format) return std::unexpected(format.error());
-  return RangeInput{*format, std::filesystem::path(text.substr(colon + 1))};
+  if (needs_provider(*format) && provider.empty()) {
+    return core::fail(ErrorCode::usage, fmt::format("--from '{}': format {} needs a provider, e.g. {}@cloudflare:FILE",
+                                                    text, head, head));
+  }
+  return RangeInput{*format, std::filesystem::path(text.substr(colon + 1)), provider};
 }
 
 namespace {
@@ -484,15 +433,20 @@ core::Result<BuildSummary> build_range_database(const std::vector<RangeInput>& i
   for (const auto& in : inputs) {
     if (database_type_of(in.format) != type) {
       return core::fail(ErrorCode::usage,
-                        "cannot mix asn-csv with provider formats (aws, azure, gcp, csv) in one database: "
+                        "cannot mix asn-csv with provider formats (aws, azure, gcp, …, csv) in one database: "
                         "their records have different schemas; build two databases");
     }
   }
+  auto out = core::check_output_path(output, "--output");  // before reading: a bad -o is found first
+  if (!out) return std::unexpected(out.error());
+  std::vector<std::filesystem::path> files;
+  for (const auto& in : inputs) files.push_back(in.file);
+  if (auto ok = core::refuse_input_overwrite(*out, files, "--output"); !ok) return std::unexpected(ok.error());
   MmdbWriter writer(writer_options(type, build_epoch));
   BuildSummary summary;
   summary.database_type = std::string(type);
   for (const auto& in : inputs) {
-    auto table = import_ranges(in.format, in.file);
+    auto table = import_ranges(in.format, in.file, in.provider);
     if (!table) return std::unexpected(table.error());
     add_to_writer(*table, writer);
     summary.rows += table->rows.size();

@@ -241,6 +241,20 @@ core::Result<Json> entry_to_json(MMDB_entry_s entry) {
   return json;
 }
 
+// Read the provenance residency records in the metadata (absent or unreadable: empty).
+Provenance read_provenance(const MMDB_s& mmdb) {
+  MMDB_entry_data_list_s* list = nullptr;
+  if (MMDB_get_metadata_as_entry_data_list(&mmdb, &list) != MMDB_SUCCESS) {
+    MMDB_free_entry_data_list(list);
+    return {};
+  }
+  const MMDB_entry_data_list_s* node = list;
+  auto json = to_json(node, 0);
+  MMDB_free_entry_data_list(list);
+  if (!json) return {};
+  return provenance_from_metadata_json(json->dump());
+}
+
 std::optional<std::string> as_string(const MMDB_entry_data_s& d) {
   if (d.type != MMDB_DATA_TYPE_UTF8_STRING) return std::nullopt;
   return std::string(d.utf8_string, d.data_size);
@@ -422,6 +436,7 @@ void Database::Impl::read_metadata() {
     if (info.description.empty() || english) info.description = d->description;
     if (english) break;
   }
+  info.provenance = read_provenance(mmdb);
 }
 
 // Walk the tree depth-first from the root and collect the top-level keys of the first records.
@@ -477,6 +492,8 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   impl->info.schema = schema;
   impl->info.schema_basis = basis;
   impl->info.kind = kind_from_metadata(schema, impl->info.database_type, impl->info.description);
+  // A database built by residency data update names its kind itself (residency_kind).
+  if (auto recorded = parse_data_kind(impl->info.provenance.kind)) impl->info.kind = *recorded;
   impl->fields = fields_for(schema);
   Database db(std::move(impl));
   if (verify == Verify::always || (verify == Verify::if_small && db.info().node_count <= k_verify_node_limit)) {

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/ip.hpp"
+#include "geo/provenance.hpp"
 #include "geo/schema.hpp"
 
 #include <cstdint>
@@ -29,6 +30,7 @@ struct DatabaseInfo {
   std::string description;  // the English description, else the first one
   std::vector<std::string> languages;
   DataKind kind = DataKind::unknown;  // from the metadata, or set by whoever knows the file's source
+  Provenance provenance;  // residency_kind / residency_inputs (databases built by residency data update)
 };
 
 // One database's answer for one address, normalised across vendors.

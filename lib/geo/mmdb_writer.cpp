@@ -14,8 +14,9 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
-#include <ctime>
 #include <cstring>
+#include <ctime>
+#include <set>
 
 namespace geo {
 
@@ -377,7 +378,7 @@ MmdbValue metadata(const WriterOptions& o, std::uint64_t node_count, int record_
   for (const auto& l : o.languages) languages.push_back(MmdbValue::string(l));
   std::vector<MmdbValue::Entry> description;
   for (const auto& [lang, text] : o.description) description.emplace_back(lang, MmdbValue::string(text));
-  return MmdbValue::map({
+  std::vector<MmdbValue::Entry> entries = {
       {"binary_format_major_version", MmdbValue::uint16(2)},
       {"binary_format_minor_version", MmdbValue::uint16(0)},
       {"build_epoch", MmdbValue::uint64(build_epoch)},
@@ -387,7 +388,26 @@ MmdbValue metadata(const WriterOptions& o, std::uint64_t node_count, int record_
       {"languages", MmdbValue::array(std::move(languages))},
       {"node_count", MmdbValue::uint32(static_cast<std::uint32_t>(node_count))},
       {"record_size", MmdbValue::uint16(static_cast<std::uint16_t>(record_size))},
-  });
+  };
+  entries.insert(entries.end(), o.extra_metadata.begin(), o.extra_metadata.end());
+  return MmdbValue::map(std::move(entries));
+}
+
+// A metadata key of extra_metadata that the format itself defines, or nullptr.
+const std::string* reserved_metadata_key(const WriterOptions& o) {
+  static const std::set<std::string, std::less<>> k_reserved = {"binary_format_major_version",
+                                                                "binary_format_minor_version",
+                                                                "build_epoch",
+                                                                "database_type",
+                                                                "description",
+                                                                "ip_version",
+                                                                "languages",
+                                                                "node_count",
+                                                                "record_size"};
+  for (const auto& [key, value] : o.extra_metadata) {
+    if (k_reserved.contains(key)) return &key;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -400,6 +420,9 @@ core::Result<std::string> MmdbWriter::serialize() {
   }
   if (m_options.ip_version != 4 && m_options.ip_version != 6) {
     return core::fail(core::ErrorCode::usage, fmt::format("ip_version must be 4 or 6, not {}", m_options.ip_version));
+  }
+  if (const std::string* key = reserved_metadata_key(m_options)) {
+    return core::fail(core::ErrorCode::usage, fmt::format("extra metadata key '{}' is defined by the format", *key));
   }
   const int forced = m_options.record_size;
   if (forced != 0 && forced != 24 && forced != 28 && forced != 32) {
@@ -428,6 +451,31 @@ core::Result<std::string> MmdbWriter::serialize() {
 
   m_stats = WriterStats{*distinct, data->records, static_cast<std::uint32_t>(node_count), *bits,
                         data->bytes.size(), out.size()};
+  return out;
+}
+
+core::Result<std::string> restamp_metadata(std::string_view database, const MetadataFields& fields,
+                                           const std::vector<MmdbValue::Entry>& extra) {
+  const auto marker = database.rfind(k_metadata_marker);
+  if (marker == std::string_view::npos) {
+    return core::fail(core::ErrorCode::data, "not a MaxMind DB file (metadata marker not found)");
+  }
+  WriterOptions o;
+  o.database_type = fields.database_type;
+  o.description = fields.description;
+  o.languages = fields.languages;
+  o.ip_version = fields.ip_version;
+  o.build_epoch = fields.build_epoch;
+  o.extra_metadata = extra;
+  if (const std::string* key = reserved_metadata_key(o)) {
+    return core::fail(core::ErrorCode::usage, fmt::format("extra metadata key '{}' is defined by the format", *key));
+  }
+  std::string out(database.substr(0, marker));
+  out += k_metadata_marker;
+  Encoder meta(out, false);
+  if (!meta.encode(metadata(o, fields.node_count, fields.record_size))) {
+    return core::fail(core::ErrorCode::data, meta.error());
+  }
   return out;
 }
 

@@ -85,6 +85,9 @@ struct WriterOptions {
   int ip_version = 6;                               // 4 or 6
   std::uint64_t build_epoch = 0;  // seconds since 1970; 0 = the time of serialize() (readers reject 0)
   int record_size = 0;  // 0: the smallest of 24/28/32 that fits; 24, 28 or 32 forces it (tests)
+  // More top-level metadata keys (e.g. residency_kind, residency_inputs: what the database was
+  // built from); a key the format defines is refused by serialize().
+  std::vector<MmdbValue::Entry> extra_metadata;
 };
 
 // Figures about the last serialized database.
@@ -140,5 +143,23 @@ class MmdbWriter {
   std::vector<std::string> m_errors;  // problems found by insert(), reported by serialize()
   WriterStats m_stats;
 };
+
+// The metadata a database says about itself, to write it again (see restamp_metadata).
+struct MetadataFields {
+  std::string database_type;
+  std::map<std::string, std::string> description;
+  std::vector<std::string> languages;
+  std::uint64_t build_epoch = 0;
+  std::uint32_t node_count = 0;
+  int record_size = 0;
+  int ip_version = 6;
+};
+
+// Return `database` (a whole MaxMind DB file) with its metadata section replaced by `fields`
+// plus `extra` keys: the search tree and data section are kept byte for byte, so every lookup
+// answers as before. Used to record provenance in a database residency did not build. An input
+// without a metadata marker is an error.
+core::Result<std::string> restamp_metadata(std::string_view database, const MetadataFields& fields,
+                                           const std::vector<MmdbValue::Entry>& extra);
 
 }  // namespace geo

@@ -18,7 +18,7 @@ namespace {
 
 const std::vector<std::string> k_kinds = {"host", "url", "ip", "mail_domain", "cloud_resource"};
 const std::vector<std::string> k_target_keys = {
-    "id", "host", "url", "ip", "mail_domain", "cloud_resource", "tags", "policies", "tls_terminated_by"};
+    "id", "host", "url", "ip", "mail_domain", "cloud_resource", "tags", "policies", "tls_terminated_by", "https"};
 const std::vector<std::string> k_cloud_keys = {"provider", "region", "service", "offer"};
 const std::vector<std::string> k_policy_modes = {"extend", "replace"};
 
@@ -106,6 +106,24 @@ void check_tags(const YamlNode& node, core::Target& t, Checker& check) {
   }
 }
 
+// `https: true` on a host target: probe https://HOST/ as well (url targets are always probed).
+void check_https(const YamlNode& node, core::Target& t, Checker& check) {
+  auto text = check.scalar(node, "https", "true or false");
+  if (!text) return;
+  if (*text != "true" && *text != "false") {
+    check.error(node, fmt::format("'https' is '{}'; expected true or false", *text));
+    return;
+  }
+  if (t.kind != core::TargetKind::host) {
+    check.error(node,
+                fmt::format("'https' applies to host targets; expected it only on '- host:' items (a url target is "
+                            "always probed over HTTP(S), a {} is not)",
+                            core::to_string(t.kind)));
+    return;
+  }
+  t.https = *text == "true";
+}
+
 // tls_terminated_by: origin | a provider id | a list of them. A declaration, not an observation.
 void check_tls(const YamlNode& node, core::Target& t, Checker& check) {
   const std::string expected = "'origin' or a provider id (or a list of them), e.g. tls_terminated_by: origin";
@@ -158,6 +176,7 @@ std::optional<TargetEntry> check_target(const YamlNode& item, Checker& check) {
   const core::TargetKind kind = kind_of(kind_key->scalar);
   if (kind == core::TargetKind::cloud_resource) {
     if (!check_cloud(value, t, check)) return std::nullopt;
+    if (const YamlNode* https = item.get("https")) check_https(*https, t, check);
     return entry;
   }
   auto text = check.scalar(value, kind_key->scalar, "a value");
@@ -166,6 +185,7 @@ std::optional<TargetEntry> check_target(const YamlNode& item, Checker& check) {
     check.error(value, ok.error().message);
     return std::nullopt;
   }
+  if (const YamlNode* https = item.get("https")) check_https(*https, t, check);
   return entry;
 }
 

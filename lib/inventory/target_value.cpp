@@ -18,12 +18,18 @@ core::TargetKind infer_kind(std::string_view value) {
 
 namespace {
 
-core::Result<std::string> host_of(core::TargetKind kind, std::string_view value) {
+struct Checked {
+  std::string value;  // what is kept: a URL without its userinfo
+  std::string host;
+  bool credentials_dropped = false;
+};
+
+core::Result<Checked> host_of(core::TargetKind kind, std::string_view value) {
   switch (kind) {
     case core::TargetKind::url: {
       auto url = core::parse_url(value);
       if (!url) return std::unexpected(url.error());
-      return url->host;
+      return Checked{url->text, url->host, url->had_userinfo};
     }
     case core::TargetKind::ip: {
       auto ip = core::parse_ip(value);
@@ -31,7 +37,7 @@ core::Result<std::string> host_of(core::TargetKind kind, std::string_view value)
         return core::fail(core::ErrorCode::config,
                           fmt::format("'{}' is not an IP address; expected IPv4 or IPv6 such as 192.0.2.10", value));
       }
-      return core::format_ip(*ip);
+      return Checked{std::string(value), core::format_ip(*ip)};
     }
     default: {
       if (core::parse_ip(value)) {
@@ -43,7 +49,7 @@ core::Result<std::string> host_of(core::TargetKind kind, std::string_view value)
                           fmt::format("'{}' is a URL; expected a DNS name (declare it with url:)", value));
       }
       if (auto ok = core::check_host_name(value); !ok) return std::unexpected(ok.error());
-      return std::string(value);
+      return Checked{std::string(value), std::string(value)};
     }
   }
 }
@@ -51,11 +57,12 @@ core::Result<std::string> host_of(core::TargetKind kind, std::string_view value)
 }  // namespace
 
 core::Result<void> set_target_value(core::Target& target, core::TargetKind kind, std::string_view value) {
-  auto host = host_of(kind, value);
-  if (!host) return std::unexpected(host.error());
+  auto checked = host_of(kind, value);
+  if (!checked) return std::unexpected(checked.error());
   target.kind = kind;
-  target.value = std::string(value);
-  target.host = std::move(*host);
+  target.value = std::move(checked->value);
+  target.host = std::move(checked->host);
+  target.credentials_dropped = checked->credentials_dropped;
   if (target.id.empty()) target.id = target.value;
   return {};
 }

@@ -14,7 +14,8 @@ namespace inventory {
 core::TargetKind infer_kind(std::string_view value);
 
 // Check `value` as a target of `kind` (not cloud_resource) and set kind, value, host and a
-// default id (the value); the error message says what is wrong and what was expected.
+// default id (the value); the error message says what is wrong and what was expected. A URL's
+// userinfo is dropped from value and id (target.credentials_dropped says so; callers warn).
 core::Result<void> set_target_value(core::Target& target, core::TargetKind kind, std::string_view value);
 
 }  // namespace inventory

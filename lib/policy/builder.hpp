@@ -107,6 +107,8 @@ class Builder {
 void read_jurisdictions(Builder& b, const Node& root);
 void read_laws(Builder& b, const Node& root);
 void read_provider(Builder& b, const Node& root);
+// Read a provider's `edge` section (validate_edge.cpp).
+void read_edge(Builder& b, Provider& p, const Node& n);
 void read_policy(Builder& b, const Node& root);
 // The Terraform provider table (terraform_rules.cpp).
 void read_terraform(Builder& b, const Node& root);

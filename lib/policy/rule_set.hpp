@@ -142,6 +142,30 @@ std::string_view scheme_name(std::string_view scheme);
 // "certificate".
 std::string_view scheme_noun(std::string_view scheme);
 
+// How the provider's edge network (CDN, front door) shows in an HTTPS answer (docs/rules.md
+// `edge`): response headers it adds, and certificate issuers only it uses.
+struct EdgeHeader {
+  std::string name;      // lower-case header name, e.g. "x-amz-cf-pop"
+  std::string contains;  // a case-insensitive substring the value must hold; "" = any value
+  SourceLocation loc;
+};
+
+struct EdgeIssuer {
+  std::string organisation;           // the issuer's O, compared exactly (case-insensitive)
+  std::string country;                // the issuer's C; "" = any
+  std::string confidence = "medium";  // high, medium, low
+  SourceLocation loc;
+};
+
+struct EdgeSignature {
+  std::vector<EdgeHeader> headers;
+  std::vector<EdgeIssuer> certificate_issuers;
+  Sourcing sourcing;
+  SourceLocation loc;
+
+  bool empty() const { return headers.empty() && certificate_issuers.empty(); }
+};
+
 struct Provider {
   std::string id;
   std::string name;
@@ -157,6 +181,7 @@ struct Provider {
   std::vector<Subsidiary> subsidiaries;
   Sourcing subsidiary_sourcing;
   std::vector<Certification> certifications;
+  EdgeSignature edge;
   SourceLocation loc;
 
   // Return the region whose code or alias is `name`, or nullptr.

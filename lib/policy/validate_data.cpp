@@ -353,9 +353,10 @@ void read_laws(Builder& b, const Node& root) {
 }
 
 void read_provider(Builder& b, const Node& root) {
-  if (!b.check_map(root, "provider pack",
-                   {"schema", "kind", "id", "name", "control", "network", "regions", "subsidiaries", "certifications"},
-                   {"id", "name", "control"})) {
+  if (!b.check_map(
+          root, "provider pack",
+          {"schema", "kind", "id", "name", "control", "network", "edge", "regions", "subsidiaries", "certifications"},
+          {"id", "name", "control"})) {
     return;
   }
   Provider p;
@@ -375,6 +376,7 @@ void read_provider(Builder& b, const Node& root) {
     p.control_sourcing = b.sourcing(*c);
   }
   if (const Node* n = root.get("network")) read_network(b, p, *n);
+  if (const Node* e = root.get("edge")) read_edge(b, p, *e);
   if (const Node* r = root.get("regions")) read_regions(b, p, *r);
   if (const Node* s = root.get("subsidiaries")) read_subsidiaries(b, p, *s);
   apply_subsidiaries(b, p);

@@ -116,7 +116,13 @@ const std::vector<std::string>& known_fact_paths() {
                                               "controlled_by.laws",
                                               "certifications",
                                               "certifications.schemes",
-                                              "tls.terminated_by"};
+                                              "tls.terminated_by",
+                                              "tls.issuer.organisation",
+                                              "tls.issuer.country",
+                                              "tls.version",
+                                              "tls.verification",
+                                              "http.server",
+                                              "http.edge_headers"};
   return paths;
 }
 

@@ -145,6 +145,7 @@ bool Resolver::start_next() {
   Job& job = m_jobs[i];
   const DnsRequest& req = *job.request;
   job.result.name = req.name;
+  job.result.ptr_asked = req.want_ptr;
   job.result.resolver = m_loop.resolver();
   job.result.time = core::format_utc(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());

@@ -80,6 +80,7 @@ struct DnsResult {
   std::optional<DnsStatus> ns_status;     // set when NS was asked for
   std::vector<MxHost> mx;                 // sorted by preference, then host
   std::optional<DnsStatus> mx_status;     // set when MX was asked for
+  bool ptr_asked = false;                 // PTR was asked for every address
   std::string resolver;                   // the servers asked, e.g. "127.0.0.1:5353"
   std::string time;                       // ISO 8601 UTC start of the lookup
 };

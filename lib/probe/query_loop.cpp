@@ -4,6 +4,9 @@
 // in flight) and, with a rate limit, until the token bucket allows one more. c-ares callbacks
 // only record results and queue follow-up queries: ares_query is called from pump() alone, so
 // a callback that fires synchronously inside ares_query cannot re-enter it.
+// Failover: each resolver gets its own channel, so a query that ends in SERVFAIL or a timeout
+// on one resolver is asked again of the next one (c-ares alone would return the SERVFAIL
+// answer as it is, and rotate over servers only on timeouts).
 #include "probe/query_loop.hpp"
 
 #include <ares.h>
@@ -27,6 +30,7 @@ struct Queued {
   std::string qname;
   std::uint16_t type;
   QueryHandler handler;
+  std::size_t server = 0;  // index of the channel (resolver) to ask
 };
 
 // c-ares needs one process-wide ares_library_init before the first channel.
@@ -43,10 +47,18 @@ void map_ares_status(int status, QueryResult& out) {
       out.status = DnsStatus::timeout;
       out.detail = "unreachable";
       return;
-    case ARES_ENOTFOUND: out.status = DnsStatus::nxdomain; return;
-    case ARES_ENODATA: out.status = DnsStatus::nodata; return;
-    case ARES_EREFUSED: out.status = DnsStatus::refused; return;
-    case ARES_ESERVFAIL: out.status = DnsStatus::servfail; return;
+    case ARES_ENOTFOUND:
+      out.status = DnsStatus::nxdomain;
+      return;
+    case ARES_ENODATA:
+      out.status = DnsStatus::nodata;
+      return;
+    case ARES_EREFUSED:
+      out.status = DnsStatus::refused;
+      return;
+    case ARES_ESERVFAIL:
+      out.status = DnsStatus::servfail;
+      return;
     default:
       out.status = DnsStatus::servfail;
       out.detail = ares_strerror(status);
@@ -56,10 +68,18 @@ void map_ares_status(int status, QueryResult& out) {
 // Map the rcode of a parsed answer to a DnsStatus.
 void map_rcode(int rcode, QueryResult& out) {
   switch (rcode) {
-    case wire::k_rcode_noerror: out.status = DnsStatus::ok; return;
-    case wire::k_rcode_nxdomain: out.status = DnsStatus::nxdomain; return;
-    case wire::k_rcode_refused: out.status = DnsStatus::refused; return;
-    case wire::k_rcode_servfail: out.status = DnsStatus::servfail; return;
+    case wire::k_rcode_noerror:
+      out.status = DnsStatus::ok;
+      return;
+    case wire::k_rcode_nxdomain:
+      out.status = DnsStatus::nxdomain;
+      return;
+    case wire::k_rcode_refused:
+      out.status = DnsStatus::refused;
+      return;
+    case wire::k_rcode_servfail:
+      out.status = DnsStatus::servfail;
+      return;
     default:
       out.status = DnsStatus::servfail;
       out.detail = fmt::format("rcode {}", rcode);
@@ -69,8 +89,15 @@ void map_rcode(int rcode, QueryResult& out) {
 }  // namespace
 
 struct QueryLoop::Impl {
-  ares_channel channel = nullptr;
+  // One channel per resolver; `data` is what the socket callback receives.
+  struct Channel {
+    Impl* impl = nullptr;
+    std::size_t index = 0;
+    ares_channel channel = nullptr;
+  };
+  std::vector<std::unique_ptr<Channel>> channels;
   std::vector<pollfd> fds;
+  std::vector<std::size_t> fd_channel;  // fds[i] belongs to channels[fd_channel[i]]
   std::deque<Queued> queue;
   int in_flight = 0;
   int concurrency = 256;
@@ -84,11 +111,13 @@ struct QueryLoop::Impl {
 
   struct Pending {
     Impl* impl;
-    QueryHandler handler;
+    Queued query;
   };
 
   ~Impl() {
-    if (channel != nullptr) ares_destroy(channel);
+    for (auto& c : channels) {
+      if (c->channel != nullptr) ares_destroy(c->channel);
+    }
   }
 
   static void on_socket(void* data, ares_socket_t fd, int readable, int writable);
@@ -101,19 +130,33 @@ struct QueryLoop::Impl {
 };
 
 void QueryLoop::Impl::on_socket(void* data, ares_socket_t fd, int readable, int writable) {
-  auto* impl = static_cast<Impl*>(data);
+  auto* ch = static_cast<Channel*>(data);
+  Impl* impl = ch->impl;
   auto it = std::find_if(impl->fds.begin(), impl->fds.end(), [fd](const pollfd& p) { return p.fd == fd; });
+  const auto at = static_cast<std::size_t>(it - impl->fds.begin());
   if (readable == 0 && writable == 0) {
-    if (it != impl->fds.end()) impl->fds.erase(it);
+    if (it != impl->fds.end()) {
+      impl->fds.erase(it);
+      impl->fd_channel.erase(impl->fd_channel.begin() + static_cast<long>(at));
+    }
     return;
   }
-  if (it == impl->fds.end()) it = impl->fds.insert(impl->fds.end(), pollfd{fd, 0, 0});
+  if (it == impl->fds.end()) {
+    it = impl->fds.insert(impl->fds.end(), pollfd{fd, 0, 0});
+    impl->fd_channel.push_back(ch->index);
+  }
   it->events = static_cast<short>((readable != 0 ? POLLIN : 0) | (writable != 0 ? POLLOUT : 0));
+}
+
+// True when another resolver should be asked: the answer was SERVFAIL, or none came in time.
+bool worth_failover(const QueryResult& r) {
+  return r.status == DnsStatus::servfail || (r.status == DnsStatus::timeout && !r.has_message);
 }
 
 void QueryLoop::Impl::on_answer(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
   std::unique_ptr<Pending> pending(static_cast<Pending*>(arg));
-  --pending->impl->in_flight;
+  Impl* impl = pending->impl;
+  --impl->in_flight;
   QueryResult result;
   if (abuf != nullptr && alen > 0) {
     auto parsed = wire::parse_message(std::span<const std::uint8_t>(abuf, static_cast<std::size_t>(alen)));
@@ -129,7 +172,13 @@ void QueryLoop::Impl::on_answer(void* arg, int status, int /*timeouts*/, unsigne
     map_ares_status(status, result);
   }
   // ARES_EDESTRUCTION: the channel is going away; nobody waits for the result.
-  if (status != ARES_EDESTRUCTION) pending->handler(std::move(result));
+  if (status == ARES_EDESTRUCTION) return;
+  if (worth_failover(result) && pending->query.server + 1 < impl->channels.size()) {
+    ++pending->query.server;
+    impl->queue.push_front(std::move(pending->query));  // asked again before new work
+    return;
+  }
+  pending->query.handler(std::move(result));
 }
 
 bool QueryLoop::Impl::take_token() {
@@ -143,9 +192,7 @@ bool QueryLoop::Impl::take_token() {
   return true;
 }
 
-int QueryLoop::Impl::rate_wait_ms() const {
-  return static_cast<int>(std::ceil((1.0 - tokens) * 1000.0 / rate_qps));
-}
+int QueryLoop::Impl::rate_wait_ms() const { return static_cast<int>(std::ceil((1.0 - tokens) * 1000.0 / rate_qps)); }
 
 void QueryLoop::Impl::pump() {
   while (in_flight < concurrency) {
@@ -157,22 +204,26 @@ void QueryLoop::Impl::pump() {
       continue;
     }
     if (!take_token()) return;
-    auto pending = std::make_unique<Pending>(Pending{this, std::move(queue.front().handler)});
-    const std::string qname = std::move(queue.front().qname);
-    const std::uint16_t type = queue.front().type;
+    auto pending = std::make_unique<Pending>(Pending{this, std::move(queue.front())});
     queue.pop_front();
     ++in_flight;
     ++sent;
-    ares_query(channel, qname.c_str(), 1 /* class IN */, type, &Impl::on_answer, pending.release());
+    const Queued& q = pending->query;
+    ares_channel channel = channels[q.server]->channel;
+    const std::string qname = q.qname;
+    ares_query(channel, qname.c_str(), 1 /* class IN */, q.type, &Impl::on_answer, pending.release());
   }
 }
 
 int QueryLoop::Impl::poll_timeout_ms() {
   int wait = -1;
   if (in_flight > 0) {
-    timeval tv{};
-    if (const timeval* t = ares_timeout(channel, nullptr, &tv); t != nullptr) {
-      wait = static_cast<int>(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
+    for (const auto& c : channels) {
+      timeval tv{};
+      if (const timeval* t = ares_timeout(c->channel, nullptr, &tv); t != nullptr) {
+        const int ms = static_cast<int>(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
+        wait = wait < 0 ? ms : std::min(wait, ms);
+      }
     }
   }
   if (!queue.empty() && in_flight < concurrency && rate_qps > 0) {
@@ -185,24 +236,28 @@ int QueryLoop::Impl::poll_timeout_ms() {
 void QueryLoop::Impl::wait_and_process() {
   const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
   if (ready <= 0) {
-    ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);  // expire timed-out tries
+    for (const auto& c : channels) ares_process_fd(c->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);  // expire tries
     return;
   }
   // Copy first: ares_process_fd changes `fds` through on_socket.
-  std::vector<pollfd> snapshot = fds;
-  for (const pollfd& p : snapshot) {
+  const std::vector<pollfd> snapshot = fds;
+  const std::vector<std::size_t> owners = fd_channel;
+  for (std::size_t i = 0; i < snapshot.size(); ++i) {
+    const pollfd& p = snapshot[i];
     if (p.revents == 0) continue;
     const bool readable = (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
     const bool writable = (p.revents & POLLOUT) != 0;
-    ares_process_fd(channel, readable ? p.fd : ARES_SOCKET_BAD, writable ? p.fd : ARES_SOCKET_BAD);
+    ares_process_fd(channels[owners[i]]->channel, readable ? p.fd : ARES_SOCKET_BAD, writable ? p.fd : ARES_SOCKET_BAD);
   }
+  // A channel whose sockets were quiet may still have tries to expire.
+  for (const auto& c : channels) ares_process_fd(c->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 QueryLoop::QueryLoop(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 QueryLoop::~QueryLoop() = default;
 
 void QueryLoop::submit(std::string qname, std::uint16_t type, QueryHandler handler) {
-  m_impl->queue.push_back(Queued{std::move(qname), type, std::move(handler)});
+  m_impl->queue.push_back(Queued{std::move(qname), type, std::move(handler), 0});
 }
 
 void QueryLoop::run(const std::function<bool()>& refill) {
@@ -240,22 +295,38 @@ core::Result<void> set_servers(ares_channel channel, const std::vector<DnsServer
   return {};
 }
 
-// Describe the servers the channel will ask.
-std::string describe_servers(ares_channel channel) {
+// The servers a channel will ask, in order.
+std::vector<DnsServer> servers_of(ares_channel channel) {
+  std::vector<DnsServer> out;
   ares_addr_port_node* list = nullptr;
-  if (ares_get_servers_ports(channel, &list) != ARES_SUCCESS) return "unknown";
-  std::string out;
+  if (ares_get_servers_ports(channel, &list) != ARES_SUCCESS) return out;
   for (const ares_addr_port_node* n = list; n != nullptr; n = n->next) {
     DnsServer s;
     s.address.family = n->family == AF_INET ? core::IpFamily::v4 : core::IpFamily::v6;
-    std::memcpy(s.address.bytes.data(), n->family == AF_INET ? static_cast<const void*>(&n->addr.addr4)
-                                                             : static_cast<const void*>(&n->addr.addr6),
-                n->family == AF_INET ? 4 : 16);
+    std::memcpy(
+        s.address.bytes.data(),
+        n->family == AF_INET ? static_cast<const void*>(&n->addr.addr4) : static_cast<const void*>(&n->addr.addr6),
+        n->family == AF_INET ? 4 : 16);
     s.port = static_cast<std::uint16_t>(n->udp_port != 0 ? n->udp_port : 53);
-    out += (out.empty() ? "" : ",") + format_server(s);
+    out.push_back(s);
   }
   ares_free_data(list);
   return out;
+}
+
+// Create a channel with `opts`; with `servers` non-empty, point it at them.
+core::Result<ares_channel> make_channel(ares_options& opts, int mask, const std::vector<DnsServer>& servers) {
+  ares_channel channel = nullptr;
+  if (const int rc = ares_init_options(&channel, &opts, mask); rc != ARES_SUCCESS) {
+    return core::fail(core::ErrorCode::config, fmt::format("cannot set up the DNS resolver: {}", ares_strerror(rc)));
+  }
+  if (!servers.empty()) {
+    if (auto ok = set_servers(channel, servers); !ok) {
+      ares_destroy(channel);
+      return std::unexpected(ok.error());
+    }
+  }
+  return channel;
 }
 
 }  // namespace
@@ -273,20 +344,33 @@ core::Result<std::unique_ptr<QueryLoop>> QueryLoop::create(const DnsOptions& opt
   opts.timeout = options.timeout_ms;
   opts.tries = options.retries + 1;
   opts.sock_state_cb = &Impl::on_socket;
-  opts.sock_state_cb_data = impl.get();
   opts.socket_receive_buffer_size = options.socket_buffer;
   // NOCHECKRESP: SERVFAIL and REFUSED answers reach us with their rcode (c-ares 1.18 would
   // otherwise retry them and report a connection error).
   opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOCHECKRESP;
-  const int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF |
-                   ARES_OPT_FLAGS;
-  if (const int rc = ares_init_options(&impl->channel, &opts, mask); rc != ARES_SUCCESS) {
-    return core::fail(core::ErrorCode::config, fmt::format("cannot set up the DNS resolver: {}", ares_strerror(rc)));
+  const int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF | ARES_OPT_FLAGS;
+  // The resolvers: the explicit ones, else those of /etc/resolv.conf (read by a first channel).
+  std::vector<DnsServer> servers = options.servers;
+  if (servers.empty()) {
+    opts.sock_state_cb_data = nullptr;
+    auto probe_channel = make_channel(opts, mask, {});
+    if (!probe_channel) return std::unexpected(probe_channel.error());
+    servers = servers_of(*probe_channel);
+    ares_destroy(*probe_channel);
+    if (servers.empty())
+      return core::fail(core::ErrorCode::config, "no DNS resolver configured; expected --resolver IP[:PORT]");
   }
-  if (!options.servers.empty()) {
-    if (auto ok = set_servers(impl->channel, options.servers); !ok) return std::unexpected(ok.error());
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    auto ch = std::make_unique<Impl::Channel>();
+    ch->impl = impl.get();
+    ch->index = i;
+    opts.sock_state_cb_data = ch.get();
+    auto channel = make_channel(opts, mask, {servers[i]});
+    if (!channel) return std::unexpected(channel.error());
+    ch->channel = *channel;
+    impl->channels.push_back(std::move(ch));
+    impl->resolver += (impl->resolver.empty() ? "" : ",") + format_server(servers[i]);
   }
-  impl->resolver = describe_servers(impl->channel);
   return std::unique_ptr<QueryLoop>(new QueryLoop(std::move(impl)));
 }
 

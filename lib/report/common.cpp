@@ -97,7 +97,16 @@ std::string exit_meaning(const core::AuditResult& result) {
     case 1:
       return fmt::format("exit code 1: a proven failure at or above --fail-on {}", core::to_string(result.fail_on));
     case 2: return "exit code 2: usage, configuration or rule error";
-    case 3: return "exit code 3: no proven failure, but unknowns that count as failures remain";
+    case 3: {
+      const bool unknowns = std::any_of(result.findings.begin(), result.findings.end(), [](const core::Finding& f) {
+        return f.counts_as_failure && f.verdict == core::Verdict::unknown;
+      });
+      if (unknowns) return "exit code 3: no proven failure, but unknowns that count as failures remain";
+      return fmt::format(
+          "exit code 3: no proven failure, but data sources are older than --max-data-age {} "
+          "(--fail-on-stale-data)",
+          result.max_data_age_days);
+    }
     default: return fmt::format("exit code {}", result.exit_code);
   }
 }
@@ -173,6 +182,33 @@ std::string waiver_text(const core::Finding& f) {
   if (!f.waiver_note.empty()) return f.waiver_note;
   if (f.waiver_id.empty()) return {};
   return fmt::format("waiver {}", f.waiver_id);
+}
+
+std::string data_source_text(const core::AuditResult& r, const core::DataSource& s) {
+  std::string text = s.name == s.database ? s.name : fmt::format("{}: {}", s.database, s.name);
+  if (!s.date || !s.age_days) return text + ", undated (its age is unknown)";
+  const long age = *s.age_days;
+  text += fmt::format(" of {}, ", s.date->to_string());
+  if (age < 0)
+    text += fmt::format("dated {} day{} after the as-of date", -age, age == -1 ? "" : "s");
+  else
+    text += fmt::format("{} day{} old", age, age == 1 ? "" : "s");
+  if (s.stale) text += fmt::format(", older than --max-data-age {}", r.max_data_age_days);
+  return text;
+}
+
+std::string data_age_summary(const core::AuditResult& r) {
+  const auto stale = std::count_if(r.data_sources.begin(), r.data_sources.end(), [](const auto& s) { return s.stale; });
+  const auto undated =
+      std::count_if(r.data_sources.begin(), r.data_sources.end(), [](const auto& s) { return !s.date; });
+  std::string text = fmt::format("{} data source{}, aged on {}", r.data_sources.size(),
+                                 r.data_sources.size() == 1 ? "" : "s", r.as_of.to_string());
+  std::vector<std::string> parts;
+  if (stale > 0) parts.push_back(fmt::format("{} older than --max-data-age {}", stale, r.max_data_age_days));
+  if (undated > 0) parts.push_back(fmt::format("{} undated", undated));
+  if (parts.empty() && !r.data_sources.empty())
+    parts.push_back(fmt::format("none older than --max-data-age {}", r.max_data_age_days));
+  return parts.empty() ? text : fmt::format("{}: {}", text, fmt::join(parts, ", "));
 }
 
 }  // namespace report::detail

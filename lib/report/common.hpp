@@ -42,5 +42,12 @@ std::string fail_on_text(const core::AuditResult& result);
 std::optional<core::Verdict> worst_verdict(const std::vector<const core::Finding*>& findings);
 // The waiver text of a finding ("waived by W1: …", "waiver W2 expired on …"), or empty.
 std::string waiver_text(const core::Finding& finding);
+// One data source with its date and its age on the as-of date, not escaped:
+// "providers.mmdb: AWS ip-ranges.json of 2026-08-22, 100 days old, older than --max-data-age 90",
+// "providers.mmdb: Fastly public-ip-list, undated (its age is unknown)".
+std::string data_source_text(const core::AuditResult& result, const core::DataSource& source);
+// "11 data sources, aged on 2026-11-30: 7 older than --max-data-age 90, 4 undated" (every
+// format's banner), not escaped.
+std::string data_age_summary(const core::AuditResult& result);
 
 }  // namespace report::detail

@@ -2,9 +2,10 @@
 // shared order, CRLF line ends. The first columns say what a reader filters on: target, provider,
 // country, region, entity, laws (lists joined by "; ", never a bare comma; "unknown" when the
 // facts could not say), requirement, verdict, severity and the finding's sentence; then the
-// machine columns (policy, raw verdict, waiver, fingerprint, baseline, evidence). Cells are quoted when they hold a
-// comma, quote or line break, and a cell starting with = + - @ (or tab/CR) gets a leading ' so spreadsheets never
-// evaluate it as a formula.
+// machine columns (policy, raw verdict, waiver, fingerprint, baseline, evidence); the last column
+// names the run's data sources with their dates and ages. Cells are quoted when they hold a
+// comma, quote or line break, and a cell starting with = + - @ (or tab/CR) gets a leading ' so
+// spreadsheets never evaluate it as a formula.
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/report.hpp"
@@ -19,11 +20,11 @@ namespace report {
 
 namespace {
 
-constexpr std::array<std::string_view, 18> k_header = {
-    "target",      "provider",    "country",           "region",   "entity",
-    "laws",        "requirement", "verdict",           "severity", "message",
-    "policy",      "raw_verdict", "counts_as_failure", "waiver",   "jurisdiction",
-    "fingerprint", "baseline",    "evidence"};
+constexpr std::array<std::string_view, 19> k_header = {
+    "target",      "provider",    "country",           "region",      "entity",
+    "laws",        "requirement", "verdict",           "severity",    "message",
+    "policy",      "raw_verdict", "counts_as_failure", "waiver",      "jurisdiction",
+    "fingerprint", "baseline",    "evidence",          "data_sources"};
 
 // A fact of the target as one cell: its values joined by "; ", "unknown" when not known and
 // nothing was observed, the observed part then "; …" when the list is partial.
@@ -56,6 +57,9 @@ void write_row(const std::vector<std::string>& cells, std::ostream& out) {
 
 void write_csv(const core::AuditResult& result, std::ostream& out) {
   write_row({k_header.begin(), k_header.end()}, out);
+  // The same on every row (a CSV has no header block): each data source with its date and age.
+  std::string data = detail::data_age_summary(result);
+  for (const auto& s : result.data_sources) data += "; " + detail::data_source_text(result, s);
   for (const auto* f : detail::sorted_findings(result)) {
     std::string evidence;
     for (const auto& step : f->evidence) evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);
@@ -66,7 +70,7 @@ void write_csv(const core::AuditResult& result, std::ostream& out) {
          fact_cell(t, "controlled_by.laws"), f->requirement_id, std::string(core::to_string(f->verdict)),
          std::string(core::to_string(f->severity)), f->message, f->policy_id,
          std::string(core::to_string(f->raw_verdict)), f->counts_as_failure ? "true" : "false", detail::waiver_text(*f),
-         f->jurisdiction, f->fingerprint, std::string(baseline_name(f->baseline)), evidence},
+         f->jurisdiction, f->fingerprint, std::string(baseline_name(f->baseline)), evidence, data},
         out);
   }
 }

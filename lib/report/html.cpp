@@ -39,6 +39,7 @@ th{background:#f0f0f0}.summary{font-size:1.15em;font-weight:bold}.muted{color:#5
 details{margin:.4em 0}summary{cursor:pointer;font-weight:bold}details.target{border-left:4px solid #999;padding:.1em .8em}
 details.target.w-fail{border-color:#b00020}details.target.w-unknown{border-color:#f5c000}details.target.w-waived{border-color:#4a9fd8}details.target.w-pass{border-color:#5cb85c}
 ul,ol{margin:.2em 0}.filters{margin:.6em 0;padding:.5em;background:#f6f6f6;border:1px solid #ddd}.filters label{margin-right:1em}
+.banner{border:1px solid #ccc;background:#fafafa;padding:.2em .8em;margin:.8em 0}.stale{color:#8a4b00;font-weight:bold}
 #placement-svg{max-width:100%;height:auto}#placement-svg text{font-size:12px}#placement-svg .axis{font-weight:bold;text-anchor:middle}
 #placement-svg .row{text-anchor:end}#placement-svg .axis-title{font-style:italic;fill:#555}#placement-svg .n{text-anchor:end;fill:#555}
 #placement-svg .more{fill:#555;font-style:italic}#placement-svg .cc{fill:#555}#placement-svg a text{fill:#0b4f9c}
@@ -129,6 +130,7 @@ class Page {
 
   void write(std::ostream& out) const {
     write_head(out);
+    write_data_banner(out);
     write_summary(out);
     write_picture(out);
     write_policies(out);
@@ -165,6 +167,16 @@ class Page {
     out << "<p class=\"muted\"><a href=\"#picture\">Picture</a> · <a href=\"#policies\">Policies</a> · "
            "<a href=\"#findings\">Findings</a> · <a href=\"#targets\">Targets</a> · <a href=\"#requirements\">"
            "Requirements</a> · <a href=\"#sources\">Sources</a></p>\n";
+  }
+
+  // The data banner: every data source with its date and its age on the as-of date.
+  void write_data_banner(std::ostream& out) const {
+    out << "<section id=\"data-sources\" class=\"banner\">\n<p><strong>Data sources:</strong> "
+        << html_escape(detail::data_age_summary(m_r)) << "</p>\n<ul>\n";
+    for (const auto& s : m_r.data_sources) {
+      out << (s.stale ? "<li class=\"stale\">" : "<li>") << html_escape(detail::data_source_text(m_r, s)) << "</li>\n";
+    }
+    out << "</ul>\n</section>\n";
   }
 
   void write_summary(std::ostream& out) const {

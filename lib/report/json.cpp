@@ -4,6 +4,7 @@
 // they enter the document. Each finding carries exactly the keys the baseline code reads.
 #include "report/common.hpp"
 #include "report/escape.hpp"
+#include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
@@ -159,6 +160,22 @@ Json metadata_json(const core::AuditResult& r) {
 
 }  // namespace
 
+namespace detail {
+
+Json data_source_json(const core::DataSource& s) {
+  return Json{{"name", clean(s.name)},
+              {"kind", clean(s.kind)},
+              {"url", clean(s.url)},
+              {"date", s.date ? Json(s.date->to_string()) : Json(nullptr)},
+              {"age_days", s.age_days ? Json(*s.age_days) : Json(nullptr)},
+              {"sha256", clean(s.sha256)},
+              {"database", clean(s.database)},
+              {"serial", clean(s.serial)},
+              {"stale", s.stale}};
+}
+
+}  // namespace detail
+
 void write_json(const core::AuditResult& r, std::ostream& out) {
   Json doc{{"schema", "residency/report/v1"},
            {"tool_version", clean(r.tool_version)},
@@ -167,6 +184,9 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
            {"host", clean(r.host)},
            {"metadata", metadata_json(r)},
            {"policies", strings(detail::policy_ids(r))}};
+  // SARIF's %SRCROOT% and the folder inputs are relative to, so `report render` writes the same SARIF.
+  if (!r.source_root.empty()) doc["source_root"] = clean(r.source_root);
+  if (!r.working_dir.empty()) doc["working_dir"] = clean(r.working_dir);
   doc["requirements"] = Json::array();
   for (const auto* q : detail::sorted_requirements(r)) doc["requirements"].push_back(requirement_json(*q));
   doc["targets"] = Json::array();
@@ -179,11 +199,19 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   for (const auto& s : r.sources) {
     doc["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}});
   }
+  doc["data_sources"] = Json::array();
+  for (const auto& s : r.data_sources) doc["data_sources"].push_back(detail::data_source_json(s));
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
   doc["fail_on"] = detail::fail_on_text(r);
   doc["fail_on_unknown"] = r.fail_on_unknown;
+  doc["max_data_age_days"] = r.max_data_age_days;
+  doc["fail_on_stale_data"] = r.fail_on_stale_data;
   doc["baseline_used"] = r.baseline_used;
+  if (r.shard) {
+    doc["shard"] =
+        Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}};
+  }
   doc["exit_code"] = r.exit_code;
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

@@ -102,6 +102,12 @@ void write_properties(const core::AuditResult& r, std::ostream& out) {
     if (value->empty()) continue;
     out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(*value));
   }
+  out << fmt::format("      <property name=\"data_age\" value=\"{}\"/>\n",
+                     xml_escape(detail::one_line(detail::data_age_summary(r))));
+  for (std::size_t i = 0; i < r.data_sources.size(); ++i) {
+    out << fmt::format("      <property name=\"data_source.{}\" value=\"{}\"/>\n", i + 1,
+                       xml_escape(detail::one_line(detail::data_source_text(r, r.data_sources[i]))));
+  }
   out << "    </properties>\n";
 }
 

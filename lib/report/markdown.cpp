@@ -28,6 +28,12 @@ void write_summary(const core::AuditResult& r, std::ostream& out) {
     out << fmt::format("Organisation: {} · auditor: {} · scope: {}\n\n", md_escape(detail::clip(r.organisation, 300)),
                        md_escape(detail::clip(r.auditor, 300)), md_escape(detail::clip(r.scope, 300)));
   }
+  out << "> **Data sources:** " << md_escape(detail::data_age_summary(r)) << "\n";
+  for (const auto& s : r.data_sources) {
+    const std::string text = md_escape(detail::data_source_text(r, s));
+    out << "> - " << (s.stale ? "**" + text + "**" : text) << "\n";
+  }
+  out << "\n";
   out << "**Summary:** " << detail::summary_line(c) << "  \n";
   if (auto b = detail::baseline_line(r); !b.empty()) out << "**Baseline:** " << md_escape(b) << "  \n";
   out << "**Result:** " << md_escape(detail::exit_meaning(r)) << "\n\n";

@@ -9,6 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -38,28 +42,46 @@ std::vector<std::string> format_names() {
   return names;
 }
 
-// Check `dir` is a folder, creating it (and its parents) when missing.
-core::Result<void> ensure_folder(const std::filesystem::path& dir) {
+// The file name of `format` in multi-format output (report.md, report.xml, …).
+std::filesystem::path report_file_name(std::string_view format) { return find_format(format)->file_name; }
+
+std::vector<std::string> unique_formats(const std::vector<std::string>& formats) {
+  std::vector<std::string> unique;
+  std::set<std::string> seen;
+  for (const auto& f : formats) {
+    if (seen.insert(f).second) unique.push_back(f);
+  }
+  return unique;
+}
+
+// Check that `dir` is, or can be created as, a writable folder.
+core::Result<void> check_folder(const std::filesystem::path& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) {
-    if (std::filesystem::is_directory(dir, ec)) return {};
+    if (std::filesystem::is_directory(dir, ec)) {
+      if (::access(dir.c_str(), W_OK | X_OK) != 0)
+        return core::fail(core::ErrorCode::io,
+                          fmt::format("--output: cannot write in folder: {}", std::strerror(errno)), dir.string());
+      return {};
+    }
     return core::fail(core::ErrorCode::usage, "--output names a file, but several formats need a folder",
                       dir.string());
   }
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return core::fail(core::ErrorCode::io, fmt::format("cannot create folder: {}", ec.message()), dir.string());
+  std::filesystem::path parent = std::filesystem::absolute(dir, ec).parent_path();
+  while (!parent.empty() && !std::filesystem::exists(parent, ec)) parent = parent.parent_path();
+  if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK | X_OK) != 0)
+    return core::fail(core::ErrorCode::io,
+                      fmt::format("--output: cannot create the folder under '{}'", parent.string()), dir.string());
   return {};
 }
 
-// Write one report file; a missing parent folder is reported as such, not as a temp-file error.
-core::Result<void> write_one(const std::filesystem::path& path, const std::string& content) {
-  std::filesystem::path dir = path.parent_path();
+// Create `dir` (and its parents) when missing.
+core::Result<void> ensure_folder(const std::filesystem::path& dir) {
+  if (auto ok = check_folder(dir); !ok) return ok;
   std::error_code ec;
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
-    return core::fail(core::ErrorCode::io, fmt::format("cannot write the report: folder '{}' does not exist",
-                                                       dir.string()), path.string());
-  }
-  return core::write_file_atomic(path, content);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::fail(core::ErrorCode::io, fmt::format("cannot create folder: {}", ec.message()), dir.string());
+  return {};
 }
 
 }  // namespace
@@ -98,36 +120,58 @@ core::Result<void> validate_formats(const std::vector<std::string>& names) {
   return {};
 }
 
-core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
-                                 const std::optional<std::filesystem::path>& output,
-                                 std::ostream& stdout_stream, bool colour) {
+core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vector<std::string>& formats,
+                                                                 const std::optional<std::filesystem::path>& output) {
   if (formats.empty()) return core::fail(core::ErrorCode::usage, "no report format given", "--format");
-  if (auto ok = validate_formats(formats); !ok) return ok;
-  std::vector<std::string> unique;
-  std::set<std::string> seen;
-  for (const auto& f : formats) {
-    if (seen.insert(f).second) unique.push_back(f);
-  }
-  if (unique.size() == 1) {
-    const Format& format = *find_format(unique.front());
-    if (!output) {
-      stdout_stream << render(format, result, colour);
-      stdout_stream.flush();
-      if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
-      return {};
-    }
-    return write_one(*output, render(format, result, false));
-  }
+  if (auto ok = validate_formats(formats); !ok) return std::unexpected(ok.error());
+  const auto unique = unique_formats(formats);
+  std::vector<core::OutputPath> paths;
   if (!output) {
+    if (unique.size() == 1) return paths;
     return core::fail(core::ErrorCode::usage,
                       fmt::format("{} formats need --output FOLDER (one report file each)", unique.size()), "--format");
   }
-  if (auto ok = ensure_folder(*output); !ok) return ok;
-  for (const auto& name : unique) {
-    const Format& format = *find_format(name);
-    if (auto ok = write_one(*output / format.file_name, render(format, result, false)); !ok) return ok;
+  if (unique.size() == 1) {
+    auto out = core::check_output_path(*output, "--output");
+    if (!out) return std::unexpected(out.error());
+    paths.push_back(*out);
+    return paths;
   }
-  return {};
+  if (auto ok = check_folder(*output); !ok) return std::unexpected(ok.error());
+  std::error_code ec;
+  if (!std::filesystem::is_directory(*output, ec)) return paths;  // created later: every file is new
+  for (const auto& name : unique) {
+    auto out = core::check_output_path(*output / report_file_name(name), "--output");
+    if (!out) return std::unexpected(out.error());
+    paths.push_back(*out);
+  }
+  return paths;
+}
+
+core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
+                                 const std::optional<std::filesystem::path>& output, std::ostream& stdout_stream,
+                                 bool colour) {
+  auto checked = check_report_outputs(formats, output);
+  if (!checked) return std::unexpected(checked.error());
+  const auto unique = unique_formats(formats);
+  if (!output) {
+    stdout_stream << render(*find_format(unique.front()), result, colour);
+    stdout_stream.flush();
+    if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
+    return {};
+  }
+  if (unique.size() > 1) {
+    if (auto ok = ensure_folder(*output); !ok) return ok;
+  }
+  // Render and stage every report first, then rename them all: no mix of old and new reports.
+  core::OutputBatch batch;
+  for (const auto& name : unique) {
+    const std::filesystem::path path = unique.size() == 1 ? *output : *output / report_file_name(name);
+    auto out = core::check_output_path(path, "--output");
+    if (!out) return std::unexpected(out.error());
+    if (auto ok = batch.stage(*out, render(*find_format(name), result, false)); !ok) return ok;
+  }
+  return batch.commit();
 }
 
 }  // namespace report

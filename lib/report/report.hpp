@@ -3,6 +3,7 @@
 // every time, host and as-of date comes from the model, and output is sorted and byte-stable.
 #pragma once
 
+#include "core/atomic_file.hpp"
 #include "core/audit_result.hpp"
 #include "core/error.hpp"
 
@@ -56,9 +57,17 @@ const Format* find_format(std::string_view name);
 // Check format names: a usage error naming the bad one (with a did-you-mean hint), or ok.
 core::Result<void> validate_formats(const std::vector<std::string>& names);
 
+// Check, before any probing, where write_reports() will write: usage and io errors for a bad
+// --output (a folder for one format, a file for several, a missing or unwritable folder). Returns
+// the report files that already exist or will be written, so callers can refuse to overwrite an
+// input; empty for stdout.
+core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vector<std::string>& formats,
+                                                                 const std::optional<std::filesystem::path>& output);
+
 // Render `formats`: one format goes to `output` (exactly that path) or to `stdout_stream`;
 // several go to `output`/<file_name> (folder created if missing) and require `output`.
-// Files are written atomically.
+// Regular files are written atomically, all renamed only once every one is written; special
+// files (/dev/null, a FIFO) are streamed. A symlink keeps pointing at the new report.
 core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
                                  const std::optional<std::filesystem::path>& output,
                                  std::ostream& stdout_stream, bool colour);

@@ -9,6 +9,7 @@
 // so code-scanning services track it across runs. Exit code and start time come from the model.
 #include "report/common.hpp"
 #include "report/escape.hpp"
+#include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <fmt/format.h>
@@ -199,13 +200,27 @@ Json invocation_json(const core::AuditResult& r) {
        {std::pair{"organisation", &r.organisation}, std::pair{"auditor", &r.auditor}, std::pair{"scope", &r.scope}}) {
     if (!value->empty()) inv["properties"][name] = clean(*value);
   }
-  // Warnings (certifications that lapse soon or lapsed, waivers, missing data) as notifications.
+  // One note per data source (its date and age), then the warnings (certifications that lapse
+  // soon or lapsed, waivers, missing data, data older than --max-data-age) as notifications.
   Json notes = Json::array();
+  for (const auto& s : r.data_sources) {
+    notes.push_back(Json{{"level", "note"},
+                         {"message", Json{{"text", clean(detail::data_source_text(r, s))}}},
+                         {"descriptor", Json{{"id", "residency/data-source"}}}});
+  }
   for (const auto& w : r.warnings) {
     notes.push_back(Json{{"level", "warning"}, {"message", Json{{"text", clean(w)}}}});
   }
   if (!notes.empty()) inv["toolExecutionNotifications"] = notes;
   return inv;
+}
+
+Json run_properties(const core::AuditResult& r) {
+  Json sources = Json::array();
+  for (const auto& s : r.data_sources) sources.push_back(detail::data_source_json(s));
+  return Json{{"data_sources", std::move(sources)},
+              {"data_age", clean(detail::data_age_summary(r))},
+              {"max_data_age_days", r.max_data_age_days}};
 }
 
 }  // namespace
@@ -240,6 +255,7 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
     run["originalUriBaseIds"] = Json{{"%SRCROOT%", Json{{"uri", "file://" + root}}}};
   }
   run["results"] = results;
+  run["properties"] = run_properties(result);
   Json doc{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -1,8 +1,8 @@
-// The text report, for a terminal or a log: the summary first (counts, what the exit code means,
-// as-of date), then failures and unknowns each with the predicate's explanation and the evidence
-// chain (printed once per target), then waived findings, then passes compactly (one line per target), then waivers,
-// warnings and data sources. ANSI colours only when the caller asks for them; every untrusted
-// string goes through one_line(), which also strips terminal escape sequences.
+// The text report, for a terminal or a log: the header (run, organisation, policies, and every
+// data source with its date and age), the summary (counts, what the exit code means), then failures and unknowns each
+// with the predicate's explanation and the evidence chain (printed once per target), then waived findings, then passes
+// compactly (one line per target), then waivers, warnings and data sources. ANSI colours only when the caller asks for
+// them; every untrusted string goes through one_line(), which also strips terminal escape sequences.
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/report.hpp"
@@ -61,9 +61,23 @@ class TextWriter {
                            one_line(m_result.auditor), one_line(m_result.scope));
     }
     m_out << "policies: " << one_line(fmt::format("{}", fmt::join(detail::policy_ids(m_result), ", "))) << '\n';
+    write_data_sources();
+    if (const auto& s = m_result.shard) {
+      m_out << fmt::format("shard: {} of {} ({} of the inventory's {} targets)\n", s->index, s->count,
+                           m_result.targets.size(), s->inventory_targets);
+    }
     m_out << '\n' << paint("Summary: ", "1") << detail::summary_line(m_result.counts()) << '\n';
     if (auto b = detail::baseline_line(m_result); !b.empty()) m_out << "Baseline: " << b << '\n';
     m_out << "Result: " << detail::exit_meaning(m_result) << '\n';
+  }
+
+  // Each data source with its date and age on the as-of date, stale ones highlighted.
+  void write_data_sources() {
+    m_out << "data: " << one_line(detail::data_age_summary(m_result)) << '\n';
+    for (const auto& s : m_result.data_sources) {
+      const std::string line = one_line(detail::data_source_text(m_result, s));
+      m_out << "  " << (s.stale ? paint(line, "33") : line) << '\n';
+    }
   }
 
   void write_group(core::Verdict verdict, std::string_view title) {

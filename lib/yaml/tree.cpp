@@ -1,20 +1,96 @@
-// The yaml-cpp adapter: load every document, refuse a second one, and copy the first into a
-// yaml::Node tree with 1-based positions (yaml-cpp marks are 0-based). A null map value takes its
-// key's position, since yaml-cpp marks it at the next token. Every yaml-cpp exception stops here.
+// The yaml-cpp adapter: scan every document, refuse a second one, and copy the first into a
+// yaml::Node tree with 1-based positions (yaml-cpp marks are 0-based). The scan replaces
+// YAML::LoadAll, which loops for ever (growing) on a token no rule consumes, such as a lone ','
+// (yaml-cpp 0.7, jbeder/yaml-cpp#1040): a document that is a null at the same place as the one
+// before is a syntax error. A null map value takes its key's position, since yaml-cpp marks it at
+// the next token. Every yaml-cpp exception stops here.
 // Aliases are shared in yaml-cpp's graph but copied into ours, so the copy is bounded: depth,
 // nodes and scalar bytes, each relative to the size of the text.
 #include "yaml/tree.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <set>
+#include <sstream>
 
 namespace yaml {
 
 namespace {
 
 constexpr std::size_t k_slack = 64 * 1024;
+
+// Records where one document's root starts and whether the document is nothing but a null.
+class DocumentScan : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> root;
+  bool lone_null = false;
+
+  void reset() {
+    root.reset();
+    lone_null = false;
+  }
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { lone_null = node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  // Note a node event; true when it is the document's first.
+  bool node(const YAML::Mark& mark) {
+    if (root) return false;
+    root = mark;
+    return true;
+  }
+};
+
+std::string where_of(const std::string& file_name, const YAML::Mark& mark) {
+  return fmt::format("{}:{}:{}", file_name, mark.line >= 0 ? mark.line + 1 : 1, mark.column >= 0 ? mark.column + 1 : 1);
+}
+
+// Walk the documents of `text` without building them; fail on a second document that holds
+// something (trailing empty documents are fine) and where yaml-cpp stops making progress.
+core::Result<void> check_documents(std::string_view text, const std::string& file_name, const ParseOptions& options) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentScan scan;
+  std::optional<YAML::Mark> second;         // the root of the second document, if any
+  std::optional<YAML::Mark> previous_null;  // the root of the previous document, when a lone null
+  for (int index = 0;; ++index) {
+    scan.reset();
+    if (!parser.HandleNextDocument(scan)) return {};
+    const YAML::Mark root = scan.root.value_or(YAML::Mark::null_mark());
+    const bool empty = scan.lone_null || !scan.root;
+    if (empty && previous_null && previous_null->pos == root.pos) {
+      const char c = root.pos >= 0 && static_cast<std::size_t>(root.pos) < text.size() ? text[root.pos] : ' ';
+      const bool printable = c > ' ' && c < 0x7f;
+      return core::fail(core::ErrorCode::config,
+                        fmt::format("YAML syntax error: unexpected {}; expected valid YAML",
+                                    printable ? fmt::format("'{}'", c) : std::string("character")),
+                        where_of(file_name, root));
+    }
+    previous_null = empty ? std::optional(root) : std::nullopt;
+    if (index == 1) second = root;
+    if (index >= 1 && !empty) {
+      return core::fail(core::ErrorCode::config,
+                        fmt::format("a second YAML document starts here; expected one {} per file (split the documents "
+                                    "into files)",
+                                    options.what),
+                        where_of(file_name, *second));
+    }
+  }
+}
 
 struct Converter {
   const std::string& file_name;
@@ -116,18 +192,8 @@ std::size_t max_scalar_bytes(std::size_t text_size) { return 2 * text_size + k_s
 core::Result<Node> parse(std::string_view text, const std::string& file_name, const ParseOptions& options) {
   try {
     // Every document is read: one after the first would otherwise be ignored without a word.
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();  // a trailing '---'
-    if (documents.size() > 1) {
-      const YAML::Mark mark = documents[1].Mark();
-      return core::fail(core::ErrorCode::config,
-                        fmt::format("a second YAML document starts here; expected one {} per file (split the documents "
-                                    "into files)",
-                                    options.what),
-                        fmt::format("{}:{}:{}", file_name, mark.line >= 0 ? mark.line + 1 : 1,
-                                    mark.column >= 0 ? mark.column + 1 : 1));
-    }
-    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    if (auto ok = check_documents(text, file_name, options); !ok) return std::unexpected(ok.error());
+    const YAML::Node root = YAML::Load(std::string(text));
     Converter conv{file_name, options, max_nodes(text.size()), max_scalar_bytes(text.size()), {}, {}};
     Node out = conv.convert(root, nullptr);
     if (out.line == 0) out.line = out.column = 1;

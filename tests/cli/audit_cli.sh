@@ -2,6 +2,10 @@
 # End-to-end tests of `residency audit` through the real binary: live DNS against nsd on
 # 127.0.0.1 (the flagship example's zones), replay byte-identical to the live run, every exit
 # code, schema validation of SARIF and JUnit, and golden text/markdown reports of the flagship.
+# The GeoIP data is built from fixed, dated inputs so the goldens never change when a provider's
+# feed does: providers.mmdb by `residency data update` from ../shared/data/cloud-ip-ranges-2026
+# (the 2026 feeds, verbatim), country.mmdb and asn.mmdb from the pinned npm packages
+# (geoip/data.lock) as set-up installed them. The schemas are read from ../shared/schemas.
 # Usage: audit_cli.sh RESIDENCY_BINARY SOURCE_DIR   (RESIDENCY_UPDATE_GOLDEN=1 rewrites goldens)
 set -uo pipefail
 bin=$(realpath "$1")
@@ -12,7 +16,34 @@ trap 'rm -rf "$tmp"' EXIT
 source "$root/tests/cli/checks.sh"
 ex=examples/health-data-hub
 replay=(audit "$ex/audit.yaml" --facts "$ex/facts.json")
-[[ -f geoip/data/country.mmdb ]] || { echo "FAILED: default GeoIP data missing (scripts/fetch-geoip.sh)"; exit 1; }
+
+# Third-party reference files: $RESIDENCY_SHARED_DIR, else ../shared beside the checkout, else
+# build/shared (scripts/fetch-reference-files.sh); a missing one fails the run naming it.
+shared=${RESIDENCY_SHARED_DIR:-$(dirname "$root")/shared}
+[[ -n ${RESIDENCY_SHARED_DIR:-} || -d $shared ]] || shared=$root/build/shared
+for f in schemas/sarif-schema-2.1.0.json schemas/junit.xsd data/cloud-ip-ranges-2026/ip-ranges.json; do
+  [[ -f $shared/$f ]] || { echo "FAILED: missing third-party reference file $shared/$f (put the shared data set beside the checkout as ../shared, or set RESIDENCY_SHARED_DIR)"; exit 1; }
+done
+sarif_schema=$shared/schemas/sarif-schema-2.1.0.json
+junit_xsd=$shared/schemas/junit.xsd
+
+# Fixed, dated GeoIP data in $tmp/geoip, used by every command below (RESIDENCY_GEOIP).
+geo=$tmp/geoip
+if ! "$bin" -q data update --geoip "$geo" --kind provider-feed --mirror "$shared/data/cloud-ip-ranges-2026" >"$tmp/update.out" 2>&1; then
+  echo "FAILED: data update from $shared/data/cloud-ip-ranges-2026"; sed 's/^/    /' "$tmp/update.out" | tail -5; exit 1
+fi
+declare -A package=([country]=@ip-location-db/geo-whois-asn-country-mmdb [asn]=@ip-location-db/asn)
+for db in country asn; do
+  pinned=$(awk -v want="${package[$db]}" '$1 == want {print $2}' geoip/data.lock)
+  have=$("$bin" -q data status --geoip "geoip/data/$db.mmdb" --format json 2>/dev/null |
+         python3 -c 'import json,sys; print(json.load(sys.stdin)["databases"][0]["data_sources"][0]["serial"])' 2>/dev/null || true)
+  if [[ -z $pinned || $have != "$pinned" ]]; then
+    echo "FAILED: geoip/data/$db.mmdb is not built from the pinned ${package[$db]} ${pinned:-?} (found '$have'); run scripts/fetch-geoip.sh"
+    exit 1
+  fi
+  cp "geoip/data/$db.mmdb" "$geo/"
+done
+export RESIDENCY_GEOIP=$geo
 
 # 1. Live against nsd, then replay: byte-identical JSON.
 if "$ex/record.sh" "$bin" "$tmp" 2>"$tmp/rec.err"; then
@@ -118,6 +149,12 @@ echo '{"schema": "residency/facts/v1", "dns": [' > "$tmp/trunc.json"
 expect_rc 2 "a truncated facts file is an error" "$bin" -q audit "$ex/audit.yaml" --facts "$tmp/trunc.json"
 expect_rc 2 "an unknown format is a usage error" "$bin" -q "${replay[@]}" --format sarfi
 expect_rc 2 "a bad --as-of is a usage error" "$bin" -q "${replay[@]}" --as-of 2026-13-01
+expect_rc 2 "a malformed --connect-to is a usage error" "$bin" -q "${replay[@]}" --connect-to 1.2.3.4:443
+expect_rc 2 "a missing --ca-file is a usage error" "$bin" -q "${replay[@]}" --ca-file "$tmp/none.pem"
+expect_rc 2 "an --https-timeout without a unit is a usage error" "$bin" -q "${replay[@]}" --https-timeout 5
+"$bin" -q probe https://127.0.0.1:9/ >"$tmp/ssrf.txt" 2>&1
+grep -q "tls.terminated_by *? (unknown: refused to connect to 127.0.0.1: special-use address (loopback, RFC 1122); pass --allow-private" "$tmp/ssrf.txt" \
+  && ok "probe refuses a loopback URL without --allow-private, and says so" || bad "probe of a loopback URL: $(head -12 "$tmp/ssrf.txt")"
 
 # 4. Baseline: the same run as baseline leaves nothing new → exit 0; diff of a run with itself.
 "$bin" -q "${replay[@]}" --format json -o "$tmp/base.json"
@@ -127,16 +164,12 @@ expect_rc 0 "diff of a report with itself shows nothing new" "$bin" diff "$tmp/b
 # 5. Every format; SARIF and JUnit validate against their schemas; counts agree.
 "$bin" -q "${replay[@]}" --format json --format sarif --format junit --format csv --format markdown --format html --format text -o "$tmp/all"
 validate=(/usr/bin/python3 tests/support/validate_json.py)
-schemas=../shared/schemas  # read at test time, never copied
-for s in sarif-schema-2.1.0.json junit.xsd; do
-  [[ -f $schemas/$s ]] || { echo "FAILED: schema missing: $(realpath -m "$schemas/$s")"; exit 1; }
-done
-if "${validate[@]}" $schemas/sarif-schema-2.1.0.json "$tmp/all/report.sarif" 2>"$tmp/js.err"; then ok "SARIF validates"; else bad "SARIF invalid: $(head -3 "$tmp/js.err")"; fi
+if "${validate[@]}" "$sarif_schema" "$tmp/all/report.sarif" 2>"$tmp/js.err"; then ok "SARIF validates"; else bad "SARIF invalid: $(head -3 "$tmp/js.err")"; fi
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["runs"][0]["results"][0].pop("message"); json.dump(d, open(sys.argv[2], "w"))' "$tmp/all/report.sarif" "$tmp/broken.sarif"
-if "${validate[@]}" $schemas/sarif-schema-2.1.0.json "$tmp/broken.sarif" 2>/dev/null; then bad "the SARIF check accepted a result without a message"; else ok "the SARIF check rejects a result without a message"; fi
-if xmllint --noout --schema $schemas/junit.xsd "$tmp/all/report.xml" 2>"$tmp/xl.err"; then ok "JUnit validates"; else bad "JUnit invalid: $(head -3 "$tmp/xl.err")"; fi
+if "${validate[@]}" "$sarif_schema" "$tmp/broken.sarif" 2>/dev/null; then bad "the SARIF check accepted a result without a message"; else ok "the SARIF check rejects a result without a message"; fi
+if xmllint --noout --schema "$junit_xsd" "$tmp/all/report.xml" 2>"$tmp/xl.err"; then ok "JUnit validates"; else bad "JUnit invalid: $(head -3 "$tmp/xl.err")"; fi
 sed 's/<testsuite name="[^"]*"/<testsuite/' "$tmp/all/report.xml" > "$tmp/broken.junit"
-if xmllint --noout --schema $schemas/junit.xsd "$tmp/broken.junit" 2>/dev/null; then bad "the JUnit check accepted a suite without a name"; else ok "the JUnit check rejects a suite without a name"; fi
+if xmllint --noout --schema "$junit_xsd" "$tmp/broken.junit" 2>/dev/null; then bad "the JUnit check accepted a suite without a name"; else ok "the JUnit check rejects a suite without a name"; fi
 if "${validate[@]}" docs/report.schema.json "$tmp/all/report.json" 2>"$tmp/js2.err"; then ok "JSON report validates"; else bad "JSON invalid: $(head -3 "$tmp/js2.err")"; fi
 counts=$(python3 - "$tmp/all" <<'PY'
 import csv, json, sys, re

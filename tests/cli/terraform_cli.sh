@@ -25,6 +25,12 @@ golden() {  # golden FILE EXPECTED: compare (or rewrite with RESIDENCY_UPDATE_GO
   elif cmp -s "$1" "$2"; then ok "golden $2";
   else bad "golden $2 differs (RESIDENCY_UPDATE_GOLDEN=1 rewrites it)"; diff "$2" "$1" | head -10; fi
 }
+# The SARIF schema is a third-party file: read from ../shared/schemas (or $RESIDENCY_SHARED_DIR,
+# else build/shared, as in audit_cli.sh); a missing one fails the run naming it.
+schemas=${RESIDENCY_SHARED_DIR:-$(dirname "$root")/shared}
+[[ -n ${RESIDENCY_SHARED_DIR:-} || -d $schemas ]] || schemas=$root/build/shared
+schemas=$schemas/schemas
+[[ -f $schemas/sarif-schema-2.1.0.json ]] || { echo "FAILED: missing third-party reference file $schemas/sarif-schema-2.1.0.json (put the shared data set beside the checkout as ../shared, or set RESIDENCY_SHARED_DIR)"; exit 1; }
 shared=../shared/data/terraform-plans
 [[ -f $shared/P1.json ]] || { echo "FAILED: real plan missing: $(realpath -m "$shared/P1.json") (see ../shared/data/terraform-plans/SOURCE.md)"; exit 1; }
 ex=examples/terraform
@@ -47,7 +53,7 @@ grep -q "unknown region\|did you mean" "$tmp/azure-francecentral.err" && bad "th
 "$bin" -q audit --terraform "$ex/mixed-modules/plan.json" --policy fr-health-data --as-of 2026-11-30 \
   --format sarif --format json -o "$tmp/mixed" 2>/dev/null
 validate=(/usr/bin/python3 tests/support/validate_json.py)
-"${validate[@]}" $schemas/sarif-schema-2.1.0.json "$tmp/mixed/report.sarif" 2>"$tmp/js.err" && ok "plan SARIF validates" || bad "plan SARIF invalid: $(head -3 "$tmp/js.err")"
+"${validate[@]}" "$schemas/sarif-schema-2.1.0.json" "$tmp/mixed/report.sarif" 2>"$tmp/js.err" && ok "plan SARIF validates" || bad "plan SARIF invalid: $(head -3 "$tmp/js.err")"
 "${validate[@]}" docs/report.schema.json "$tmp/mixed/report.json" 2>"$tmp/js.err" && ok "plan JSON report validates" || bad "plan JSON invalid: $(head -3 "$tmp/js.err")"
 if python3 - "$tmp/mixed/report.sarif" "$ex/mixed-modules/plan.json" <<'PY'
 import json, sys

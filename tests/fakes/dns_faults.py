@@ -7,8 +7,9 @@ CNAME records otherwise. Standard library only; loopback only.
 Usage: dns_faults.py CONFIG.json PORT_FILE
 CONFIG: {"names": {"host.test": {"A": ["51.210.10.10"], "AAAA": "drop"},
                    "mx.test": {"MX": [[10, "a.mx.test"]]}, "bad.test": {"rcode": "servfail"}},
-         "drop_every": 0}
-PORT_FILE receives the UDP port once the server listens; SIGTERM stops it.
+         "drop_every": 0, "log": "queries.log"}
+"log" (optional) names a file that gets one line per query received ("NAME TYPE"), so a test can
+count what was sent. PORT_FILE receives the UDP port once the server listens; SIGTERM stops it.
 """
 import json
 import signal
@@ -69,6 +70,7 @@ def main():
     config = json.load(open(sys.argv[1]))
     names = {k.lower().rstrip("."): v for k, v in config.get("names", {}).items()}
     drop_every = int(config.get("drop_every", 0))
+    log = open(config["log"], "a", buffering=1) if config.get("log") else None
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", 0))
     with open(sys.argv[2], "w") as f:
@@ -86,6 +88,8 @@ def main():
         name, off = read_name(msg, 12)
         qtype = struct.unpack("!H", msg[off:off + 2])[0]
         question = msg[12:off + 4]
+        if log:
+            log.write(f"{name} {TYPES.get(qtype, qtype)}\n")
         entry = names.get(name)
         rcode = RCODES["nxdomain"] if entry is None else RCODES.get(entry.get("rcode", "noerror"), 0)
         if entry is not None and entry.get(TYPES.get(qtype, "")) == "drop":

@@ -2,6 +2,7 @@
 // read back by libmaxminddb, and the shipped rule packs: location status (known, inconclusive,
 // indeterminate, unknown), attribution precedence, and the DNS-inferred TLS terminator.
 #include "audit/observe.hpp"
+#include "audit_fixtures.hpp"
 #include "core/diag.hpp"
 #include "geo/mmdb_writer.hpp"
 #include "policy/load.hpp"
@@ -16,7 +17,7 @@ using geo::MmdbValue;
 
 namespace {
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
 fs::path scratch() {
   const char* base = std::getenv("RESIDENCY_TEST_TMP");
@@ -45,18 +46,7 @@ MmdbValue provider(const char* id, const char* region) {
   return MmdbValue::map({{"provider", MmdbValue::string(id)}, {"region", MmdbValue::string(region)}});
 }
 
-const policy::RuleSet& rules() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& rules() { return audit_test::shipped_rules(); }
 
 probe::DnsResult answer(const std::string& name, std::vector<std::string> ips, std::vector<std::string> cnames = {}) {
   probe::DnsResult r;
@@ -181,10 +171,13 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
   mx.mx = {{10, "mx.example.test"}};
   mx.mx_status = probe::DnsStatus::ok;
   rec.dns = {mx, answer("mx.example.test", {"45.91.2.1", "2a0a:4580::1"})};
+  rec.dns[1].ptr_asked = true;
   const std::string json = audit::to_json(rec);
   auto back = audit::parse_recording(json, "facts.json");
   REQUIRE(back);
   CHECK(audit::to_json(*back) == json);
+  CHECK(back->find("mx.example.test")->ptr_asked);
+  CHECK_FALSE(back->find("example.test")->ptr_asked);
   REQUIRE(back->find("mx.example.test") != nullptr);
   CHECK(back->find("mx.example.test")->addresses.size() == 2);
   for (
@@ -222,6 +215,30 @@ TEST_CASE("audit::observe: a mail domain is served from its MX hosts (MX is evid
   CHECK(mx_step);
   CHECK_FALSE(cname_from_domain);
   CHECK(mx_suffix);
+}
+
+TEST_CASE("audit::observe: dns.ptr when PTR was asked / network.asns from the ASN databases", "[audit]") {
+  auto asn = write_db("asn2.mmdb", "residency-asn",
+                      {{"51.210.0.0/16", MmdbValue::map({{"autonomous_system_number", MmdbValue::uint32(16276)}})}});
+  auto asked = answer("ptr.test", {"51.210.1.1"});
+  asked.ptr_asked = true;
+  asked.addresses[0].ptr = {"ns1.ovh.test"};
+  auto r = observe(host("ptr.test"), {asked}, {asn});
+  CHECK(fact(r, "dns.ptr").values == std::vector<std::string>{"ns1.ovh.test"});
+  CHECK(fact(r, "network.asns").values == std::vector<std::string>{"16276"});
+  auto not_asked = observe(host("ptr.test"), {answer("ptr.test", {"51.210.1.1"})}, {asn});
+  CHECK(not_asked.facts.find("dns.ptr") == nullptr);  // not asked: missing, so a policy reading it is unknown
+  auto empty = answer("ptr.test", {"198.51.100.1"});
+  empty.ptr_asked = true;
+  auto e = observe(host("ptr.test"), {empty}, {asn});
+  CHECK(fact(e, "dns.ptr").status == core::FactStatus::unknown);
+  CHECK(fact(e, "network.asns").status == core::FactStatus::unknown);
+}
+
+TEST_CASE("audit::dns_requests: PTR only when asked for", "[audit]") {
+  const std::vector<core::Target> targets{host("a.test"), host("b.test")};
+  for (const auto& r : audit::dns_requests(targets)) CHECK_FALSE(r.want_ptr);
+  for (const auto& r : audit::dns_requests(targets, audit::PtrLookup::yes)) CHECK(r.want_ptr);
 }
 
 namespace {

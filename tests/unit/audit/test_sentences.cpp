@@ -4,6 +4,7 @@
 // compliance officer reads; predicate syntax must never appear in them.
 // RESIDENCY_UPDATE_GOLDEN=1 rewrites the golden file (review the diff).
 #include "audit/sentences.hpp"
+#include "audit_fixtures.hpp"
 #include "core/atomic_file.hpp"
 #include "core/diag.hpp"
 #include "policy/attribute.hpp"
@@ -18,20 +19,9 @@
 
 namespace {
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
-const policy::RuleSet& shipped() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& shipped() { return audit_test::shipped_rules(); }
 
 struct Scenario {
   std::string name;

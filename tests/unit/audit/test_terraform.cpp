@@ -5,6 +5,7 @@
 // services, partitions, unknown regions with the closest code, and the verdicts they lead to.
 #include "audit/run.hpp"
 #include "audit/terraform.hpp"
+#include "audit_fixtures.hpp"
 #include "core/atomic_file.hpp"
 #include "policy/attribute.hpp"
 #include "policy/load.hpp"
@@ -23,20 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
-const policy::RuleSet& rules() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& rules() { return audit_test::shipped_rules(); }
 
 std::string source(const std::string& rel) { return std::string(RESIDENCY_SOURCE_DIR) + "/" + rel; }
 

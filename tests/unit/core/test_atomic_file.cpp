@@ -25,3 +25,78 @@ TEST_CASE("core::write_file_atomic: missing folder is an io error", "[core]") {
   REQUIRE_FALSE(r);
   CHECK(r.error().code == core::ErrorCode::io);
 }
+
+namespace {
+
+fs::path fresh_dir(const char* name) {
+  fs::path dir = fs::temp_directory_path() / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+int entry_count(const fs::path& dir) {
+  int n = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("core::check_output_path: folders, special files and symlinks", "[core]") {
+  const fs::path dir = fresh_dir("residency-test-output-path");
+  auto folder = core::check_output_path(dir, "--output");
+  REQUIRE_FALSE(folder);
+  CHECK(folder.error().message == "--output names a folder, expected a file");
+  auto null = core::check_output_path("/dev/null", "--output");
+  REQUIRE(null);
+  CHECK(null->kind == core::OutputKind::special);
+  fs::create_symlink("real.txt", dir / "link.txt");  // dangling: the target is created
+  auto link = core::check_output_path(dir / "link.txt", "--output");
+  REQUIRE(link);
+  CHECK(link->target == dir / "real.txt");
+  CHECK(link->kind == core::OutputKind::regular);
+  REQUIRE(core::write_file_atomic(dir / "link.txt", "through the link"));
+  CHECK(fs::is_symlink(dir / "link.txt"));
+  CHECK(*core::read_file(dir / "real.txt") == "through the link");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("core::refuse_input_overwrite: same file by device and inode", "[core]") {
+  const fs::path dir = fresh_dir("residency-test-input-overwrite");
+  REQUIRE(core::write_file_atomic(dir / "in.yaml", "x"));
+  fs::create_hard_link(dir / "in.yaml", dir / "other-name.yaml");
+  auto out = core::check_output_path(dir / "other-name.yaml", "--output");
+  REQUIRE(out);
+  auto refused = core::refuse_input_overwrite(*out, {"-", dir / "missing", dir / "in.yaml"}, "--output");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("names an input") != std::string::npos);
+  auto fresh = core::check_output_path(dir / "new.txt", "--output");
+  REQUIRE(fresh);
+  CHECK(core::refuse_input_overwrite(*fresh, {dir / "in.yaml"}, "--output"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("core::OutputBatch: nothing is replaced until every file is written", "[core]") {
+  const fs::path dir = fresh_dir("residency-test-batch");
+  REQUIRE(core::write_file_atomic(dir / "a.txt", "old a"));
+  REQUIRE(core::write_file_atomic(dir / "b.txt", "old b"));
+  {
+    core::OutputBatch batch;
+    REQUIRE(batch.stage(*core::check_output_path(dir / "a.txt", "-o"), "new a"));
+    REQUIRE(batch.stage(*core::check_output_path(dir / "b.txt", "-o"), "new b"));
+    CHECK(*core::read_file(dir / "a.txt") == "old a");  // staged, not yet renamed
+    CHECK(entry_count(dir) == 4);
+  }  // dropped uncommitted: temporaries removed, old files kept
+  CHECK(entry_count(dir) == 2);
+  CHECK(*core::read_file(dir / "a.txt") == "old a");
+  core::OutputBatch batch;
+  REQUIRE(batch.stage(*core::check_output_path(dir / "a.txt", "-o"), "new a"));
+  REQUIRE(batch.stage(*core::check_output_path("/dev/full", "-o"), "x"));
+  auto failed = batch.commit();  // the device fails before any rename
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().message.find("No space left on device") != std::string::npos);
+  CHECK(*core::read_file(dir / "a.txt") == "old a");
+  CHECK(entry_count(dir) == 2);
+  fs::remove_all(dir);
+}

@@ -68,6 +68,19 @@ TEST_CASE("core::special_use: an IPv4-mapped IPv6 address is judged by its IPv4 
   CHECK_FALSE(of("::ffff:51.210.10.10"));
 }
 
+TEST_CASE("core::special_use: a deprecated IPv4-compatible address is reserved, not global", "[core]") {
+  // ::127.0.0.1 and ::169.254.169.254 were once judged global: the guard would have let them through.
+  for (const char* ip : {"::127.0.0.1", "::169.254.169.254", "::8.8.8.8"}) {
+    INFO(ip);
+    auto use = of(ip);
+    REQUIRE(use);
+    CHECK(use->name == "IPv4-compatible (deprecated)");
+    CHECK(use->reach == SpecialReach::reserved);
+  }
+  CHECK(of("::1")->name == "loopback");  // the more specific block still wins
+  CHECK(of("::")->name == "unspecified");
+}
+
 TEST_CASE("core::special_use: ordinary global addresses are not special", "[core]") {
   for (const char* ip :
        {"51.210.10.10", "4.178.10.20", "1.1.1.1", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",

@@ -61,6 +61,20 @@ TEST_CASE("core::stable_hash: stable and distinct", "[core]") {
   CHECK(stable_hash("target|req") != stable_hash("target|req2"));
 }
 
+TEST_CASE("core::printable: network text is made safe to store and print", "[core]") {
+  CHECK(core::printable("Amazon") == "Amazon");
+  CHECK(core::printable("Société Générale") == "Société Générale");  // valid UTF-8 is kept
+  CHECK(core::printable(std::string("a\0b\r\nc", 6)) == "a?b??c");
+  CHECK(core::printable("tab\there") == "tab\there");
+  CHECK(core::printable("\xff\xfe ok") == "?? ok");  // invalid bytes
+  CHECK(core::printable("\xc0\xaf") == "??");        // overlong encoding
+  CHECK(core::printable("\xed\xa0\x80") == "???");   // a UTF-16 surrogate
+  CHECK(core::printable("\xe2\x82") == "??");        // truncated sequence
+  CHECK(core::printable("abcdefgh", 5) == "abcde...");
+  CHECK(core::printable("ééé", 3) == "é...");  // cut on a character boundary
+  CHECK(core::printable(std::string(100000, 'x'), 10).size() == 13);
+}
+
 TEST_CASE("core::valid_utf8: rejects what is not UTF-8", "[core]") {
   CHECK(
       core::valid_utf8("b\xC3\xBC"
@@ -82,4 +96,19 @@ TEST_CASE("core::iequals: ASCII case only, whole strings", "[core]") {
   CHECK_FALSE(core::iequals("eur4", "eur"));
   CHECK_FALSE(core::iequals("gra", "grb"));
   CHECK_FALSE(core::iequals("\xC3\x89", "\xC3\xA9"));  // É / é: not ASCII, not folded
+}
+
+TEST_CASE("core::terminal_safe: controls, C1, bidi and bad bytes are shown, text is kept", "[core]") {
+  CHECK(core::terminal_safe("plain été ok\t1") == "plain été ok\t1");
+  CHECK(core::terminal_safe("a\x1b]0;t\x07z") == "a\\x1b]0;t\\x07z");
+  CHECK(core::terminal_safe("line\nforged\r") == "line\\nforged\\r");
+  CHECK(core::terminal_safe("line\nnext", core::Newlines::keep) == "line\nnext");
+  CHECK(core::terminal_safe("del\x7f") == "del\\x7f");
+  CHECK(core::terminal_safe("csi\xC2\x9B"
+                            "2J") == "csi<U+009B>2J");
+  CHECK(core::terminal_safe("a\xE2\x80\xAE"
+                            "b\xE2\x81\xA6"
+                            "c") == "a<U+202E>b<U+2066>c");
+  CHECK(core::terminal_safe("latin\xE9") == "latin\\xe9");
+  CHECK(core::terminal_safe(std::string_view("nul\0x", 5)) == "nul\\x00x");
 }

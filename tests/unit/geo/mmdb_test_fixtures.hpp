@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/atomic_file.hpp"
+#include "support/shared_data.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,9 +15,10 @@ namespace geo_test {
 
 namespace fs = std::filesystem;
 
-// Path of a committed fixture under tests/data/mmdb/.
+// Path of one of MaxMind's test databases (maxmind/MaxMind-DB test-data, Apache-2.0 / MIT), read
+// from ../shared/data/maxmind-test-data/test-data beside the checkout; missing fails the test.
 inline fs::path fixture(const std::string& name) {
-  return fs::path(RESIDENCY_SOURCE_DIR) / "tests" / "data" / "mmdb" / name;
+  return test_support::shared_file("data/maxmind-test-data/test-data/" + name);
 }
 
 // A fresh, empty scratch folder for one test (under RESIDENCY_TEST_TMP when ctest sets it).

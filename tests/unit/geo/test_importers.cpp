@@ -1,6 +1,7 @@
-// geo importers: each vendor format on a small real fixture (tests/data/ranges, see SOURCE.md),
-// error messages with file:line or JSON position, the range→CIDR cover, build_range_database,
-// the `geoip build` command, and (when /work/shared is present) the full real feeds.
+// geo importers: each vendor format on a small fixture in its exact upstream format, written by
+// the tests themselves (synthetic prefixes, the vendors' layouts), error
+// messages with file:line or JSON position, the feeds' own dates and serials, the range→CIDR
+// cover, build_range_database, the `geoip build` command, and the full real feeds from ../shared.
 #include "geo/importers.hpp"
 
 #include "mmdb_test_fixtures.hpp"
@@ -10,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/run_command.hpp"
+#include "support/shared_data.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +24,96 @@ namespace {
 namespace fs = std::filesystem;
 using geo::RangeFormat;
 
-fs::path ranges(const std::string& name) { return fs::path(RESIDENCY_SOURCE_DIR) / "tests" / "data" / "ranges" / name; }
+// Synthetic fixtures in the upstream formats (documentation and shared address space, invented
+// organisations), written by the tests; the layout of each is the vendor's own.
+const std::map<std::string, std::string> k_fixtures = {
+    // ip-location-db asn-ipv4.csv / asn-ipv6.csv: start_ip,end_ip,asn,org (RFC 4180 quoting).
+    {"asn.csv", R"(192.0.2.0,192.0.2.255,64500,"Example Transit, Inc."
+198.51.100.0,198.51.100.127,64501,Example Hosting Ltd
+198.51.100.128,198.51.100.255,64501,Example Hosting Ltd
+203.0.113.0,203.0.113.10,64502,"LLC ""QUOTED"""
+100.64.0.0,100.127.255.254,64503,Shared Space Networks
+2001:db8::,2001:db8:0:ffff:ffff:ffff:ffff:ffff,64510,Example Six
+2001:db8:1::,2001:db8:ff:ffff:ffff:ffff:ffff:ffff,64511,"Example Six, Two"
+)"},
+    // Azure Service Tags: the tags in feed order, chosen to exercise the precedence rules (a
+    // regionless prefix inside a regional one, a prefix listed by AzureCloud.centralfrance and
+    // Storage.FranceCentral, a prefix only the global AzureCloud tag lists).
+    {"azure-servicetags.json", R"({
+  "changeNumber": 398,
+  "cloud": "Public",
+  "values": [
+    {"name": "ActionGroup", "id": "ActionGroup",
+     "properties": {"changeNumber": 50, "region": "", "regionId": 0, "platform": "Azure", "systemService": "ActionGroup",
+                    "addressPrefixes": ["203.0.113.52/30", "198.51.100.188/30"], "networkFeatures": ["API", "NSG"]}},
+    {"name": "Storage.FranceCentral", "id": "Storage.FranceCentral",
+     "properties": {"changeNumber": 13, "region": "centralfrance", "regionId": 19, "platform": "Azure",
+                    "systemService": "AzureStorage", "addressPrefixes": ["192.0.2.0/24"], "networkFeatures": ["API"]}},
+    {"name": "AzureCloud.eastus", "id": "AzureCloud.eastus",
+     "properties": {"changeNumber": 176, "region": "eastus", "regionId": 32, "platform": "Azure", "systemService": "",
+                    "addressPrefixes": ["100.64.0.0/15", "2001:db8:e::/63"], "networkFeatures": ["API"]}},
+    {"name": "AzureCloud.centralfrance", "id": "AzureCloud.centralfrance",
+     "properties": {"changeNumber": 80, "region": "centralfrance", "regionId": 19, "platform": "Azure", "systemService": "",
+                    "addressPrefixes": ["100.70.0.0/16", "100.72.0.0/16", "192.0.2.0/24", "198.51.100.128/25",
+                                        "2001:db8:800::/47"], "networkFeatures": ["API"]}},
+    {"name": "AzureCloud", "id": "AzureCloud",
+     "properties": {"changeNumber": 263, "region": "", "regionId": 0, "platform": "Azure", "systemService": "",
+                    "addressPrefixes": ["100.70.0.0/16", "100.100.0.0/17", "192.0.2.0/24", "2001:db8:800::/47"],
+                    "networkFeatures": ["API"]}}
+  ]
+})"},
+    // AWS ip-ranges.json: a prefix listed as AMAZON then EC2 then S3, one as AMAZON only, a GLOBAL one.
+    {"ip-ranges.json", R"({"syncToken": "1787433425", "createDate": "2026-08-22-21-17-05",
+ "prefixes": [
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "AMAZON", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "EC2", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "192.0.2.0/24", "region": "eu-west-3", "service": "S3", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "198.51.100.0/25", "region": "eu-west-3", "service": "AMAZON", "network_border_group": "eu-west-3"},
+  {"ip_prefix": "203.0.113.0/24", "region": "GLOBAL", "service": "CLOUDFRONT", "network_border_group": "GLOBAL"}],
+ "ipv6_prefixes": [
+  {"ipv6_prefix": "2001:db8:a::/48", "region": "sa-west-1", "service": "AMAZON", "network_border_group": "sa-west-1"}]})"},
+    // Google cloud.json.
+    {"cloud.json", R"({"syncToken": "1787407470974", "creationTime": "2026-08-22T07:04:30.974055", "prefixes": [
+  {"ipv4Prefix": "192.0.2.0/24", "service": "Google Cloud", "scope": "europe-west9"},
+  {"ipv6Prefix": "2001:db8:9::/48", "service": "Google Cloud", "scope": "europe-west9"},
+  {"ipv4Prefix": "198.51.100.0/24", "service": "Google Cloud", "scope": "europe-west15"}]})"},
+    // Oracle public_ip_ranges.json (its 4-space layout).
+    {"public_ip_ranges.json", R"({
+    "last_updated_timestamp": "2025-07-31T18:18:01.103975",
+    "regions": [
+        {"region": "eu-paris-1", "cidrs": [{"cidr": "192.0.2.0/24", "tags": ["OCI"]}, {"cidr": "198.51.100.0/24", "tags": ["OSN"]}]},
+        {"region": "eu-dublin-3", "cidrs": [{"cidr": "203.0.113.0/24", "tags": ["OCI"]}]}
+    ]
+})"},
+    // Fastly public-ip-list.
+    {"public-ip-list", R"({"addresses":["192.0.2.0/24","198.51.100.0/23"],"ipv6_addresses":["2001:db8:f::/48"]})"},
+    // Cloudflare ips-v4: one prefix per line, no final newline.
+    {"ips-v4", "192.0.2.0/24\n198.51.100.0/22\n203.0.113.0/24"},
+    // RFC 8805 geofeed with Linode's header comments.
+    {"geofeed.csv",
+     R"(# This file contains a self-published geofeed as defined in https://datatracker.ietf.org/doc/html/rfc8805
+# Last modified: 2026-07-24 10:00:06.525037
+# ip_prefix, alpha2code, region, city, postal_code
+2001:db8:3c00::/40,US,US-TX,Richardson,
+192.0.2.0/24,fr,FR-IDF,Paris,75001
+198.51.100.0/24,,,,
+203.0.113.0/24,DE
+)"},
+};
+
+// Write fixture `name` into a scratch folder and return its path.
+fs::path fixture_file(const std::string& name) {
+  static const fs::path dir = geo_test::scratch("range-fixtures");
+  const fs::path path = dir / name;
+  if (!fs::exists(path)) geo_test::write_bytes(path, k_fixtures.at(name));
+  return path;
+}
+
+// A range file: our own plain CSV under tests/data/ranges, or one of the fixtures above.
+fs::path ranges(const std::string& name) {
+  if (name == "plain.csv") return fs::path(RESIDENCY_SOURCE_DIR) / "tests" / "data" / "ranges" / name;
+  return fixture_file(name);
+}
 
 geo::RangeTable import(RangeFormat format, const std::string& name) {
   auto table = geo::import_ranges(format, ranges(name));
@@ -38,8 +129,9 @@ std::map<std::string, std::string> rows_of(const geo::RangeTable& t) {
   return out;
 }
 
-std::string error_of(RangeFormat format, std::string_view text, std::string_view source = "feed") {
-  auto table = geo::parse_ranges(format, text, source);
+std::string error_of(RangeFormat format, std::string_view text, std::string_view source = "feed",
+                     std::string_view provider = "example") {
+  auto table = geo::parse_ranges(format, text, source, provider);
   REQUIRE_FALSE(table);
   return table.error().to_string();
 }
@@ -88,14 +180,19 @@ std::string lookup_string(const fs::path& db, const char* ip, const char* key) {
 
 TEST_CASE("geo::importers: asn-csv gives GeoLite2-ASN-shaped records and minimal CIDR sets", "[geo]") {
   auto t = import(RangeFormat::asn_csv, "asn.csv");
-  CHECK(t.rows.size() == 22);  // what Python's ipaddress.summarize_address_range gives for the 10 lines
-  CHECK(t.records.size() == 9);  // WIDE Project appears twice with the same record
+  CHECK(t.rows.size() == 37);    // what Python's ipaddress.summarize_address_range gives for the 7 lines
+  CHECK(t.records.size() == 6);  // Example Hosting appears twice with the same record
   auto rows = rows_of(t);
-  CHECK(rows["1.0.0.0/24"] == R"({"autonomous_system_number":13335,"autonomous_system_organization":"Cloudflare, Inc."})");
-  CHECK(rows["2.26.200.0/21"] == R"({"autonomous_system_number":201907,"autonomous_system_organization":"LLC \"SPUTNIK\""})");
-  CHECK(rows["2.26.208.0/21"] == rows["2.26.200.0/21"]);
-  CHECK(rows["2001:200:1bb::/48"] == R"({"autonomous_system_number":2500,"autonomous_system_organization":"WIDE Project"})");
-  CHECK(rows.count("2001:200:c00::/39") == 1);
+  CHECK(rows["192.0.2.0/24"] ==
+        R"({"autonomous_system_number":64500,"autonomous_system_organization":"Example Transit, Inc."})");
+  CHECK(rows["203.0.113.8/31"] ==
+        R"({"autonomous_system_number":64502,"autonomous_system_organization":"LLC \"QUOTED\""})");
+  CHECK(rows["203.0.113.10/32"] == rows["203.0.113.8/31"]);
+  CHECK(rows["198.51.100.128/25"] == rows["198.51.100.0/25"]);
+  CHECK(rows["2001:db8:80::/41"] ==
+        R"({"autonomous_system_number":64511,"autonomous_system_organization":"Example Six, Two"})");
+  CHECK(rows.count("100.127.255.254/32") == 1);
+  CHECK(t.stamp == geo::FeedStamp{});  // the CSV carries no date
   CHECK(geo::database_type_of(RangeFormat::asn_csv) == "residency-asn");
 }
 
@@ -147,38 +244,40 @@ TEST_CASE("geo::importers: asn-csv errors name file:line", "[geo]") {
 }
 
 TEST_CASE("geo::importers: aws prefers a specific service over AMAZON", "[geo]") {
-  auto rows = rows_of(import(RangeFormat::aws, "aws-ip-ranges.json"));
-  CHECK(rows["35.180.0.0/16"] == R"({"provider":"aws","region":"eu-west-3","service":"EC2"})");  // EC2 and AMAZON
-  CHECK(rows["52.93.198.0/25"] == R"({"provider":"aws","region":"eu-west-3","service":"AMAZON"})");  // AMAZON only
-  bool global = false, ipv6 = false;
-  for (const auto& [p, r] : rows) {
-    global = global || r.find(R"("region":"GLOBAL")") != std::string::npos;
-    ipv6 = ipv6 || p.find(':') != std::string::npos;
-  }
-  CHECK(global);
-  CHECK(ipv6);
+  auto rows = rows_of(import(RangeFormat::aws, "ip-ranges.json"));
+  CHECK(rows.size() == 4);
+  // AMAZON, EC2 and S3: the first specific service.
+  CHECK(rows["192.0.2.0/24"] == R"({"provider":"aws","region":"eu-west-3","service":"EC2"})");
+  CHECK(rows["198.51.100.0/25"] == R"({"provider":"aws","region":"eu-west-3","service":"AMAZON"})");  // AMAZON only
+  CHECK(rows["203.0.113.0/24"] == R"({"provider":"aws","region":"GLOBAL","service":"CLOUDFRONT"})");
+  CHECK(rows["2001:db8:a::/48"] == R"({"provider":"aws","region":"sa-west-1","service":"AMAZON"})");
 }
 
 TEST_CASE("geo::importers: azure keeps regional records over regionless ones", "[geo]") {
-  auto rows = rows_of(import(RangeFormat::azure, "azure-servicetags.json"));
+  auto table = import(RangeFormat::azure, "azure-servicetags.json");
+  auto rows = rows_of(table);
   // Listed by AzureCloud.centralfrance and by the global AzureCloud tag.
-  CHECK(rows["4.176.0.0/16"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
-  CHECK(rows["2603:1020:800::/47"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
+  CHECK(rows["100.70.0.0/16"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
+  CHECK(rows["2001:db8:800::/47"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
   // Listed by Storage.FranceCentral, AzureCloud.centralfrance and AzureCloud: the specific service.
-  CHECK(rows["20.33.132.0/24"] == R"({"provider":"azure","region":"centralfrance","service":"Storage"})");
-  // Regionless ActionGroup prefix inside AzureCloud.centralfrance's 98.66.128.0/17: dropped.
-  CHECK(rows.count("98.66.132.188/30") == 0);
-  CHECK(rows["98.66.128.0/17"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
+  CHECK(rows["192.0.2.0/24"] == R"({"provider":"azure","region":"centralfrance","service":"Storage"})");
+  // Regionless ActionGroup prefix inside AzureCloud.centralfrance's 198.51.100.128/25: dropped.
+  CHECK(rows.count("198.51.100.188/30") == 0);
+  CHECK(rows["198.51.100.128/25"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
   // Regionless prefixes no regional prefix covers stay, without a region.
-  CHECK(rows["4.145.74.52/30"] == R"({"provider":"azure","service":"ActionGroup"})");
-  CHECK(rows["9.160.0.0/17"] == R"({"provider":"azure","service":"AzureCloud"})");
-  CHECK(rows["4.156.0.0/15"] == R"({"provider":"azure","region":"eastus","service":"AzureCloud"})");
+  CHECK(rows["203.0.113.52/30"] == R"({"provider":"azure","service":"ActionGroup"})");
+  CHECK(rows["100.100.0.0/17"] == R"({"provider":"azure","service":"AzureCloud"})");
+  CHECK(rows["100.64.0.0/15"] == R"({"provider":"azure","region":"eastus","service":"AzureCloud"})");
+  // The serial is the changeNumber; the date is in the file name, not in the JSON.
+  CHECK(table.stamp.serial == "398");
+  CHECK_FALSE(table.stamp.date);
 }
 
 TEST_CASE("geo::importers: gcp and plain csv", "[geo]") {
-  auto gcp = rows_of(import(RangeFormat::gcp, "gcp-cloud.json"));
-  CHECK(gcp.size() == 6);
-  CHECK(gcp["34.155.0.0/16"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
+  auto gcp = rows_of(import(RangeFormat::gcp, "cloud.json"));
+  CHECK(gcp.size() == 3);
+  CHECK(gcp["192.0.2.0/24"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
+  CHECK(gcp["2001:db8:9::/48"] == R"({"provider":"gcp","region":"europe-west9","service":"Google Cloud"})");
 
   auto csv = rows_of(import(RangeFormat::csv, "plain.csv"));
   CHECK(csv.size() == 4);
@@ -186,6 +285,75 @@ TEST_CASE("geo::importers: gcp and plain csv", "[geo]") {
   CHECK(csv["51.15.128.0/17"] == R"({"country":"NL","provider":"scaleway","region":"nl-ams"})");
   CHECK(csv["2001:bc8::/32"] == R"({"country":"FR","provider":"scaleway"})");
   CHECK(csv["198.51.100.0/24"] == R"({"provider":"example","region":"region, with comma"})");
+}
+
+TEST_CASE("geo::importers: aws and gcp carry their own date and serial", "[geo]") {
+  auto aws = import(RangeFormat::aws, "ip-ranges.json");
+  CHECK(aws.stamp.published == "2026-08-22-21-17-05");
+  CHECK(aws.stamp.date->to_string() == "2026-08-22");
+  CHECK(aws.stamp.serial == "1787433425");
+  auto gcp = import(RangeFormat::gcp, "cloud.json");
+  CHECK(gcp.stamp.published == "2026-08-22T07:04:30.974055");
+  CHECK(gcp.stamp.date->to_string() == "2026-08-22");
+  CHECK(gcp.stamp.serial == "1787407470974");
+  // A serial written as a number, a date that is not one.
+  auto odd =
+      geo::parse_ranges(RangeFormat::aws,
+                        R"({"syncToken": 42, "createDate": "yesterday", "prefixes": [{"ip_prefix": "192.0.2.0/24",
+                            "region": "eu-west-3", "service": "EC2", "network_border_group": "eu-west-3"}]})",
+                        "a.json");
+  REQUIRE(odd);
+  CHECK(odd->stamp.serial == "42");
+  CHECK(odd->stamp.published == "yesterday");
+  CHECK_FALSE(odd->stamp.date);
+}
+
+TEST_CASE("geo::importers: oracle keeps its region codes and its date", "[geo]") {
+  auto t = import(RangeFormat::oracle, "public_ip_ranges.json");
+  auto rows = rows_of(t);
+  CHECK(rows.size() == 3);
+  CHECK(rows["198.51.100.0/24"] == R"({"provider":"oracle","region":"eu-paris-1"})");
+  CHECK(rows["203.0.113.0/24"] == R"({"provider":"oracle","region":"eu-dublin-3"})");
+  CHECK(t.stamp.date->to_string() == "2025-07-31");
+  CHECK_THAT(
+      error_of(RangeFormat::oracle, R"({"regions": [{"region": "x", "cidrs": [{"cidr": "1.2.3.4/33"}]}]})", "o.json"),
+      Catch::Contains("o.json: regions[0].cidrs[0].cidr: prefix length 33 too long"));
+  CHECK_THAT(error_of(RangeFormat::oracle, R"({"regions": [{"cidrs": []}]})", "o.json"),
+             Catch::Contains("regions[0].region: missing"));
+}
+
+TEST_CASE("geo::importers: fastly, cidr lists and geofeeds", "[geo]") {
+  auto fastly = rows_of(import(RangeFormat::fastly, "public-ip-list"));
+  CHECK(fastly.size() == 3);
+  CHECK(fastly["2001:db8:f::/48"] == R"({"provider":"fastly"})");
+
+  auto cf = geo::import_ranges(RangeFormat::cidr_list, ranges("ips-v4"), "cloudflare");
+  REQUIRE(cf);
+  auto cf_rows = rows_of(*cf);
+  CHECK(cf_rows.size() == 3);
+  CHECK(cf_rows["198.51.100.0/22"] == R"({"provider":"cloudflare"})");
+  CHECK(cf->stamp == geo::FeedStamp{});
+
+  auto feed = geo::import_ranges(RangeFormat::geofeed, ranges("geofeed.csv"), "linode");
+  REQUIRE(feed);
+  auto rows = rows_of(*feed);
+  CHECK(rows.size() == 4);
+  CHECK(rows["192.0.2.0/24"] == R"({"country":"FR","provider":"linode"})");  // upper-cased; no subdivision
+  CHECK(rows["198.51.100.0/24"] == R"({"provider":"linode"})");              // an empty country is allowed
+  CHECK(rows["203.0.113.0/24"] == R"({"country":"DE","provider":"linode"})");
+  CHECK(feed->stamp.published == "2026-07-24 10:00:06.525037");
+  CHECK(feed->stamp.date->to_string() == "2026-07-24");
+
+  CHECK_THAT(error_of(RangeFormat::geofeed, "192.0.2.0/24,FRA,,,\n", "g.csv"), Catch::Contains("country must be"));
+  auto no_provider = geo::parse_ranges(RangeFormat::geofeed, "192.0.2.0/24,FR\n", "g.csv");
+  REQUIRE_FALSE(no_provider);
+  CHECK_THAT(no_provider.error().to_string(), Catch::Contains("needs the provider"));
+  auto two = geo::parse_ranges(RangeFormat::cidr_list, "192.0.2.0/24\n192.0.2.0/24,x\n", "ips-v4", "cloudflare");
+  REQUIRE_FALSE(two);
+  CHECK_THAT(two.error().to_string(), Catch::Contains("ips-v4:2: expected one prefix per line"));
+  auto bad = geo::parse_ranges(RangeFormat::cidr_list, "# c\n\n192.0.2.0/244\n", "ips-v4", "cloudflare");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().to_string(), Catch::Contains("ips-v4:3: prefix length 244 too long"));
 }
 
 TEST_CASE("geo::importers: csv and JSON errors say where", "[geo]") {
@@ -218,14 +386,23 @@ TEST_CASE("geo::importers: --from parsing and format names", "[geo]") {
   CHECK_THAT(bad.error().message, Catch::Contains("did you mean 'asn-csv'?"));
   CHECK_FALSE(geo::parse_range_input("aws"));
   CHECK(geo::range_format_name(RangeFormat::asn_csv) == "asn-csv");
+  auto feed = geo::parse_range_input("geofeed@linode:/tmp/geoip.linode.com.csv");
+  REQUIRE(feed);
+  CHECK(feed->format == RangeFormat::geofeed);
+  CHECK(feed->provider == "linode");
+  CHECK(feed->file == "/tmp/geoip.linode.com.csv");
+  auto missing = geo::parse_range_input("cidr-list:ips-v4");
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains("needs a provider"));
+  CHECK_FALSE(geo::parse_range_input("cidr-list@:ips-v4"));
 }
 
 TEST_CASE("geo::importers: build merges inputs: more specific wins / then the later input", "[geo]") {
   const auto dir = geo_test::scratch("build-merge");
   geo_test::write_bytes(dir / "a.csv", "10.0.0.0/8,first,r1,\n10.1.0.0/16,first,r2,\n");
   geo_test::write_bytes(dir / "b.csv", "10.0.0.0/8,second,r3,\n");
-  auto summary = geo::build_range_database({{RangeFormat::csv, dir / "a.csv"}, {RangeFormat::csv, dir / "b.csv"}},
-                                           dir / "out.mmdb", 1796000000);
+  auto summary = geo::build_range_database(
+      {{RangeFormat::csv, dir / "a.csv", {}}, {RangeFormat::csv, dir / "b.csv", {}}}, dir / "out.mmdb", 1796000000);
   REQUIRE(summary);
   CHECK(summary->inputs == 2);
   CHECK(summary->rows == 3);
@@ -234,12 +411,13 @@ TEST_CASE("geo::importers: build merges inputs: more specific wins / then the la
   CHECK(lookup_string(dir / "out.mmdb", "10.1.2.3", "provider") == "first");  // more specific
   CHECK(lookup_string(dir / "out.mmdb", "10.2.0.1", "provider") == "second");  // later input
 
-  auto mixed = geo::build_range_database({{RangeFormat::csv, dir / "a.csv"}, {RangeFormat::asn_csv, dir / "a.csv"}},
-                                         dir / "mixed.mmdb", 1796000000);
+  auto mixed =
+      geo::build_range_database({{RangeFormat::csv, dir / "a.csv", {}}, {RangeFormat::asn_csv, dir / "a.csv", {}}},
+                                dir / "mixed.mmdb", 1796000000);
   REQUIRE_FALSE(mixed);
   CHECK(mixed.error().code == core::ErrorCode::usage);
   CHECK_FALSE(fs::exists(dir / "mixed.mmdb"));
-  auto missing = geo::build_range_database({{RangeFormat::csv, dir / "nope.csv"}}, dir / "x.mmdb", 1796000000);
+  auto missing = geo::build_range_database({{RangeFormat::csv, dir / "nope.csv", {}}}, dir / "x.mmdb", 1796000000);
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().to_string(), Catch::Contains("nope.csv"));
 }
@@ -247,23 +425,24 @@ TEST_CASE("geo::importers: build merges inputs: more specific wins / then the la
 TEST_CASE("geo::importers: residency geoip build", "[geo]") {
   const auto dir = geo_test::scratch("cli-build");
   const std::string out = (dir / "providers.mmdb").string();
-  auto ok = run_residency("geoip build --from aws:" + ranges("aws-ip-ranges.json").string() + " --from azure:" +
-                          ranges("azure-servicetags.json").string() + " --from gcp:" + ranges("gcp-cloud.json").string() +
+  auto ok = run_residency("geoip build --from aws:" + ranges("ip-ranges.json").string() + " --from azure:" +
+                          ranges("azure-servicetags.json").string() + " --from gcp:" + ranges("cloud.json").string() +
                           " --from csv:" + ranges("plain.csv").string() + " -o " + out);
   INFO(ok.output);
   REQUIRE(ok.status == 0);
   CHECK_THAT(ok.output, Catch::Contains("geoip build: 4 inputs") && Catch::Contains("record size 24"));
-  CHECK(lookup_string(out, "35.180.1.1", "service") == "EC2");
-  CHECK(lookup_string(out, "::ffff:4.176.1.1", "region") == "centralfrance");
+  CHECK(lookup_string(out, "198.51.100.1", "service") == "AMAZON");  // aws's /25 beats gcp's /24
+  CHECK(lookup_string(out, "192.0.2.1", "provider") == "gcp");       // equal prefixes: the later input
+  CHECK(lookup_string(out, "::ffff:100.70.1.1", "region") == "centralfrance");
   CHECK(lookup_string(out, "51.15.200.1", "country") == "NL");
 
   auto asn = run_residency("geoip build --from asn-csv:" + ranges("asn.csv").string() + " -o " + (dir / "asn.mmdb").string());
   REQUIRE(asn.status == 0);
-  CHECK(lookup_string(dir / "asn.mmdb", "1.0.0.1", "autonomous_system_organization") == "Cloudflare, Inc.");
-  CHECK(lookup_string(dir / "asn.mmdb", "2001:200:1ba::1", "autonomous_system_number") == "24047");
+  CHECK(lookup_string(dir / "asn.mmdb", "192.0.2.1", "autonomous_system_organization") == "Example Transit, Inc.");
+  CHECK(lookup_string(dir / "asn.mmdb", "2001:db8:42::1", "autonomous_system_number") == "64511");
 
   auto mixed = run_residency("geoip build --from asn-csv:" + ranges("asn.csv").string() + " --from aws:" +
-                             ranges("aws-ip-ranges.json").string() + " -o " + (dir / "mixed.mmdb").string());
+                             ranges("ip-ranges.json").string() + " -o " + (dir / "mixed.mmdb").string());
   CHECK(mixed.status == 2);
   CHECK_THAT(mixed.output, Catch::Contains("cannot mix asn-csv"));
   auto typo = run_residency("geoip build --from awz:x.json -o " + (dir / "t.mmdb").string());
@@ -274,29 +453,66 @@ TEST_CASE("geo::importers: residency geoip build", "[geo]") {
   CHECK_FALSE(fs::exists(dir / "n.mmdb"));
 }
 
-TEST_CASE("geo::importers: the full real feeds (when the shared data set is present)", "[geo]") {
-  const fs::path shared = fs::path(RESIDENCY_SOURCE_DIR) / ".." / "shared" / "data" / "cloud-ip-ranges";
-  if (!fs::exists(shared / "aws-ip-ranges.json")) {
-    WARN("skipped: " << shared.string() << " is absent");
-    return;
-  }
-  auto aws = geo::import_ranges(RangeFormat::aws, shared / "aws-ip-ranges.json");
-  auto azure = geo::import_ranges(RangeFormat::azure, shared / "microsoft-azure-ip-ranges.json");
-  auto gcp = geo::import_ranges(RangeFormat::gcp, shared / "google-cloud-ip-ranges.json");
+TEST_CASE("geo::importers: the full real feeds of July 2025 (../shared)", "[geo]") {
+  const fs::path aws_file = test_support::shared_file("data/cloud-ip-ranges/aws-ip-ranges.json");
+  const fs::path shared = aws_file.parent_path();
+  auto aws = geo::import_ranges(RangeFormat::aws, aws_file);
+  auto azure = geo::import_ranges(RangeFormat::azure,
+                                  test_support::shared_file("data/cloud-ip-ranges/microsoft-azure-ip-ranges.json"));
+  auto gcp = geo::import_ranges(RangeFormat::gcp,
+                                test_support::shared_file("data/cloud-ip-ranges/google-cloud-ip-ranges.json"));
   REQUIRE(aws);
   REQUIRE(azure);
   REQUIRE(gcp);
   CHECK(aws->rows.size() == 6850 + 2216);  // distinct IPv4 + IPv6 prefixes of the July 2025 snapshot
+  CHECK(geo::distinct_prefixes(*aws) == 6850 + 2216);
+  CHECK(aws->stamp.published == "2025-07-24-20-23-14");
   CHECK(gcp->rows.size() == 782);
+  CHECK(gcp->stamp.date->to_string() == "2025-07-24");
   CHECK(azure->rows.size() > 30000);
+  CHECK(azure->stamp.serial == "363");
   auto rows = rows_of(*azure);
   CHECK(rows["40.79.128.0/20"] == R"({"provider":"azure","region":"centralfrance","service":"AzureCloud"})");
   CHECK(rows.count("40.79.131.128/27") == 0);  // regionless AzureActiveDirectory inside centralfrance
-  geo::MmdbWriter writer(geo::WriterOptions{"residency-provider-ranges", {}, {"en"}, 6, 1796000000, 0});
+  geo::MmdbWriter writer(geo::WriterOptions{"residency-provider-ranges", {}, {"en"}, 6, 1796000000, 0, {}});
   for (const auto* t : {&*aws, &*azure, &*gcp}) geo::add_to_writer(*t, writer);
   const auto path = geo_test::scratch("real-feeds") / "providers.mmdb";
   REQUIRE(writer.write(path));
   CHECK(lookup_string(path, "35.180.1.1", "region") == "eu-west-3");
   CHECK(lookup_string(path, "40.79.131.130", "region") == "centralfrance");
   CHECK(lookup_string(path, "34.155.1.1", "region") == "europe-west9");
+  (void)shared;
+}
+
+TEST_CASE("geo::importers: every feed of the 2026 refresh parses, dated (../shared)", "[geo]") {
+  const std::string base = "data/cloud-ip-ranges-2026/";
+  struct Case {
+    RangeFormat format;
+    const char* file;
+    const char* provider;
+    std::size_t prefixes;  // distinct, as counted by Python's ipaddress over the same file
+    const char* published;
+    const char* serial;
+  };
+  const Case cases[] = {
+      {RangeFormat::aws, "ip-ranges.json", "", 11012, "2026-08-22-21-17-05", "1787433425"},
+      {RangeFormat::gcp, "cloud.json", "", 1092, "2026-08-22T07:04:30.974055", "1787407470974"},
+      {RangeFormat::azure, "ServiceTags_Public_20260427.json", "", 0, "", "398"},
+      {RangeFormat::oracle, "public_ip_ranges.json", "", 972, "2025-07-31T18:18:01.103975", ""},
+      {RangeFormat::fastly, "public-ip-list", "", 21, "", ""},
+      {RangeFormat::cidr_list, "ips-v4", "cloudflare", 15, "", ""},
+      {RangeFormat::cidr_list, "ips-v6", "cloudflare", 7, "", ""},
+      {RangeFormat::geofeed, "google.csv", "digitalocean", 1182, "", ""},
+      {RangeFormat::geofeed, "geoip.linode.com.csv", "linode", 4552, "2025-07-24 10:00:06.525037", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    auto t = geo::import_ranges(c.format, test_support::shared_file(base + c.file), c.provider);
+    INFO((t ? std::string() : t.error().to_string()));
+    REQUIRE(t);
+    if (c.prefixes > 0) CHECK(geo::distinct_prefixes(*t) == c.prefixes);
+    CHECK(t->stamp.published == c.published);
+    CHECK(t->stamp.serial == c.serial);
+    CHECK(t->stamp.date.has_value() == (std::string_view(c.published).size() > 0));
+  }
 }

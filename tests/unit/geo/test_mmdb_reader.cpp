@@ -1,4 +1,4 @@
-// geo::Database and geo::DatabaseSet against MaxMind's own test databases (tests/data/mmdb) and
+// geo::Database and geo::DatabaseSet against MaxMind's own test databases (../shared) and
 // deliberately broken copies of them: every bad file gives an error naming it, never a crash.
 #include "geo/mmdb_reader.hpp"
 #include "geo/mmdb_writer.hpp"

@@ -233,3 +233,22 @@ TEST_CASE("inventory::parse_manifest: recursive aliases and alias bombs are boun
   REQUIRE(b.size() == 1);
   CHECK(b[0].message.find("aliases expand the document beyond") != std::string::npos);
 }
+
+TEST_CASE("inventory::parse_manifest: `https: true` marks a host target for the HTTPS probe", "[inventory]") {
+  Diagnostics d;
+  auto m = parse_manifest(
+      "schema: residency/manifest/v1\npolicies: [p]\ntargets:\n  - host: a.example\n    https: true\n  - host: "
+      "b.example\n",
+      "m.yaml", at("2026-11-30"), d);
+  REQUIRE(m);
+  CHECK(find(*m, "a.example").target.https);
+  CHECK_FALSE(find(*m, "b.example").target.https);
+  CHECK(to_string(problems_of("schema: residency/manifest/v1\ntargets:\n  - host: a.example\n    https: yes\n")) ==
+        "m.yaml:4:12: 'https' is 'yes'; expected true or false\n");
+  CHECK(
+      to_string(problems_of("schema: residency/manifest/v1\ntargets:\n  - url: https://a.example/\n    https: true\n"))
+          .starts_with("m.yaml:4:12: 'https' applies to host targets"));
+  CHECK(to_string(problems_of("schema: residency/manifest/v1\ntargets:\n"
+                              "  - cloud_resource: {provider: azure, region: x, service: y}\n    https: true\n"))
+            .starts_with("m.yaml:4:12: 'https' applies to host targets"));
+}

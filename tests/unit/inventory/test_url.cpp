@@ -5,11 +5,12 @@
 
 using namespace core;
 
-TEST_CASE("core::parse_url: host / port / userinfo and the rest", "[inventory]") {
+TEST_CASE("core::parse_url: host / port / userinfo dropped / the rest", "[inventory]") {
   auto u = parse_url("HTTPS://user:pw@Portal.Example.fr:8443/a/b?q=1#f");
   REQUIRE(u);
   CHECK(u->scheme == "https");
-  CHECK(u->userinfo == "user:pw");
+  CHECK(u->had_userinfo);
+  CHECK(u->text == "HTTPS://Portal.Example.fr:8443/a/b?q=1#f");  // credentials are never kept
   CHECK(u->host == "Portal.Example.fr");
   CHECK(u->port == 8443);
   CHECK(u->rest == "/a/b?q=1#f");
@@ -24,7 +25,12 @@ TEST_CASE("core::parse_url: host / port / userinfo and the rest", "[inventory]")
   auto query = parse_url("https://example.fr?x=@y");  // '@' after the authority is not userinfo
   REQUIRE(query);
   CHECK(query->host == "example.fr");
-  CHECK(query->userinfo.empty());
+  CHECK_FALSE(query->had_userinfo);
+  CHECK(query->text == "https://example.fr?x=@y");
+
+  auto bad = parse_url("https://deploy:hunter2@host:99999/");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("hunter2") == std::string::npos);  // not even in an error
 }
 
 TEST_CASE("core::parse_url: IP literals / IPv6 in brackets", "[inventory]") {
@@ -52,7 +58,7 @@ TEST_CASE("core::parse_url: malformed URLs say what was expected", "[inventory]"
   CHECK(message("example.fr/x") == "invalid URL 'example.fr/x': missing scheme; expected scheme://host[:port]/path");
   CHECK(message("1http://x") == "invalid URL '1http://x': missing scheme; expected scheme://host[:port]/path");
   CHECK(message("https://") == "invalid URL 'https://': empty host; expected scheme://host[:port]/path");
-  CHECK(message("https://user@/x") == "invalid URL 'https://user@/x': empty host; expected scheme://host[:port]/path");
+  CHECK(message("https://user@/x") == "invalid URL 'https://***@/x': empty host; expected scheme://host[:port]/path");
   CHECK(message("https://[2001:db8::1/") == "invalid URL 'https://[2001:db8::1/': missing ']' after the IPv6 address");
   CHECK(message("https://[192.0.2.1]/") ==
         "invalid URL 'https://[192.0.2.1]/': '192.0.2.1' is not an IPv6 address; expected [IPv6] in brackets");
@@ -105,4 +111,10 @@ TEST_CASE("inventory::set_target_value: kinds are checked and hosts extracted", 
   CHECK(err.error().message == "'192.0.2.1' is an IP address; expected a DNS name (declare it with ip:)");
   Target mail;
   CHECK_FALSE(inventory::set_target_value(mail, TargetKind::mail_domain, "https://example.fr"));
+
+  core::Target url;
+  REQUIRE(inventory::set_target_value(url, TargetKind::url, "https://deploy:hunter2@portal.example.fr/x"));
+  CHECK(url.value == "https://portal.example.fr/x");
+  CHECK(url.id == "https://portal.example.fr/x");
+  CHECK(url.credentials_dropped);
 }

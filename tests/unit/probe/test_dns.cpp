@@ -295,3 +295,71 @@ TEST_CASE("probe::resolve_all: bad options are an error / not a crash", "[probe]
   REQUIRE_FALSE(results);
   CHECK(results.error().code == core::ErrorCode::usage);
 }
+
+namespace {
+
+const char* k_failover_zone = R"($ORIGIN failover.test.
+$TTL 300
+@ IN SOA ns1.failover.test. hostmaster.failover.test. 1 3600 600 86400 300
+@ IN NS ns1.failover.test.
+ns1 IN A 127.0.0.1
+www IN A 192.0.2.77
+)";
+
+// A second nsd that serves failover.test properly; the first one's copy of it does not load,
+// so the first answers SERVFAIL for it.
+const fakes::NsdServer& good_nsd() {
+  static fakes::NsdServer server = [] {
+    const char* tmp = std::getenv("RESIDENCY_TEST_TMP");
+    const auto dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / fmt::format("nsd-good-{}", ::getpid());
+    auto started = fakes::NsdServer::start(dir, {{"failover.test", k_failover_zone}});
+    if (!started) FAIL("cannot start nsd: " << started.error().to_string());
+    return std::move(*started);
+  }();
+  return server;
+}
+
+const fakes::NsdServer& failing_nsd() {
+  static fakes::NsdServer server = [] {
+    const char* tmp = std::getenv("RESIDENCY_TEST_TMP");
+    const auto dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / fmt::format("nsd-bad-{}", ::getpid());
+    auto started = fakes::NsdServer::start(dir, {{"failover.test", "not a zone file !!!\n"}});
+    if (!started) FAIL("cannot start nsd: " << started.error().to_string());
+    return std::move(*started);
+  }();
+  return server;
+}
+
+}  // namespace
+
+TEST_CASE("probe::resolve_all: a SERVFAIL from the first resolver is asked again of the next", "[probe]") {
+  probe::DnsOptions opts;
+  opts.servers = {*probe::parse_server(failing_nsd().address()), *probe::parse_server(good_nsd().address())};
+  opts.timeout_ms = 500;
+  opts.retries = 0;
+  auto r = resolve_one({.name = "www.failover.test", .want_ptr = false}, opts);
+  CHECK(r.status == probe::DnsStatus::ok);
+  CHECK(ips(r) == Strings{"192.0.2.77"});
+  CHECK(r.ns_status == probe::DnsStatus::ok);
+  CHECK(r.resolver == failing_nsd().address() + "," + good_nsd().address());
+  // Alone, the failing resolver's answer stands: SERVFAIL, not a pass.
+  opts.servers = {*probe::parse_server(failing_nsd().address())};
+  CHECK(resolve_one({.name = "www.failover.test", .want_ptr = false}, opts).status == probe::DnsStatus::servfail);
+}
+
+TEST_CASE("probe::resolve_all: a resolver that does not answer is replaced by the next one", "[probe]") {
+  auto port = fakes::free_port();
+  REQUIRE(port);
+  probe::DnsOptions opts;
+  opts.servers = {*probe::parse_server(fmt::format("127.0.0.1:{}", *port)), *probe::parse_server(good_nsd().address())};
+  opts.timeout_ms = 300;
+  opts.retries = 0;
+  auto r = resolve_one({.name = "www.failover.test", .want_ptr = false}, opts);
+  CHECK(r.status == probe::DnsStatus::ok);
+  CHECK(ips(r) == Strings{"192.0.2.77"});
+  // Every resolver failing is still a timeout, with the detail.
+  opts.servers = {*probe::parse_server(fmt::format("127.0.0.1:{}", *port)),
+                  *probe::parse_server(failing_nsd().address())};
+  auto bad = resolve_one({.name = "www.failover.test", .want_ptr = false}, opts);
+  CHECK(bad.status == probe::DnsStatus::servfail);
+}

@@ -168,6 +168,30 @@ std::vector<core::WaiverInfo> waivers() {
 
 }  // namespace
 
+// Three data sources aged on 2026-11-30: one fresh, one older than --max-data-age 90, one undated.
+std::vector<core::DataSource> data_sources() {
+  core::DataSource aws{"provider-feed", "AWS ip-ranges.json", "2026-11-28-21-17-05"};
+  aws.database = "providers.mmdb";
+  aws.url = "https://ip-ranges.amazonaws.com/ip-ranges.json";
+  aws.date = date("2026-11-28");
+  aws.age_days = 2;
+  aws.serial = "1796000000";
+  aws.sha256 = std::string(64, 'a');
+  core::DataSource azure{"provider-feed", "Azure Service Tags, Public Cloud", ""};
+  azure.database = "providers.mmdb";
+  azure.url = "https://www.microsoft.com/en-us/download/details.aspx?id=56519";
+  azure.date = date("2026-04-27");
+  azure.age_days = 217;
+  azure.serial = "398";
+  azure.sha256 = std::string(64, 'b');
+  azure.stale = true;
+  core::DataSource fastly{"provider-feed", "Fastly public-ip-list", ""};
+  fastly.database = "providers.mmdb";
+  fastly.url = "https://api.fastly.com/public-ip-list";
+  fastly.sha256 = std::string(64, 'c');
+  return {aws, azure, fastly};
+}
+
 core::AuditResult health_data_hub() {
   core::AuditResult r;
   r.tool_version = "0.1.0";
@@ -184,6 +208,7 @@ core::AuditResult health_data_hub() {
   r.findings = findings();
   r.waivers = waivers();
   r.sources = {{"geoip", "geo-whois-asn-country.mmdb", "country 2026-11-28"}, {"rules", "embedded", "residency/v1 2026-11-01"}};
+  r.data_sources = data_sources();
   r.warnings = {"waiver W2 expired on 2026-10-01 and no longer applies"};
   r.exit_code = 1;
   return r;
@@ -209,6 +234,8 @@ core::AuditResult hostile() {
                                        {{evil, "javascript:alert(1)"}}));
   r.targets.front().target.declared_at.file = "dir with space/a&b <x>.yaml";
   r.warnings.push_back(evil);
+  r.data_sources.front().name = evil;
+  r.data_sources.front().url = "javascript:" + evil;
   return r;
 }
 
@@ -271,13 +298,6 @@ std::filesystem::path fresh_dir(const std::string& name) {
 
 std::filesystem::path source_path(const std::string& relative) {
   return std::filesystem::path(RESIDENCY_SOURCE_DIR) / relative;
-}
-
-std::filesystem::path shared_schema(const std::string& name) {
-  const auto path = (source_path("..") / "shared" / "schemas" / name).lexically_normal();
-  INFO("schema missing: " << path.string() << " (the shared reference data beside the checkout)");
-  REQUIRE(std::filesystem::exists(path));
-  return path;
 }
 
 void write_text_file(const std::filesystem::path& path, const std::string& content) {

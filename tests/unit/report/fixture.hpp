@@ -13,6 +13,8 @@ namespace report_test {
 // Azure francecentral failing SNC-19.6, OVHcloud SecNumCloud passing, a CDN-fronted portal
 // failing, a DNS timeout giving unknowns, one waived finding and an expired waiver.
 core::AuditResult health_data_hub();
+// The fixture's data sources, aged on 2026-11-30: fresh, older than --max-data-age 90, undated.
+std::vector<core::DataSource> data_sources();
 // The same shape with hostile strings in every field a report prints.
 core::AuditResult hostile();
 // A large audit: `targets` targets, each judged by `per_target` requirements (100,000 findings
@@ -24,9 +26,6 @@ std::string render(const std::string& name, const core::AuditResult& result);
 std::filesystem::path fresh_dir(const std::string& name);
 // A path inside the source tree.
 std::filesystem::path source_path(const std::string& relative);
-// A schema of ../shared/schemas beside the checkout (read at test time, never copied); fails the
-// test naming the path when it is missing.
-std::filesystem::path shared_schema(const std::string& name);
 // Write `content` to `path` (test helper; fails the test on error).
 void write_text_file(const std::filesystem::path& path, const std::string& content);
 

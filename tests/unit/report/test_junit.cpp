@@ -2,6 +2,7 @@
 // to failure/error/skipped, and escaping of hostile strings.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
+#include "support/shared_data.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +14,7 @@ namespace {
 RunResult validate(const std::string& xml, const std::string& name) {
   const auto dir = fresh_dir(name);
   write_text_file(dir / "report.xml", xml);
-  return run("xmllint --noout --schema " + shell_quote(shared_schema("junit.xsd").string()) + " " +
+  return run("xmllint --noout --schema " + shell_quote(test_support::shared_file("schemas/junit.xsd").string()) + " " +
              shell_quote((dir / "report.xml").string()));
 }
 

@@ -3,6 +3,7 @@
 // or warning); rules, levels, kinds, locations relative to %SRCROOT%, suppressions, fingerprints.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
+#include "support/shared_data.hpp"
 
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -21,8 +22,8 @@ void check_valid_sarif(const std::string& sarif, const std::string& name) {
   const auto dir = fresh_dir(name);
   write_text_file(dir / "report.sarif", sarif);
   const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) +
-                          " " + shell_quote(shared_schema("sarif-schema-2.1.0.json").string()) + " " +
-                          shell_quote((dir / "report.sarif").string()));
+                          " " + shell_quote(test_support::shared_file("schemas/sarif-schema-2.1.0.json").string()) +
+                          " " + shell_quote((dir / "report.sarif").string()));
   INFO(result.output);
   CHECK(result.status == 0);
 }
@@ -96,8 +97,8 @@ TEST_CASE("report::write_sarif: the schema check can fail (no runs, a result wit
     const auto dir = fresh_dir(name);
     write_text_file(dir / "report.sarif", bad.dump());
     const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) +
-                            " " + shell_quote(shared_schema("sarif-schema-2.1.0.json").string()) + " " +
-                            shell_quote((dir / "report.sarif").string()));
+                            " " + shell_quote(test_support::shared_file("schemas/sarif-schema-2.1.0.json").string()) +
+                            " " + shell_quote((dir / "report.sarif").string()));
     INFO(result.output);
     CHECK(result.status == 1);
   };

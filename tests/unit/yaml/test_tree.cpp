@@ -61,3 +61,23 @@ TEST_CASE("yaml::parse: a recursive alias and alias bombs are bounded errors", "
   // A few aliases of a short list are fine.
   CHECK(yaml::parse("src: &src [a, b]\nx: {source: *src}\ny: {source: *src}\n", "f.yaml"));
 }
+
+// Found by tests/fuzz (manifest, predicate): YAML::LoadAll of yaml-cpp 0.7 loops for ever, and
+// grows, on a ',' no rule consumes.
+TEST_CASE("yaml::parse: a stray ',' is a syntax error, not an endless loop", "[yaml]") {
+  for (const char* text : {",", "\n,\n", "a: 1\n---\n,\n"}) {
+    auto r = yaml::parse(text, "f.yaml");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "YAML syntax error: unexpected ','; expected valid YAML");
+  }
+  auto flow = yaml::parse("{fact: target.id, matches: x}\n,%\n", "f.yaml");
+  REQUIRE_FALSE(flow);
+  CHECK(flow.error().message.starts_with("YAML syntax error"));
+  auto r = yaml::parse("a: 1\n---\n,\n", "f.yaml");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().where == "f.yaml:3:1");
+  CHECK(yaml::parse("---\n---\n", "f.yaml"));  // empty documents in a row still hold nothing
+  auto third = yaml::parse("a: 1\n---\n---\nb: 2\n", "f.yaml");
+  REQUIRE_FALSE(third);
+  CHECK(third.error().message.starts_with("a second YAML document starts here"));
+}

@@ -1,0 +1,17 @@
+// audit (internal): the HTTPS part of recorded facts as JSON: every field of every chain, hop
+// and endpoint, so that a replay rebuilds exactly what the live run saw.
+#pragma once
+
+#include "probe/http.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace audit {
+
+nlohmann::json https_to_json(const probe::HttpsChain& chain);
+// Read one chain; throws std::runtime_error naming `where` and the key on malformed input.
+probe::HttpsChain https_from_json(const nlohmann::json& j, const std::string& where);
+
+}  // namespace audit

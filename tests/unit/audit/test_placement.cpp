@@ -53,7 +53,7 @@ TEST_CASE("audit::place: EU control needs every control country in the EU", "[au
   CHECK(place(facts({"FR"}, {"NO"})).control == Placement::Control::non_eu);        // EEA, not EU
 }
 
-TEST_CASE("audit::place: adequacy is judged on the audit date; partial adequacy is not adequacy", "[audit]") {
+TEST_CASE("audit::place: adequacy is judged on the audit date, and partial adequacy is not adequacy", "[audit]") {
   CHECK(place(facts({"CH"}, {"CH"})).served == Placement::Served::adequate);
   CHECK(place(facts({"CH"}, {"CH"}), *core::parse_date("1999-01-01")).served == Placement::Served::elsewhere);
   CHECK(place(facts({"FR", "CH"}, {})).served == Placement::Served::adequate);

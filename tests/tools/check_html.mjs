@@ -41,6 +41,9 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  // --timeout-ms bounds every step (load, clicks, selections), not only the load: on a loaded
+  // machine a click on a 100,000-row page can take longer than Playwright's 30 s default.
+  page.setDefaultTimeout(timeout);
   const problems = [];
   const url = pathToFileURL(report).href;
   page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`); });

@@ -31,6 +31,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# Test tools (--tests): Microsoft's SARIF multitool and playwright-core, pinned by
+# tests/tools/package-lock.json; npm ci runs only when the lock file changed since the last one.
+if [[ "${1:-}" == "--tests" ]]; then
+  if ! cmp -s tests/tools/package-lock.json tests/tools/node_modules/.residency-installed-lock 2>/dev/null; then
+    (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error) >&2
+    cp tests/tools/package-lock.json tests/tools/node_modules/.residency-installed-lock
+  fi
+  # The npm package ships the native multitool without its executable bit.
+  chmod +x tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+fi
+
 # Release build (incremental: ninja rebuilds nothing when nothing changed).
 if [[ ! -f build/release/CMakeCache.txt ]]; then
   cmake --preset release >&2

@@ -22,6 +22,7 @@ struct Context {
   core::Diag diag;
   int verbosity = 0;
   bool quiet = false;
+  std::string colour = "auto";  // --color: auto (stdout is a terminal and NO_COLOR unset), always, never
   int exit_code = k_exit_ok;
 
   // Report `error` through diag and set the exit code it maps to.

@@ -6,6 +6,7 @@
 #include "audit/run.hpp"
 #include "common_options.hpp"
 #include "core/date.hpp"
+#include "core/text.hpp"
 #include "progress.hpp"
 #include "report/report.hpp"
 
@@ -13,10 +14,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace app {
 
@@ -44,6 +49,7 @@ struct AuditFlags {
   int max_data_age = 90;
   bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
+  std::string sarif_root;
 };
 
 bool is_manifest(const std::string& path) { return path.ends_with(".yaml") || path.ends_with(".yml"); }
@@ -94,10 +100,16 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   if (!as_of) return std::unexpected(as_of.error());
   o.as_of = *as_of;
   auto sev = core::parse_severity(f.fail_on);
-  if (!sev)
-    return core::fail(core::ErrorCode::usage,
-                      fmt::format("--fail-on '{}': expected info, low, medium, high or critical", f.fail_on));
-  o.fail_on = *sev;
+  if (f.fail_on == "none") {
+    o.fail_on_none = true;
+  } else if (!sev) {
+    std::string message = fmt::format("--fail-on '{}': expected none, info, low, medium, high or critical", f.fail_on);
+    if (auto hint = core::closest(f.fail_on, {"none", "info", "low", "medium", "high", "critical"}))
+      message += fmt::format(" (did you mean '{}'?)", *hint);
+    return core::fail(core::ErrorCode::usage, message);
+  } else {
+    o.fail_on = *sev;
+  }
   o.fail_on_unknown = f.fail_on_unknown;
   if (!f.shard.empty()) {
     auto shard = audit::parse_shard(f.shard);
@@ -118,8 +130,23 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   return o;
 }
 
+// With --format markdown-summary and $GITHUB_STEP_SUMMARY set (a GitHub Actions step), append the
+// summary to that file as well, so the job's page shows it.
+core::Result<void> append_step_summary(const core::AuditResult& result, const std::vector<std::string>& formats) {
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (path == nullptr || *path == '\0') return {};
+  if (std::find(formats.begin(), formats.end(), "markdown-summary") == formats.end()) return {};
+  std::ostringstream text;
+  report::write_markdown_summary(result, text);
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << text.str() << '\n';
+  out.flush();
+  if (!out) return core::fail(core::ErrorCode::io, "cannot append to $GITHUB_STEP_SUMMARY", path);
+  return {};
+}
+
 void print_formats() {
-  for (const auto& f : report::formats()) std::cout << fmt::format("{:<10} {}\n", f.name, f.description);
+  for (const auto& f : report::formats()) std::cout << fmt::format("{:<17} {}\n", f.name, f.description);
 }
 
 void run_audit(const AuditFlags& f, Context& ctx) {
@@ -141,8 +168,10 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   progress.finish();
   if (!result) return ctx.fail(result.error());
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
+  if (auto ok = set_source_root(*result, formats, f.sarif_root); !ok) return ctx.fail(ok.error());
   if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, stdout_colour(ctx)); !ok)
     return ctx.fail(ok.error());
+  if (auto ok = append_step_summary(*result, formats); !ok) return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
 }
 
@@ -162,10 +191,13 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   add_dns_options(*cmd, f->dns);
   add_https_options(*cmd, f->https);
   add_as_of_option(*cmd, f->as_of);
-  cmd->add_option("--format", f->formats, "Report format (repeatable): text, json, sarif, junit, markdown, html, csv");
+  cmd->add_option("--format", f->formats,
+                  "Report format (repeatable): text, json, sarif, junit, markdown, markdown-summary, html, csv");
   cmd->add_option("-o,--output", f->output, "Write the report to this file (one format) or folder (several)");
   cmd->add_flag("--list-formats", f->list_formats, "List the report formats and exit");
-  cmd->add_option("--fail-on", f->fail_on, "Lowest severity that fails the run (info, low, medium, high, critical)")
+  cmd->add_option("--fail-on", f->fail_on,
+                  "Lowest severity that fails the run (info, low, medium, high, critical), or none: always exit 0 "
+                  "unless the tool itself fails")
       ->capture_default_str();
   cmd->add_flag("--fail-on-unknown,!--no-fail-on-unknown", f->fail_on_unknown,
                 "Unknown results count as failures (exit 3) unless a requirement says otherwise (default: on)");
@@ -185,6 +217,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_option("--save-facts", f->save_facts,
                   "Write the raw observations (DNS answers, HTTPS certificates and headers) for offline replay");
   cmd->add_option("--facts", f->facts, "Replay recorded observations instead of probing (no network)");
+  cmd->add_option("--sarif-root", f->sarif_root,
+                  "Folder SARIF locations are relative to (%SRCROOT%; default: the git work tree, else the current "
+                  "folder)");
   cmd->callback([f, &ctx] { run_audit(*f, ctx); });
 }
 

@@ -147,12 +147,21 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   if (auto ok = audit::probe_https_targets(targets, scope, *https, *dns, rec); !ok) return ctx.fail(ok.error());
   std::vector<std::string> warnings;
   Json out = Json::array();
+  std::vector<std::string> unresolved;
   for (const auto& t : targets) {
     auto report = audit::observe_target(t, rec, *geoip, *rules, date, warnings);
+    if (const auto* status = report.facts.find("dns.status");
+        status != nullptr && (status->values.empty() || status->values.front() != "ok")) {
+      unresolved.push_back(
+          fmt::format("{} ({})", t.value, status->values.empty() ? "unknown" : status->values.front()));
+    }
     if (f.format == "json") out.push_back(to_json(report));
     else print_text(report, *rules);
   }
   for (const auto& w : warnings) ctx.diag.warning("{}", w);
+  // A name that did not resolve leaves the probe incomplete: exit 3, as an audit's unknowns do.
+  for (const auto& u : unresolved) ctx.diag.warning("could not resolve {}", u);
+  if (!unresolved.empty()) ctx.exit_code = k_exit_incomplete;
   if (f.format == "json") std::cout << Json{{"as_of", date.to_string()}, {"targets", out}}.dump(2) << '\n';
 }
 

@@ -40,8 +40,10 @@ core::Result<void> check_outputs(const std::vector<std::string>& formats, const 
   return {};
 }
 
-void write(const core::AuditResult& result, const std::vector<std::string>& formats, const std::string& output,
+void write(core::AuditResult& result, const std::vector<std::string>& formats, const std::string& output,
            Context& ctx) {
+  // A report read back keeps its %SRCROOT%; one without (a JSON-only audit) gets it here, as audit would.
+  if (auto ok = set_source_root(result, formats); !ok) return ctx.fail(ok.error());
   for (const auto& w : result.warnings) ctx.diag.warning("{}", w);
   std::optional<std::filesystem::path> out;
   if (!output.empty()) out = output;

@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <tuple>
 
@@ -104,9 +106,49 @@ core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags) {
   return o;
 }
 
+// The folder SARIF locations are relative to: --sarif-root, else the git work tree holding the
+// current folder, else the current folder. A --sarif-root that is not a folder is a usage error.
+namespace {
+
+core::Result<std::filesystem::path> sarif_root(const std::string& flag) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!flag.empty()) {
+    if (!fs::is_directory(flag, ec)) {
+      return core::fail(core::ErrorCode::usage, "--sarif-root: expected an existing folder", flag);
+    }
+    return fs::absolute(flag, ec).lexically_normal();
+  }
+  std::string top;
+  if (FILE* pipe = ::popen("git rev-parse --show-toplevel 2>/dev/null", "r")) {
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, pipe) != nullptr) top += buf;
+    if (::pclose(pipe) != 0) top.clear();
+  }
+  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+  if (!top.empty() && fs::is_directory(top, ec)) return fs::path(top);
+  return fs::current_path(ec);
+}
+
+}  // namespace
+
+core::Result<void> set_source_root(core::AuditResult& result, const std::vector<std::string>& formats,
+                                   const std::string& flag) {
+  if (!result.source_root.empty()) return {};
+  if (flag.empty() && std::find(formats.begin(), formats.end(), "sarif") == formats.end()) return {};
+  auto root = sarif_root(flag);
+  if (!root) return std::unexpected(root.error());
+  std::error_code ec;
+  result.source_root = root->string();
+  result.working_dir = std::filesystem::current_path(ec).string();
+  return {};
+}
+
 bool stdout_colour(const Context& ctx) {
+  if (ctx.colour == "always") return true;
+  if (ctx.colour != "auto") return false;
   const char* no_colour = std::getenv("NO_COLOR");
-  return ctx.diag.is_tty() && ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+  return ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
 }
 
 core::Result<probe::HttpsOptions> https_options(const HttpsFlags& flags) {

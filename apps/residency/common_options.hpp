@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app_context.hpp"
+#include "core/audit_result.hpp"
 #include "core/date.hpp"
 #include "probe/dns.hpp"
 #include "probe/http.hpp"
@@ -57,9 +58,15 @@ enum class Need { required, optional };
 core::Result<std::vector<std::filesystem::path>> locate_geoip(const GeoipFlags& flags, Need need, Context& ctx);
 // Parse --as-of (empty: nullopt).
 core::Result<std::optional<core::Date>> parse_as_of(const std::string& text);
-// True when reports on stdout may use colour: stderr and stdout are terminals and NO_COLOR is unset
-// or empty (https://no-color.org).
+// True when reports on stdout may use colour: --color always; or --color auto (the default), stdout
+// a terminal and NO_COLOR unset or empty (https://no-color.org).
 bool stdout_colour(const Context& ctx);
+// With SARIF among `formats` (or a --sarif-root `flag`), and none set yet (a JSON report read back
+// keeps its own): set the result's %SRCROOT% — the --sarif-root folder, else the git work tree
+// holding the current folder, else the current folder — and the current folder. A --sarif-root
+// that is not a folder is a usage error.
+core::Result<void> set_source_root(core::AuditResult& result, const std::vector<std::string>& formats,
+                                   const std::string& flag = "");
 // Build DNS options from the flags (durations with units, servers IP[:PORT]).
 core::Result<probe::DnsOptions> dns_options(const DnsFlags& flags);
 // Build HTTPS probe options from the flags (durations, a readable --ca-file, --connect-to rules).

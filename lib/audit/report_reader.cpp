@@ -168,6 +168,10 @@ const auto k_fact_status = parser(std::array{core::FactStatus::known, core::Fact
 const auto k_waiver_state = parser(std::array{core::WaiverInfo::State::active, core::WaiverInfo::State::expiring,
                                               core::WaiverInfo::State::expired, core::WaiverInfo::State::unused});
 const auto k_target_kind = [](std::string_view text) { return core::parse_target_kind(text); };
+const auto k_served = parser(std::array{core::Placement::Served::eea, core::Placement::Served::adequate,
+                                        core::Placement::Served::elsewhere, core::Placement::Served::unknown});
+const auto k_control = parser(
+    std::array{core::Placement::Control::eu, core::Placement::Control::non_eu, core::Placement::Control::unknown});
 
 core::SourceLocation location(In& in, const json& obj, std::string_view key, const std::string& ptr) {
   const json& loc = in.object(obj, key, ptr);
@@ -243,6 +247,16 @@ core::TargetReport target(In& in, const json& obj, const std::string& ptr) {
                                 in.str(c, "title", p), in.str(c, "reference", p), in.str(c, "state", p),
                                 in.str(c, "why", p), in.str(c, "from", p), in.str(c, "until", p),
                                 in.str(c, "source", p)});
+  }
+  if (const json* p = in.get(obj, "placement", ptr, false, json::value_t::object, "a placement object");
+      p && !in.failed()) {
+    const std::string pp = ptr + "/placement";
+    t.placement.served =
+        in.choice(*p, "served", pp, k_served, "eea, adequate, elsewhere or unknown", core::Placement::Served::unknown);
+    t.placement.served_note = in.str(*p, "served_note", pp);
+    t.placement.control =
+        in.choice(*p, "control", pp, k_control, "eu, non-eu or unknown", core::Placement::Control::unknown);
+    t.placement.control_note = in.str(*p, "control_note", pp);
   }
   return t;
 }
@@ -347,6 +361,8 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
   r.started_at = in.str(*doc, "started_at", "");
   r.as_of = in.date(*doc, "as_of", "");
   r.host = in.str(*doc, "host", "");
+  r.source_root = in.str(*doc, "source_root", "", false);
+  r.working_dir = in.str(*doc, "working_dir", "", false);
   const json& meta = in.object(*doc, "metadata", "");
   if (!in.failed()) {
     r.organisation = in.str(meta, "organisation", "/metadata");
@@ -369,7 +385,12 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
   each(in, *doc, "data_sources", "a data source object",
        [&](const json& v, const std::string& p) { r.data_sources.push_back(data_source(in, v, p)); });
   r.warnings = in.strings(*doc, "warnings", "");
-  r.fail_on = in.choice(*doc, "fail_on", "", k_severity, "info, low, medium, high or critical", core::Severity::high);
+  if (const json* v = in.get(*doc, "fail_on", "", true, json::value_t::string, "a string"); v && *v == "none") {
+    r.fail_on_none = true;
+  } else {
+    r.fail_on =
+        in.choice(*doc, "fail_on", "", k_severity, "none, info, low, medium, high or critical", core::Severity::high);
+  }
   r.fail_on_unknown = in.boolean(*doc, "fail_on_unknown", "");
   r.max_data_age_days = static_cast<int>(in.integer(*doc, "max_data_age_days", ""));
   r.fail_on_stale_data = in.boolean(*doc, "fail_on_stale_data", "");

@@ -8,14 +8,15 @@
 #include "audit/declared_ids.hpp"
 #include "audit/observe.hpp"
 #include "audit/observe_https.hpp"
+#include "audit/placement.hpp"
 #include "audit/recording.hpp"
 #include "audit/sentences.hpp"
 #include "audit/terraform.hpp"
 #include "audit/waivers.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
-#include "geo/data_age.hpp"
 #include "core/url.hpp"
+#include "geo/data_age.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/list.hpp"
 #include "inventory/manifest.hpp"
@@ -214,7 +215,7 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
 }
 
 bool counts(const core::Finding& f, const policy::Requirement& req, const AuditOptions& opt) {
-  if (f.severity < opt.fail_on) return false;
+  if (opt.fail_on_none || f.severity < opt.fail_on) return false;
   if (f.verdict == core::Verdict::fail) return true;
   return f.verdict == core::Verdict::unknown && opt.fail_on_unknown && req.on_unknown == policy::OnUnknown::fail;
 }
@@ -457,6 +458,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   result.inputs = inv->inputs;
   result.fail_on = opt.fail_on;
   result.fail_on_unknown = opt.fail_on_unknown;
+  result.fail_on_none = opt.fail_on_none;
   result.explain = opt.explain;
   result.shard = shard;
   result.sources = geoip_sources(*geoip);
@@ -480,6 +482,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
     std::size_t applicable = 0;
     if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
+    t.placement = place(*rules, t.facts, as_of);  // after the plan's location replaced the facts
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {

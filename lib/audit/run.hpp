@@ -35,6 +35,7 @@ struct AuditOptions {
   std::optional<core::Shard> shard;  // --shard K/N: audit only this part of the inventory
   core::Severity fail_on = core::Severity::high;
   bool fail_on_unknown = true;
+  bool fail_on_none = false;  // --fail-on none: nothing counts as a failure (exit 0 unless the tool fails)
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
   bool explain = false;      // reports also show each finding's predicate trace
   int max_data_age_days = 90;       // --max-data-age: warn about older data sources

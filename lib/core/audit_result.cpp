@@ -22,6 +22,11 @@ Counts AuditResult::counts() const {
   return c;
 }
 
+std::optional<int> Counts::pass_percent() const {
+  if (total() == 0) return std::nullopt;
+  return static_cast<int>(static_cast<long long>(pass) * 100 / total());
+}
+
 Counts AuditResult::counts_for_policy(const std::string& policy_id) const {
   Counts c;
   for (const auto& f : findings) {
@@ -42,6 +47,32 @@ const TargetReport* AuditResult::target(const std::string& id) const {
     if (t.target.id == id) return &t;
   }
   return nullptr;
+}
+
+std::string_view to_string(Placement::Served served) {
+  switch (served) {
+    case Placement::Served::eea:
+      return "eea";
+    case Placement::Served::adequate:
+      return "adequate";
+    case Placement::Served::elsewhere:
+      return "elsewhere";
+    case Placement::Served::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Placement::Control control) {
+  switch (control) {
+    case Placement::Control::eu:
+      return "eu";
+    case Placement::Control::non_eu:
+      return "non-eu";
+    case Placement::Control::unknown:
+      return "unknown";
+  }
+  return "unknown";
 }
 
 std::string_view to_string(WaiverInfo::State state) {

@@ -85,12 +85,27 @@ struct CertificationStatus {
   auto operator<=>(const CertificationStatus&) const = default;
 };
 
+// Where a target sits on the two axes of the reports' picture, decided by lib/audit from its
+// facts and the rule sets on the audit date: where it is served from (served_from.countries
+// against @EEA and the adequacy decisions in force) and who controls it (controlled_by.countries
+// against @EU). Unknown when the facts cannot say; never a guess.
+struct Placement {
+  enum class Served { eea, adequate, elsewhere, unknown } served = Served::unknown;
+  enum class Control { eu, non_eu, unknown } control = Control::unknown;
+  std::string served_note;   // the countries ("FR"), or why unknown ("anycast network")
+  std::string control_note;  // the control countries ("US"), or why unknown
+};
+
+std::string_view to_string(Placement::Served served);    // eea, adequate, elsewhere, unknown
+std::string_view to_string(Placement::Control control);  // eu, non-eu, unknown
+
 // What was probed about one target, for the evidence sections of reports.
 struct TargetReport {
   Target target;
   Facts facts;
   Evidence evidence;
   std::vector<CertificationStatus> certifications = {};  // of the declared offer, one per scheme
+  Placement placement = {};
 };
 
 // A data source the run used, named in every report. In AuditResult::sources: the databases and
@@ -123,6 +138,9 @@ struct Shard {
 struct Counts {
   int pass = 0, fail = 0, unknown = 0, waived = 0;
   int total() const { return pass + fail + unknown + waived; }
+  // Passes as a whole percentage of all findings, rounded down (so one failure is never 100%);
+  // nullopt when there is no finding. Waived findings are not passes.
+  std::optional<int> pass_percent() const;
 };
 
 struct AuditResult {
@@ -130,6 +148,9 @@ struct AuditResult {
   std::string started_at;  // ISO 8601 UTC, the run's start (or the recorded run's, on replay)
   Date as_of;
   std::string host;  // where the audit ran
+  // SARIF's %SRCROOT%: the repository root (git rev-parse --show-toplevel or --sarif-root), and
+  // the folder relative input paths start from; both absolute, or empty when unknown.
+  std::string source_root, working_dir;
   // Manifest metadata.
   std::string organisation, auditor, scope;
   std::vector<std::string> inputs;  // manifest files, lists
@@ -145,6 +166,7 @@ struct AuditResult {
   std::vector<std::string> warnings;  // stale waivers, missing databases, …
   Severity fail_on = Severity::high;
   bool fail_on_unknown = true;
+  bool fail_on_none = false;  // --fail-on none: findings are reported, none sets the exit code
   bool baseline_used = false;
   bool explain = false;  // --explain: reports also show each finding's predicate trace
   std::optional<Shard> shard;  // set when this run audited one shard of the inventory

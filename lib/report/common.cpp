@@ -49,6 +49,32 @@ std::vector<std::string> policy_ids(const core::AuditResult& result) {
   return {ids.begin(), ids.end()};
 }
 
+namespace {
+
+struct BaselineCounts {
+  int new_fail = 0, known_fail = 0, new_unknown = 0, known_unknown = 0;
+};
+
+BaselineCounts baseline_counts(const core::AuditResult& result) {
+  BaselineCounts c;
+  for (const auto& f : result.findings) {
+    const bool is_new = f.baseline == core::Finding::Baseline::is_new;
+    const bool known = f.baseline == core::Finding::Baseline::existing;
+    if (f.verdict == core::Verdict::fail) {
+      c.new_fail += is_new;
+      c.known_fail += known;
+    } else if (f.verdict == core::Verdict::unknown) {
+      c.new_unknown += is_new;
+      c.known_unknown += known;
+    }
+  }
+  return c;
+}
+
+std::string plural(int n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+}  // namespace
+
 std::string summary_line(const core::Counts& c) {
   return fmt::format("{} findings: {} pass, {} fail, {} unknown, {} waived", c.total(), c.pass, c.fail,
                      c.unknown, c.waived);
@@ -56,7 +82,18 @@ std::string summary_line(const core::Counts& c) {
 
 std::string exit_meaning(const core::AuditResult& result) {
   switch (result.exit_code) {
-    case 0: return "exit code 0: no failure at or above the threshold, no unknown that counts";
+    case 0:
+      if (result.fail_on_none) return "exit code 0: --fail-on none (failures and unknowns are reported, not counted)";
+      if (result.baseline_used) {
+        const BaselineCounts c = baseline_counts(result);
+        if (c.known_fail + c.known_unknown > 0) {
+          return fmt::format(
+              "exit code 0: no new failure at or above the threshold, no new unknown that counts "
+              "({} and {} known in the baseline are reported, not counted)",
+              plural(c.known_fail, "failure"), plural(c.known_unknown, "unknown"));
+        }
+      }
+      return "exit code 0: no failure at or above the threshold, no unknown that counts";
     case 1:
       return fmt::format("exit code 1: a proven failure at or above --fail-on {}", core::to_string(result.fail_on));
     case 2: return "exit code 2: usage, configuration or rule error";
@@ -95,6 +132,50 @@ std::string to_upper(std::string_view s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
   }
   return out;
+}
+
+std::string baseline_line(const core::AuditResult& result) {
+  if (!result.baseline_used) return {};
+  const BaselineCounts c = baseline_counts(result);
+  return fmt::format("{} ({} known in the baseline); {} ({} known)", plural(c.new_fail, "new failure"), c.known_fail,
+                     plural(c.new_unknown, "new unknown"), c.known_unknown);
+}
+
+std::string_view baseline_mark(const core::Finding& f) {
+  switch (f.baseline) {
+    case core::Finding::Baseline::is_new:
+      return "new";
+    case core::Finding::Baseline::existing:
+      return "known";
+    case core::Finding::Baseline::none:
+      return "";
+  }
+  return "";
+}
+
+std::string fail_on_text(const core::AuditResult& result) {
+  return result.fail_on_none ? "none" : std::string(core::to_string(result.fail_on));
+}
+
+std::optional<core::Verdict> worst_verdict(const std::vector<const core::Finding*>& findings) {
+  auto rank = [](core::Verdict v) {
+    switch (v) {
+      case core::Verdict::fail:
+        return 3;
+      case core::Verdict::unknown:
+        return 2;
+      case core::Verdict::waived:
+        return 1;
+      case core::Verdict::pass:
+        return 0;
+    }
+    return 0;
+  };
+  std::optional<core::Verdict> worst;
+  for (const auto* f : findings) {
+    if (!worst || rank(f->verdict) > rank(*worst)) worst = f->verdict;
+  }
+  return worst;
 }
 
 std::string waiver_text(const core::Finding& f) {

@@ -4,6 +4,7 @@
 
 #include "core/audit_result.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,15 @@ std::string evidence_text(const core::EvidenceStep& step);
 std::string run_line(const core::AuditResult& result);
 // ASCII upper-case copy ("FAIL").
 std::string to_upper(std::string_view s);
+// With --baseline, what the baseline did: "2 new failures (24 known in the baseline);
+// 1 new unknown (3 known)"; empty without a baseline.
+std::string baseline_line(const core::AuditResult& result);
+// "new" or "known" for a failure or unknown judged against a baseline, else empty.
+std::string_view baseline_mark(const core::Finding& finding);
+// The --fail-on threshold as the user wrote it: "none" or a severity.
+std::string fail_on_text(const core::AuditResult& result);
+// The worst verdict among `findings` (fail, then unknown, waived, pass), or nullopt when empty.
+std::optional<core::Verdict> worst_verdict(const std::vector<const core::Finding*>& findings);
 // The waiver text of a finding ("waived by W1: …", "waiver W2 expired on …"), or empty.
 std::string waiver_text(const core::Finding& finding);
 // One data source with its date and its age on the as-of date, not escaped:

@@ -1,10 +1,17 @@
-// The CSV report (RFC 4180): a header line, then one row per finding in the shared order, CRLF
-// line ends; the last column names the run's data sources with their dates and ages. Cells are quoted when they hold a
-// comma, quote or line break, and a cell starting with = + - @ (or tab/CR) gets a leading ' so spreadsheets never
-// evaluate it as a formula.
+// The CSV report (RFC 4180), for spreadsheets: a header line, then one row per finding in the
+// shared order, CRLF line ends. The first columns say what a reader filters on: target, provider,
+// country, region, entity, laws (lists joined by "; ", never a bare comma; "unknown" when the
+// facts could not say), requirement, verdict, severity and the finding's sentence; then the
+// machine columns (policy, raw verdict, waiver, fingerprint, baseline, evidence); the last column
+// names the run's data sources with their dates and ages. Cells are quoted when they hold a
+// comma, quote or line break, and a cell starting with = + - @ (or tab/CR) gets a leading ' so
+// spreadsheets never evaluate it as a formula.
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/report.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <string>
@@ -13,9 +20,21 @@ namespace report {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> k_header = {
-    "target", "policy", "requirement",  "severity",    "verdict",  "raw_verdict", "counts_as_failure", "message",
-    "waiver", "entity", "jurisdiction", "fingerprint", "baseline", "evidence",    "data_sources"};
+constexpr std::array<std::string_view, 19> k_header = {
+    "target",      "provider",    "country",           "region",      "entity",
+    "laws",        "requirement", "verdict",           "severity",    "message",
+    "policy",      "raw_verdict", "counts_as_failure", "waiver",      "jurisdiction",
+    "fingerprint", "baseline",    "evidence",          "data_sources"};
+
+// A fact of the target as one cell: its values joined by "; ", "unknown" when not known and
+// nothing was observed, the observed part then "; …" when the list is partial.
+std::string fact_cell(const core::TargetReport* t, std::string_view path) {
+  const core::Fact* f = t == nullptr ? nullptr : t->facts.find(path);
+  if (f == nullptr) return "unknown";
+  std::string out = fmt::format("{}", fmt::join(f->values, "; "));
+  if (f->status == core::FactStatus::known) return out;
+  return out.empty() ? "unknown" : out + "; …";
+}
 
 std::string_view baseline_name(core::Finding::Baseline b) {
   switch (b) {
@@ -44,11 +63,15 @@ void write_csv(const core::AuditResult& result, std::ostream& out) {
   for (const auto* f : detail::sorted_findings(result)) {
     std::string evidence;
     for (const auto& step : f->evidence) evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);
-    write_row({f->target_id, f->policy_id, f->requirement_id, std::string(core::to_string(f->severity)),
-               std::string(core::to_string(f->verdict)), std::string(core::to_string(f->raw_verdict)),
-               f->counts_as_failure ? "true" : "false", f->message, detail::waiver_text(*f), f->entity, f->jurisdiction,
-               f->fingerprint, std::string(baseline_name(f->baseline)), evidence, data},
-              out);
+    const core::TargetReport* t = result.target(f->target_id);
+    write_row(
+        {f->target_id, fact_cell(t, "controlled_by.providers"), fact_cell(t, "served_from.countries"),
+         fact_cell(t, "served_from.regions"), fact_cell(t, "controlled_by.entities"),
+         fact_cell(t, "controlled_by.laws"), f->requirement_id, std::string(core::to_string(f->verdict)),
+         std::string(core::to_string(f->severity)), f->message, f->policy_id,
+         std::string(core::to_string(f->raw_verdict)), f->counts_as_failure ? "true" : "false", detail::waiver_text(*f),
+         f->jurisdiction, f->fingerprint, std::string(baseline_name(f->baseline)), evidence, data},
+        out);
   }
 }
 

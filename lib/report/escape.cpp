@@ -44,6 +44,38 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+std::string clip(std::string_view s, std::size_t max_bytes) {
+  static constexpr std::string_view k_ellipsis = "\xE2\x80\xA6";
+  std::string out = one_line(s);
+  if (out.size() <= max_bytes) return out;
+  std::size_t cut = max_bytes > k_ellipsis.size() ? max_bytes - k_ellipsis.size() : 0;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  out.resize(cut);
+  return out + std::string(k_ellipsis);
+}
+
+std::string script_safe_json(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else if (c == '\xE2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
+               (json[i + 2] == '\xA8' || json[i + 2] == '\xA9')) {
+      out += json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : clean(s)) {

@@ -11,6 +11,12 @@ namespace report::detail {
 std::string clean(std::string_view s);
 // clean() and fold tabs and newlines to single spaces: for one-line fields.
 std::string one_line(std::string_view s);
+// one_line() cut to at most `max_bytes` bytes at a character boundary, with "…" when cut.
+std::string clip(std::string_view s, std::size_t max_bytes);
+// JSON text made safe inside an HTML <script> element: '<', '>' and '&' written as \u003c,
+// \u003e and \u0026 (so "</script>" or "<!--" in the data cannot end or change the element),
+// and U+2028/U+2029 as \u2028/\u2029.
+std::string script_safe_json(std::string_view json);
 // XML text and attribute escaping (& < > " ' and newlines as character references), cleaned.
 std::string xml_escape(std::string_view s);
 // HTML escaping (& < > " '), cleaned.

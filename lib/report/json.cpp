@@ -88,6 +88,10 @@ Json target_json(const core::TargetReport& t) {
            {"evidence", evidence_json(t.evidence)}};
   if (!t.target.tls_terminated_by.empty()) out["tls_terminated_by"] = strings(t.target.tls_terminated_by);
   if (!t.certifications.empty()) out["certifications"] = certifications_json(t.certifications);
+  out["placement"] = Json{{"served", std::string(core::to_string(t.placement.served))},
+                          {"served_note", clean(t.placement.served_note)},
+                          {"control", std::string(core::to_string(t.placement.control))},
+                          {"control_note", clean(t.placement.control_note)}};
   return out;
 }
 
@@ -180,6 +184,9 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
            {"host", clean(r.host)},
            {"metadata", metadata_json(r)},
            {"policies", strings(detail::policy_ids(r))}};
+  // SARIF's %SRCROOT% and the folder inputs are relative to, so `report render` writes the same SARIF.
+  if (!r.source_root.empty()) doc["source_root"] = clean(r.source_root);
+  if (!r.working_dir.empty()) doc["working_dir"] = clean(r.working_dir);
   doc["requirements"] = Json::array();
   for (const auto* q : detail::sorted_requirements(r)) doc["requirements"].push_back(requirement_json(*q));
   doc["targets"] = Json::array();
@@ -196,7 +203,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
   for (const auto& s : r.data_sources) doc["data_sources"].push_back(detail::data_source_json(s));
   doc["warnings"] = strings(r.warnings);
   doc["counts"] = counts_json(r.counts());
-  doc["fail_on"] = std::string(core::to_string(r.fail_on));
+  doc["fail_on"] = detail::fail_on_text(r);
   doc["fail_on_unknown"] = r.fail_on_unknown;
   doc["max_data_age_days"] = r.max_data_age_days;
   doc["fail_on_stale_data"] = r.fail_on_stale_data;

@@ -1,4 +1,4 @@
-// JUnit XML in the Ant/Jenkins schema (../shared/schemas/junit.xsd): a <testsuites> root with
+// JUnit XML in the Ant/Jenkins schema (../shared/schemas/junit.xsd in tests): a <testsuites> root with
 // one <testsuite> per policy and one <testcase> per (target, requirement), classname = policy,
 // name = "target :: requirement". fail → <failure>, an unknown that counts → <error>, an unknown
 // that does not count → <skipped>, waived → <skipped message="waived: …">. Timestamp and
@@ -91,9 +91,16 @@ void write_properties(const core::AuditResult& r, std::ostream& out) {
                                                             {"tool_version", r.tool_version},
                                                             {"started_at", r.started_at},
                                                             {"exit_code", std::to_string(r.exit_code)},
-                                                            {"fail_on", std::string(core::to_string(r.fail_on))}};
+                                                            {"fail_on", detail::fail_on_text(r)}};
   for (const auto& [name, value] : props) {
     out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(value));
+  }
+  // The manifest's metadata, when it gives any (docs/manifest.md).
+  const std::pair<std::string_view, const std::string*> metadata[] = {
+      {"organisation", &r.organisation}, {"auditor", &r.auditor}, {"scope", &r.scope}};
+  for (const auto& [name, value] : metadata) {
+    if (value->empty()) continue;
+    out << fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(*value));
   }
   out << fmt::format("      <property name=\"data_age\" value=\"{}\"/>\n",
                      xml_escape(detail::one_line(detail::data_age_summary(r))));

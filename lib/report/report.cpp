@@ -1,6 +1,7 @@
 // The format table (bloaty style) that drives `--list-formats` and format validation, and
 // write_reports(), which renders each requested format to memory and writes it atomically: one
-// format to exactly --output (or stdout), several to <output>/report.<format>.
+// format to exactly --output (or stdout), several to <output>/report.<ext> (report.md for
+// Markdown, report.xml for JUnit).
 #include "report/report.hpp"
 
 #include "core/atomic_file.hpp"
@@ -41,8 +42,8 @@ std::vector<std::string> format_names() {
   return names;
 }
 
-// The file name of `format` in multi-format output.
-std::string report_file_name(std::string_view format) { return fmt::format("report.{}", format); }
+// The file name of `format` in multi-format output (report.md, report.xml, …).
+std::filesystem::path report_file_name(std::string_view format) { return find_format(format)->file_name; }
 
 std::vector<std::string> unique_formats(const std::vector<std::string>& formats) {
   std::vector<std::string> unique;
@@ -87,14 +88,16 @@ core::Result<void> ensure_folder(const std::filesystem::path& dir) {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
-      {"text", "human-readable summary, failures with evidence, passes (default)", &text_writer},
-      {"json", "versioned machine-readable report (residency/report/v1)", &plain<&write_json>},
-      {"sarif", "SARIF 2.1.0 for code-scanning tools", &plain<&write_sarif>},
-      {"junit", "JUnit XML: a test suite per policy, a test case per target and requirement",
-       &plain<&write_junit>},
-      {"markdown", "Markdown for a pull-request comment", &plain<&write_markdown>},
-      {"html", "one self-contained, printable HTML page", &plain<&write_html>},
-      {"csv", "RFC 4180 CSV, one row per finding", &plain<&write_csv>},
+      {"text", "human-readable summary, failures with evidence, passes (default)", &text_writer, "report.text"},
+      {"json", "versioned machine-readable report (residency/report/v1)", &plain<&write_json>, "report.json"},
+      {"sarif", "SARIF 2.1.0 for GitHub code scanning and other tools", &plain<&write_sarif>, "report.sarif"},
+      {"junit", "JUnit XML: a test suite per policy, a test case per target and requirement", &plain<&write_junit>,
+       "report.xml"},
+      {"markdown", "Markdown for a pull-request comment", &plain<&write_markdown>, "report.md"},
+      {"markdown-summary", "Markdown under GitHub's 65,536-character limit: failures first, then \"and N more\"",
+       &plain<&write_markdown_summary>, "summary.md"},
+      {"html", "one self-contained, printable HTML page", &plain<&write_html>, "report.html"},
+      {"csv", "RFC 4180 CSV, one row per finding", &plain<&write_csv>, "report.csv"},
   };
   return k_formats;
 }
@@ -126,8 +129,7 @@ core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vect
   if (!output) {
     if (unique.size() == 1) return paths;
     return core::fail(core::ErrorCode::usage,
-                      fmt::format("{} formats need --output FOLDER (one report.<format> each)", unique.size()),
-                      "--format");
+                      fmt::format("{} formats need --output FOLDER (one report file each)", unique.size()), "--format");
   }
   if (unique.size() == 1) {
     auto out = core::check_output_path(*output, "--output");

@@ -33,16 +33,21 @@ void write_sarif(const core::AuditResult& result, std::ostream& out);
 void write_junit(const core::AuditResult& result, std::ostream& out);
 // Markdown for a pull-request comment: summary, failures table, collapsible evidence.
 void write_markdown(const core::AuditResult& result, std::ostream& out);
-// One self-contained, printable HTML file (inline CSS, no scripts, no external assets).
+// The Markdown head and the failures, then unknowns, cut to stay under GitHub's 65,536-character
+// limit for comments and step summaries ("… and N more" points at the full report).
+void write_markdown_summary(const core::AuditResult& result, std::ostream& out);
+// One self-contained, printable HTML file (inline CSS, SVG and script; no external asset).
 void write_html(const core::AuditResult& result, std::ostream& out);
 // RFC 4180 CSV, one row per finding, cells safe against formula injection.
 void write_csv(const core::AuditResult& result, std::ostream& out);
 
-// A report format: its name (also the file extension in multi-format output) and writer.
+// A report format: its name, what it is, its writer, and the file it goes to in a folder when
+// several formats are written at once (report.md, report.xml, …).
 struct Format {
   std::string_view name;
   std::string_view description;
   void (*writer)(const core::AuditResult&, std::ostream&, bool colour);
+  std::string_view file_name;
 };
 
 // Every format, in the order `--list-formats` shows them.
@@ -60,7 +65,7 @@ core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vect
                                                                  const std::optional<std::filesystem::path>& output);
 
 // Render `formats`: one format goes to `output` (exactly that path) or to `stdout_stream`;
-// several go to `output`/report.<format> (folder created if missing) and require `output`.
+// several go to `output`/<file_name> (folder created if missing) and require `output`.
 // Regular files are written atomically, all renamed only once every one is written; special
 // files (/dev/null, a FIFO) are streamed. A symlink keeps pointing at the new report.
 core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,

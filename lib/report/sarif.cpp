@@ -1,9 +1,12 @@
-// SARIF 2.1.0 output: one run whose tool.driver.rules are the requirements (rationale as full
-// description, remediation and references as help), and one result per fail, unknown or waived
-// finding (waived ones carry an external suppression with the waiver's justification). Each
-// result points at the manifest line that declared the target and carries a partial fingerprint
-// from the model, so code-scanning services track it across runs. The invocation's exit code and
-// start time come from the model.
+// SARIF 2.1.0 output, following GitHub code scanning's conventions: one run whose
+// tool.driver.rules are the requirements (rationale as full description, remediation and
+// references as help text and Markdown, the first web reference as helpUri, a
+// security-severity from the severity, tags), and one result per fail, unknown or waived finding.
+// Unknowns are kind "open" (level "none", as SARIF requires); waived ones carry an accepted
+// external suppression whose justification names reason, owner, legal basis and expiry. Each
+// result points at the manifest line that declared the target, relative to the repository root
+// (%SRCROOT%, declared in originalUriBaseIds), and carries a partial fingerprint from the model
+// so code-scanning services track it across runs. Exit code and start time come from the model.
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/json_value.hpp"
@@ -12,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
 
 namespace report {
@@ -35,6 +39,24 @@ std::string_view level_of(core::Severity s) {
       return "note";
   }
   return "note";
+}
+
+// GitHub's security-severity score of a severity (critical 9.5, high 8.0, medium 5.5, low 3.0),
+// or empty for info, which GitHub then shows as a plain note.
+std::string_view security_severity(core::Severity s) {
+  switch (s) {
+    case core::Severity::critical:
+      return "9.5";
+    case core::Severity::high:
+      return "8.0";
+    case core::Severity::medium:
+      return "5.5";
+    case core::Severity::low:
+      return "3.0";
+    case core::Severity::info:
+      return "";
+  }
+  return "";
 }
 
 // Rule id of each (policy, requirement): the requirement id, qualified by the policy when two
@@ -67,18 +89,49 @@ Json rule_json(const core::RequirementInfo& r, const std::string& id) {
             {"fullDescription", Json{{"text", clean(r.rationale.empty() ? r.title : r.rationale)}}},
             {"help", help_json(r)},
             {"defaultConfiguration", Json{{"level", std::string(level_of(r.severity))}}}};
+  for (const auto& ref : r.references) {
+    if (!detail::is_web_url(ref.url)) continue;
+    rule["helpUri"] = clean(ref.url);
+    break;
+  }
   rule["properties"] = Json{{"severity", std::string(core::to_string(r.severity))},
                             {"policy", clean(r.policy_id)},
-                            {"tags", Json::array({"residency", clean(r.policy_id)})}};
+                            {"tags", Json::array({"security", "residency", clean(r.policy_id)})}};
+  if (auto score = security_severity(r.severity); !score.empty()) {
+    rule["properties"]["security-severity"] = std::string(score);
+  }
   return rule;
+}
+
+// The artifact location of `file` as the model names it: relative to the repository root with
+// uriBaseId %SRCROOT% when it lies inside, else an absolute file URI.
+Json artifact_json(const core::AuditResult& result, const std::string& file) {
+  namespace fs = std::filesystem;
+  fs::path path(file);
+  if (path.is_relative() && !result.working_dir.empty()) path = fs::path(result.working_dir) / path;
+  path = path.lexically_normal();
+  if (!result.source_root.empty() && path.is_absolute()) {
+    const fs::path rel = path.lexically_relative(fs::path(result.source_root));
+    if (!rel.empty() && *rel.begin() != "..") {
+      return Json{{"uri", detail::uri_encode_path(rel.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
+    }
+  }
+  if (path.is_absolute()) return Json{{"uri", "file://" + detail::uri_encode_path(path.generic_string())}};
+  return Json{{"uri", detail::uri_encode_path(path.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
 }
 
 Json location_json(const core::AuditResult& result, const core::Finding& f) {
   const auto* t = result.target(f.target_id);
-  if (t == nullptr || t->target.declared_at.file.empty()) return Json::array();
+  if (t == nullptr || t->target.declared_at.file.empty()) {
+    // GitHub needs a location: a target without a declaring line points at the run's first input file.
+    for (const auto& input : result.inputs) {
+      if (input.empty() || input == "-") continue;
+      return Json::array({Json{{"physicalLocation", Json{{"artifactLocation", artifact_json(result, input)}}}}});
+    }
+    return Json::array();
+  }
   const auto& at = t->target.declared_at;
-  Json artifact{{"uri", detail::uri_encode_path(at.file)}};
-  if (!at.file.starts_with("/")) artifact["uriBaseId"] = "%SRCROOT%";
+  Json artifact = artifact_json(result, at.file);
   Json physical{{"artifactLocation", artifact}};
   if (at.line > 0) {
     physical["region"] = Json{{"startLine", at.line}};
@@ -93,19 +146,37 @@ Json location_json(const core::AuditResult& result, const core::Finding& f) {
   return Json::array({location});
 }
 
+// Why a waived finding is suppressed: the waiver's reason, owner, legal basis and expiry.
+std::string justification(const core::AuditResult& result, const core::Finding& f) {
+  for (const auto& w : result.waivers) {
+    if (w.id != f.waiver_id) continue;
+    return fmt::format("Waiver {}: {} Owner: {}. Legal basis: {}. Expires {}.", w.id,
+                       w.reason.ends_with('.') || w.reason.empty() ? w.reason : w.reason + ".",
+                       w.owner.empty() ? "(none given)" : w.owner,
+                       w.legal_basis.empty() ? "(none given)" : w.legal_basis, w.expires.to_string());
+  }
+  return f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
+}
+
 Json result_json(const core::AuditResult& result, const core::Finding& f, const std::string& rule_id, int index) {
   std::string text = fmt::format("{}: {}", f.target_id, f.message);
   if (f.verdict == core::Verdict::unknown) text = "Unknown: " + text;
-  Json out{{"ruleId", clean(rule_id)},
-           {"ruleIndex", index},
-           {"level", std::string(level_of(f.severity))},
-           {"message", Json{{"text", clean(text)}}}};
+  if (!text.ends_with('.')) text += '.';
+  Json out{{"ruleId", clean(rule_id)}, {"ruleIndex", index}};
+  // SARIF: a result whose kind is not "fail" has level "none".
+  if (f.verdict == core::Verdict::unknown) {
+    out["kind"] = "open";
+    out["level"] = "none";
+  } else {
+    out["kind"] = "fail";
+    out["level"] = std::string(level_of(f.severity));
+  }
+  out["message"] = Json{{"text", clean(text)}};
   out["locations"] = location_json(result, f);
   out["partialFingerprints"] = Json{{"residency/v1", clean(f.fingerprint)}};
   if (f.verdict == core::Verdict::waived) {
-    const std::string why = f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
-    out["suppressions"] =
-        Json::array({Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(why)}}});
+    out["suppressions"] = Json::array(
+        {Json{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(justification(result, f))}}});
   }
   out["properties"] = Json{{"target", clean(f.target_id)},
                            {"policy", clean(f.policy_id)},
@@ -124,6 +195,11 @@ Json invocation_json(const core::AuditResult& r) {
   if (!r.started_at.empty()) inv["startTimeUtc"] = clean(r.started_at);
   if (!r.host.empty()) inv["machine"] = clean(r.host);
   inv["properties"] = Json{{"as_of", r.as_of.to_string()}};
+  // The manifest's metadata, when it gives any (docs/manifest.md).
+  for (const auto& [name, value] :
+       {std::pair{"organisation", &r.organisation}, std::pair{"auditor", &r.auditor}, std::pair{"scope", &r.scope}}) {
+    if (!value->empty()) inv["properties"][name] = clean(*value);
+  }
   // One note per data source (its date and age), then the warnings (certifications that lapse
   // soon or lapsed, waivers, missing data, data older than --max-data-age) as notifications.
   Json notes = Json::array();
@@ -172,10 +248,14 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
               {"version", clean(result.tool_version)},
               {"informationUri", std::string(k_information_uri)},
               {"rules", rules}};
-  Json run{{"tool", Json{{"driver", driver}}},
-           {"invocations", Json::array({invocation_json(result)})},
-           {"results", results},
-           {"properties", run_properties(result)}};
+  Json run{{"tool", Json{{"driver", driver}}}, {"invocations", Json::array({invocation_json(result)})}};
+  if (!result.source_root.empty()) {
+    std::string root = detail::uri_encode_path(std::filesystem::path(result.source_root).generic_string());
+    if (!root.ends_with('/')) root += '/';
+    run["originalUriBaseIds"] = Json{{"%SRCROOT%", Json{{"uri", "file://" + root}}}};
+  }
+  run["results"] = results;
+  run["properties"] = run_properties(result);
   Json doc{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -67,6 +67,7 @@ class TextWriter {
                            m_result.targets.size(), s->inventory_targets);
     }
     m_out << '\n' << paint("Summary: ", "1") << detail::summary_line(m_result.counts()) << '\n';
+    if (auto b = detail::baseline_line(m_result); !b.empty()) m_out << "Baseline: " << b << '\n';
     m_out << "Result: " << detail::exit_meaning(m_result) << '\n';
   }
 
@@ -95,7 +96,10 @@ class TextWriter {
           << one_line(fmt::format(" [{}] {} :: {}/{}", core::to_string(f.severity), f.target_id, f.policy_id,
                                   f.requirement_id));
     if (f.verdict == core::Verdict::unknown) m_out << (f.counts_as_failure ? " (counts as failure)" : " (not counted)");
-    if (f.verdict == core::Verdict::fail && !f.counts_as_failure) m_out << " (below --fail-on)";
+    if (auto mark = detail::baseline_mark(f); !mark.empty()) m_out << " (" << mark << ")";
+    if (f.verdict == core::Verdict::fail && !f.counts_as_failure && f.baseline != core::Finding::Baseline::existing) {
+      m_out << (m_result.fail_on_none ? " (not counted: --fail-on none)" : " (below --fail-on)");
+    }
     m_out << '\n';
     if (const auto* req = m_result.requirement(f.policy_id, f.requirement_id)) {
       m_out << "      " << one_line(req->title) << '\n';

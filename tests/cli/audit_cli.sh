@@ -58,7 +58,9 @@ port=$("$ex/nsd.sh" start "$tmp/nsd")
 "$bin" -q probe plateforme.donnees-sante.example --resolver "127.0.0.1:$port" --as-of 2026-11-30 >"$tmp/probe.txt" 2>"$tmp/probe.err"
 prc=$?
 "$bin" -q probe nx.donnees-sante.example 51.210.10.10 --resolver "127.0.0.1:$port" --format json >"$tmp/probe.json" 2>>"$tmp/probe.err"
+nxrc=$?
 "$bin" -q probe entrepot.donnees-sante.example --resolver "127.0.0.1:$((port == 65535 ? 1 : port + 1))" --timeout 300ms --retries 0 >"$tmp/probe-timeout.txt" 2>>"$tmp/probe.err"
+torc=$?
 "$ex/nsd.sh" stop "$tmp/nsd"
 chain="plateforme.donnees-sante.example → CNAME hdh-prod.francecentral.cloudapp.azure.com → 4.178.10.20 (azure:francecentral, FR by region) → Microsoft Azure → Microsoft Corporation (US) →"
 if [[ $prc -eq 0 ]] && grep -qF "$chain" "$tmp/probe.txt" && grep -q "served_from.regions *azure:francecentral" "$tmp/probe.txt"; then
@@ -78,7 +80,32 @@ then ok "probe json: NXDOMAIN is an unknown location; an OVH address is FR, ovhc
 grep -q "dns.status *timeout" "$tmp/probe-timeout.txt" && grep -q "served_from.countries *? (unknown: entrepot.donnees-sante.example was not observed (dns lookup timeout: unreachable)" "$tmp/probe-timeout.txt" \
   && ok "probe against a dead resolver says timeout/unreachable and location unknown" || bad "probe timeout: $(cat "$tmp/probe-timeout.txt")"
 
+[[ $nxrc -eq 3 ]] && grep -q "could not resolve nx.donnees-sante.example (nxdomain)" "$tmp/probe.err" \
+  && ok "probe exits 3 naming a target that did not resolve" || bad "probe of an NXDOMAIN name: exit $nxrc"
+[[ $torc -eq 3 ]] && ok "probe exits 3 when the resolver does not answer" || bad "probe against a dead resolver: exit $torc"
+
 # 3. Exit codes.
+for cmd in audit probe diff compare rules geoip "rules list" "geoip lookup"; do
+  # shellcheck disable=SC2086
+  "$bin" $cmd --help >"$tmp/help.txt" 2>&1
+  case $cmd in
+    audit) want="3  audit incomplete" ;; probe) want="3  a target could not be resolved" ;;
+    diff) want="1  new failures" ;; compare) want="0  the comparison was written" ;;
+    rules*) want="0  the rules load" ;; geoip*) want="2  usage error, or a database" ;;
+  esac
+  if grep -qF "$want" "$tmp/help.txt" && { [[ $cmd == audit ]] || ! grep -q "audit incomplete" "$tmp/help.txt"; }; then
+    ok "'$cmd --help' shows its own exit codes"
+  else bad "'$cmd --help' exit codes: $(grep -A5 'Exit codes' "$tmp/help.txt" | head -6)"; fi
+done
+expect_rc 2 "a mistyped subcommand is a usage error" "$bin" audti "$ex/audit.yaml"
+grep -q "did you mean 'audit'" "$tmp/err" && ok "a mistyped subcommand gets a hint" || bad "no hint in: $(cat "$tmp/err")"
+expect_rc 2 "a mistyped option is a usage error" "$bin" -q "${replay[@]}" --formt json
+grep -q "did you mean '--format'" "$tmp/err" && ok "a mistyped option gets a hint" || bad "no hint in: $(cat "$tmp/err")"
+expect_rc 2 "a mistyped --color is a usage error" "$bin" --color sometimes -q "${replay[@]}"
+"$bin" --color always -q "${replay[@]}" >"$tmp/colour.txt" 2>/dev/null
+grep -q $'\x1b\[' "$tmp/colour.txt" && ok "--color always colours a report sent to a pipe" || bad "--color always gave no colour"
+NO_COLOR= "$bin" -q "${replay[@]}" >"$tmp/plain.txt" 2>/dev/null
+! grep -q $'\x1b\[' "$tmp/plain.txt" && ok "stdout not a terminal: no colour" || bad "colour in a pipe"
 expect_rc 1 "flagship has proven failures" "$bin" -q "${replay[@]}"
 expect_rc 1 "--fail-on critical still fails on CLOUD Act exposure" "$bin" -q "${replay[@]}" --fail-on critical
 cat > "$tmp/clean.yaml" <<'YAML'
@@ -99,6 +126,20 @@ YAML
 expect_rc 3 "an unobserved host is unknown and counts as a failure" "$bin" -q audit "$tmp/unknown.yaml" --facts "$ex/facts.json"
 expect_rc 0 "--no-fail-on-unknown lets unknowns through" "$bin" -q audit "$tmp/unknown.yaml" --facts "$ex/facts.json" --no-fail-on-unknown
 printf 'schema: residency/manifest/v1\ntargets:\n  - hots: x.example\n' > "$tmp/broken.yaml"
+expect_rc 0 "--fail-on none: proven failures are reported, exit 0" "$bin" -q "${replay[@]}" --fail-on none
+expect_rc 0 "--fail-on none: counted unknowns too" "$bin" -q audit "$tmp/unknown.yaml" --facts "$ex/facts.json" --fail-on none
+expect_rc 2 "--fail-on none never hides a configuration error" "$bin" -q "${replay[@]}" --fail-on none --policy fr-helth-data
+expect_rc 2 "a mistyped --fail-on is a usage error" "$bin" -q "${replay[@]}" --fail-on hihg
+grep -q "did you mean 'high'" "$tmp/err" && ok "a mistyped --fail-on gets a hint" || bad "no hint in: $(cat "$tmp/err")"
+expect_rc 2 "--sarif-root must be a folder" "$bin" -q "${replay[@]}" --format sarif --sarif-root "$tmp/none"
+"$bin" -q "${replay[@]}" --format sarif --sarif-root "$ex" -o "$tmp/rooted.sarif"
+python3 - "$tmp/rooted.sarif" "$root/$ex" <<'PY' && ok "--sarif-root: locations relative to it, with %SRCROOT% declared" || bad "--sarif-root locations"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file://" + sys.argv[2] + "/", run["originalUriBaseIds"]
+uris = {l["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] for l in r["locations"]}
+assert uris == {"audit.yaml"}, uris
+PY
 expect_rc 2 "a broken manifest is a configuration error" "$bin" -q audit "$tmp/broken.yaml" --facts "$ex/facts.json"
 grep -q "broken.yaml:3:5" "$tmp/err" && ok "the manifest error names file:line:column" || bad "no file:line:column in: $(cat "$tmp/err")"
 expect_rc 2 "an unknown policy is a configuration error" "$bin" -q "${replay[@]}" --policy fr-helth-data
@@ -126,8 +167,8 @@ validate=(/usr/bin/python3 tests/support/validate_json.py)
 if "${validate[@]}" "$sarif_schema" "$tmp/all/report.sarif" 2>"$tmp/js.err"; then ok "SARIF validates"; else bad "SARIF invalid: $(head -3 "$tmp/js.err")"; fi
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["runs"][0]["results"][0].pop("message"); json.dump(d, open(sys.argv[2], "w"))' "$tmp/all/report.sarif" "$tmp/broken.sarif"
 if "${validate[@]}" "$sarif_schema" "$tmp/broken.sarif" 2>/dev/null; then bad "the SARIF check accepted a result without a message"; else ok "the SARIF check rejects a result without a message"; fi
-if xmllint --noout --schema "$junit_xsd" "$tmp/all/report.junit" 2>"$tmp/xl.err"; then ok "JUnit validates"; else bad "JUnit invalid: $(head -3 "$tmp/xl.err")"; fi
-sed 's/<testsuite name="[^"]*"/<testsuite/' "$tmp/all/report.junit" > "$tmp/broken.junit"
+if xmllint --noout --schema "$junit_xsd" "$tmp/all/report.xml" 2>"$tmp/xl.err"; then ok "JUnit validates"; else bad "JUnit invalid: $(head -3 "$tmp/xl.err")"; fi
+sed 's/<testsuite name="[^"]*"/<testsuite/' "$tmp/all/report.xml" > "$tmp/broken.junit"
 if xmllint --noout --schema "$junit_xsd" "$tmp/broken.junit" 2>/dev/null; then bad "the JUnit check accepted a suite without a name"; else ok "the JUnit check rejects a suite without a name"; fi
 if "${validate[@]}" docs/report.schema.json "$tmp/all/report.json" 2>"$tmp/js2.err"; then ok "JSON report validates"; else bad "JSON invalid: $(head -3 "$tmp/js2.err")"; fi
 counts=$(python3 - "$tmp/all" <<'PY'
@@ -138,7 +179,7 @@ want = (j["pass"], j["fail"], j["unknown"], j["waived"])
 rows = list(csv.DictReader(open(f"{d}/report.csv")))
 vcol = [c for c in rows[0] if c.lower() == "verdict"][0]
 c = tuple(sum(1 for r in rows if r[vcol] == v) for v in ("pass", "fail", "unknown", "waived"))
-x = open(f"{d}/report.junit").read()
+x = open(f"{d}/report.xml").read()
 jun = (x.count("<failure") + x.count("<error"), )
 txt = open(f"{d}/report.text").read()
 m = re.search(r"(\d+) pass, (\d+) fail, (\d+) unknown, (\d+) waived", txt)

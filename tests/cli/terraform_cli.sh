@@ -34,6 +34,8 @@ schemas=$schemas/schemas
 shared=../shared/data/terraform-plans
 [[ -f $shared/P1.json ]] || { echo "FAILED: real plan missing: $(realpath -m "$shared/P1.json") (see ../shared/data/terraform-plans/SOURCE.md)"; exit 1; }
 ex=examples/terraform
+schemas=../shared/schemas  # read at test time, never copied
+[[ -f $schemas/sarif-schema-2.1.0.json ]] || { echo "FAILED: schema missing: $(realpath -m "$schemas/sarif-schema-2.1.0.json")"; exit 1; }
 
 # 1. The example plans: text reports (without the run line, which names the time and host).
 declare -A extra=([azure-francecentral]="" [aws-eu-west-3]="" [ovhcloud]="--tag classification=health --tag offer=ovhcloud-managed-kubernetes" [mixed-modules]="")

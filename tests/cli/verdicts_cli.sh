@@ -135,7 +135,7 @@ manifest "$tmp/certs.yaml" fr-secnumcloud \
   "    id: ovh" "    tls_terminated_by: origin"
 "$bin" -q audit "$tmp/certs.yaml" --as-of 2026-12-01 --format text --format json --format sarif --format junit \
   --format markdown --format html --format csv -o "$tmp/certs" 2>"$tmp/certs.err"
-for f in report.text report.json report.sarif report.junit report.markdown report.html report.csv; do
+for f in report.text report.json report.sarif report.xml report.md report.html report.csv; do
   expect_in "$tmp/certs/$f" "SecNumCloud qualification of outscale-iaas (ANSSI decision 2118) expired on 2026-11-30" "$f names the expired qualification"
   expect_in "$tmp/certs/$f" "2026-12-29" "$f names the qualification that lapses on 2026-12-29"
 done

@@ -239,6 +239,46 @@ core::AuditResult hostile() {
   return r;
 }
 
+core::AuditResult large(std::size_t targets, std::size_t per_target) {
+  core::AuditResult r = health_data_hub();
+  r.targets.clear();
+  r.findings.clear();
+  r.waivers.clear();
+  const Verdict verdicts[] = {Verdict::pass, Verdict::fail,   Verdict::pass, Verdict::unknown,
+                              Verdict::pass, Verdict::waived, Verdict::pass};
+  const Severity severities[] = {Severity::critical, Severity::high, Severity::medium, Severity::low};
+  const core::Placement::Served served[] = {core::Placement::Served::eea, core::Placement::Served::adequate,
+                                            core::Placement::Served::elsewhere, core::Placement::Served::unknown};
+  const core::Placement::Control control[] = {core::Placement::Control::eu, core::Placement::Control::non_eu,
+                                              core::Placement::Control::unknown};
+  std::vector<core::RequirementInfo> reqs;
+  for (std::size_t k = 0; k < per_target; ++k) {
+    reqs.push_back(requirement(k % 2 == 0 ? "fr-health-data" : "fr-secnumcloud", "REQ-" + std::to_string(k),
+                               "Requirement number " + std::to_string(k), severities[k % 4], "Why it matters.",
+                               "What to do.", {}));
+  }
+  r.requirements = reqs;
+  for (std::size_t i = 0; i < targets; ++i) {
+    const std::string id = "host-" + std::to_string(100000 + i) + ".example.fr";
+    auto t = target(id, core::TargetKind::host, id, static_cast<int>(10 + i));
+    t.placement = {served[i % 4], control[(i / 4) % 3], "FR", "US"};
+    t.evidence = {
+        {"address", id, "203.0.113." + std::to_string(i % 250), "dns A", "high", ""},
+        {"country", "203.0.113." + std::to_string(i % 250), "FR", "geoip country", "high", "country.mmdb"},
+        {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"}};
+    for (std::size_t k = 0; k < per_target; ++k) {
+      auto f = finding(id, reqs[k].policy_id, reqs[k].id, reqs[k].severity, verdicts[(i + k) % 7],
+                       "Served from France (Microsoft Azure francecentral, Paris), but operated by Microsoft "
+                       "Corporation (United States): reachable under the CLOUD Act (18 U.S.C. § 2713).");
+      f.evidence = t.evidence;
+      r.findings.push_back(std::move(f));
+    }
+    r.targets.push_back(std::move(t));
+  }
+  r.warnings.clear();
+  return r;
+}
+
 std::string render(const std::string& name, const core::AuditResult& result) {
   const report::Format* format = report::find_format(name);
   REQUIRE(format != nullptr);

@@ -17,6 +17,9 @@ core::AuditResult health_data_hub();
 std::vector<core::DataSource> data_sources();
 // The same shape with hostile strings in every field a report prints.
 core::AuditResult hostile();
+// A large audit: `targets` targets, each judged by `per_target` requirements (100,000 findings
+// with 20,000 × 5), spread over every placement and verdict.
+core::AuditResult large(std::size_t targets, std::size_t per_target);
 // Render `result` in the format called `name` (no colour).
 std::string render(const std::string& name, const core::AuditResult& result);
 // A fresh, empty folder for one test, under RESIDENCY_TEST_TMP (or the system temp folder).

@@ -8,13 +8,15 @@ using namespace report_test;
 
 TEST_CASE("report::write_csv: a header and one row per finding", "[report]") {
   const std::string csv = render("csv", health_data_hub());
-  CHECK(csv.starts_with("target,policy,requirement,severity,verdict,raw_verdict,counts_as_failure,message,"));
+  CHECK(
+      csv.starts_with("target,provider,country,region,entity,laws,requirement,verdict,severity,message,policy,"
+                      "raw_verdict,counts_as_failure,"));
   const auto rows = parse_csv(csv);
   REQUIRE(rows.size() == 12);
-  for (const auto& row : rows) CHECK(row.size() == 15);
+  for (const auto& row : rows) CHECK(row.size() == 19);
   CHECK(rows[1][0] == "analytics");
-  CHECK(rows[1][4] == "waived");
-  CHECK(rows[1][5] == "fail");
+  CHECK(rows[1][7] == "waived");
+  CHECK(rows[1][11] == "fail");
   CHECK(csv.find("\r\n") != std::string::npos);
 }
 
@@ -23,12 +25,12 @@ TEST_CASE("report::write_csv: hostile cells are quoted and cannot start a formul
   const auto rows = parse_csv(csv);
   REQUIRE(rows.size() == 12);
   for (std::size_t i = 1; i < rows.size(); ++i) {
-    REQUIRE(rows[i].size() == 15);
+    REQUIRE(rows[i].size() == 19);
     for (const auto& cell : rows[i]) {
       CHECK((cell.empty() || std::string_view("=+-@").find(cell.front()) == std::string_view::npos));
     }
     CHECK(rows[i][0].find("<script>alert(\"x\")</script> | a,b \"q\" 'p'\nnew line") == 0);
-    CHECK(rows[i][7].starts_with("'=HYPERLINK(\"http://x\")"));
+    CHECK(rows[i][9].starts_with("'=HYPERLINK(\"http://x\")"));
   }
   CHECK(csv.find('\0') == std::string::npos);
 }
@@ -41,4 +43,31 @@ TEST_CASE("report::csv_cell: formula prefixes and quoting", "[report]") {
   CHECK(render_cell("a,b") == "\"a,b\"");
   CHECK(render_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(render_cell("plain") == "plain");
+}
+
+TEST_CASE("report::write_csv: provider, country, region, entity and laws from the target's facts", "[report]") {
+  auto r = health_data_hub();
+  auto& azure = r.targets[1];
+  REQUIRE(azure.target.id == "hdh-azure");
+  azure.facts.set_known("controlled_by.providers", {"azure"});
+  azure.facts.set_known("served_from.countries", {"FR"});
+  azure.facts.set_known("served_from.regions", {"azure:francecentral"});
+  azure.facts.set_known("controlled_by.entities", {"Microsoft Corporation", "Microsoft Ireland Operations, Ltd."});
+  azure.facts.set_known("controlled_by.laws", {"us-cloud-act", "us-fisa-702"});
+  const auto rows = parse_csv(render("csv", r));
+  bool seen = false;
+  for (const auto& row : rows) {
+    if (row[0] != "hdh-azure") continue;
+    seen = true;
+    CHECK(row[1] == "azure");
+    CHECK(row[2] == "FR");
+    CHECK(row[3] == "azure:francecentral");
+    CHECK(row[4] == "Microsoft Corporation; Microsoft Ireland Operations, Ltd.");
+    CHECK(row[5] == "us-cloud-act; us-fisa-702");
+  }
+  CHECK(seen);
+  // portal: its location is indeterminate (anycast): the cell says unknown, not empty.
+  for (const auto& row : rows) {
+    if (row[0] == "portal") CHECK(row[2] == "unknown");
+  }
 }

@@ -1,10 +1,14 @@
-// Tests of the HTML report: self-contained, escaped, and rendered by headless Chromium without
-// console errors, with the summary in the rendered DOM and a non-trivial screenshot.
+// Tests of the HTML report: self-contained (one inline script, inline SVG, no external asset),
+// escaped (also inside the script's JSON data), and checked in headless Chromium through
+// tests/tools/check_html.mjs (playwright-core, installed by scripts/setup.sh --tests): no console
+// error, the picture of the two axes with each target in its cell, working filters, the full
+// list when printed — and a 100,000-finding report that loads.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <regex>
 
 using namespace report_test;
@@ -12,28 +16,23 @@ using namespace test_support;
 
 namespace {
 
-struct Rendered {
-  RunResult dom;  // --dump-dom output (stdout+stderr, with the console log)
-  RunResult shot;
-  std::filesystem::path png;
-};
-
-std::string chromium_command(const std::filesystem::path& dir, const std::string& mode) {
-  return "chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-         "--disable-component-update --disable-sync --user-data-dir=" +
-         shell_quote((dir / ("profile-" + mode.substr(2, 4))).string()) +
-         " --enable-logging=stderr --v=0 --window-size=1200,900 " + mode + " " +
-         shell_quote("file://" + (dir / "report.html").string());
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
 }
 
-Rendered render_in_chromium(const std::string& html, const std::string& name) {
+// Run check_html.mjs on `html`; fails the test naming what is missing when the tools are absent.
+RunResult check_in_chromium(const std::string& html, const std::string& name, const std::string& args) {
+  REQUIRE(have_program("node"));
+  REQUIRE(have_program("chromium"));  // scripts/setup.sh --tests installs both
+  const auto playwright = source_path("tests/tools/node_modules/playwright-core/package.json");
+  INFO("missing " << playwright.string() << " (scripts/setup.sh --tests runs npm ci in tests/tools)");
+  REQUIRE(std::filesystem::exists(playwright));
   const auto dir = fresh_dir(name);
   write_text_file(dir / "report.html", html);
-  Rendered r;
-  r.png = dir / "screenshot.png";
-  r.dom = run(chromium_command(dir, "--dump-dom"));
-  r.shot = run(chromium_command(dir, "--screenshot=" + shell_quote(r.png.string())));
-  return r;
+  return run("node " + shell_quote(source_path("tests/tools/check_html.mjs").string()) + " " +
+             shell_quote((dir / "report.html").string()) + " " + shell_quote((dir / "shots").string()) + " " + args);
 }
 
 }  // namespace
@@ -42,47 +41,109 @@ TEST_CASE("report::write_html: self-contained and printable", "[report]") {
   const std::string html = render("html", health_data_hub());
   CHECK(html.starts_with("<!DOCTYPE html>"));
   CHECK(html.find("@media print") != std::string::npos);
-  CHECK(html.find("<script") == std::string::npos);
+  CHECK(count(html, "<script") == 2);  // the JSON data block and the filters
+  CHECK(count(html, "</script>") == 2);
   CHECK(html.find("<link") == std::string::npos);
   CHECK(html.find("src=") == std::string::npos);
   CHECK(html.find("url(") == std::string::npos);
   CHECK(html.find("@import") == std::string::npos);
   CHECK(html.find("@font-face") == std::string::npos);
+  CHECK(html.find("fetch(") == std::string::npos);
   // Only legal references link out, and only over http(s).
   std::regex href(R"re(href="([^"]*)")re");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
     const std::string target = (*it)[1];
     CHECK((target.starts_with("#") || target.starts_with("https://")));
   }
-  CHECK(html.find("Summary: 11 findings: 3 pass, 4 fail, 3 unknown, 1 waived") < html.find("Policy fr-health-data"));
+  CHECK(html.find("Summary: 11 findings: 3 pass, 4 fail, 3 unknown, 1 waived") < html.find("id=\"placement-svg\""));
+  CHECK(html.find("id=\"placement-svg\"") < html.find("Policy fr-health-data"));
 }
 
-TEST_CASE("report::write_html: hostile strings are escaped", "[report]") {
+TEST_CASE("report::write_html: the picture, the bars and the per-target view come from the model", "[report]") {
+  auto result = health_data_hub();
+  result.targets[1].placement = {core::Placement::Served::eea, core::Placement::Control::non_eu, "FR",
+                                 "US"};  // hdh-azure
+  const std::string html = render("html", result);
+  // hdh-azure sits in the (EEA, non-EU) cell with its countries; the others are unknown.
+  const auto cell = html.find("<g class=\"cell\" data-served=\"eea\" data-control=\"non-eu\">");
+  REQUIRE(cell != std::string::npos);
+  const auto end = html.find("</g>", cell);
+  const std::string in_cell = html.substr(cell, end - cell);
+  CHECK(in_cell.find("data-target=\"hdh-azure\"") != std::string::npos);
+  CHECK(in_cell.find("hdh-azure <tspan class=\"cc\">FR · US</tspan>") != std::string::npos);
+  CHECK(in_cell.find(">1 target<") != std::string::npos);
+  CHECK(in_cell.find("class=\"dot d-fail\"") != std::string::npos);  // its worst verdict
+  const auto unknown = html.find("<g class=\"cell\" data-served=\"unknown\" data-control=\"unknown\">");
+  CHECK(html.substr(unknown, html.find("</g>", unknown) - unknown).find(">5 targets<") != std::string::npos);
+  // Per policy: a bar and the pass percentage, rounded down (fr-health-data: 2 passes of 6 → 33%;
+  // fr-secnumcloud: 1 of 5, the waived one not counted as a pass → 20%).
+  CHECK(html.find("<tr data-p=\"fr-health-data\"><td>fr-health-data</td><td><svg class=\"bar\"") != std::string::npos);
+  CHECK(html.find("33% pass") != std::string::npos);
+  CHECK(html.find("20% pass") != std::string::npos);
+  // Per target: its findings and the evidence chain.
+  const auto t = html.find("<details class=\"target w-fail\" id=\"t-1\">");
+  REQUIRE(t != std::string::npos);
+  CHECK(html.find("hdh-azure — served in the EEA, controlled from outside the EU</summary>", t) != std::string::npos);
+  CHECK(html.find("evidence: entity: azure → Microsoft Corporation", t) != std::string::npos);
+}
+
+TEST_CASE("report::write_html: hostile strings are escaped, also in the script's data", "[report]") {
   const std::string html = render("html", hostile());
-  CHECK(html.find("<script") == std::string::npos);
+  CHECK(count(html, "<script") == 2);
+  CHECK(count(html, "</script>") == 2);
   CHECK(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") != std::string::npos);
   CHECK(html.find("<b>host") == std::string::npos);
   CHECK(html.find("href=\"javascript") == std::string::npos);
   CHECK(html.find("<policy&>") == std::string::npos);
+  CHECK(html.find("\"\\u003cpolicy\\u0026\\u003e\"") != std::string::npos);  // the filter's policy list
   CHECK(html.find('\0') == std::string::npos);
   CHECK(html.find("\xff") == std::string::npos);
 }
 
-TEST_CASE("report::write_html: renders in headless Chromium without console errors", "[report][chromium]") {
-  REQUIRE(have_program("chromium"));  // scripts/setup.sh --tests installs it
-  for (const auto& [name, result] : {std::pair{"html-chromium", health_data_hub()}, std::pair{"html-chromium-hostile", hostile()}}) {
-    const Rendered r = render_in_chromium(render("html", result), name);
-    INFO(r.dom.output.substr(0, 2000));
-    CHECK(r.dom.status == 0);
-    CHECK(r.dom.output.find("Uncaught") == std::string::npos);
-    CHECK(r.dom.output.find("ERROR:CONSOLE") == std::string::npos);
-    CHECK(r.dom.output.find("id=\"summary-line\">Summary: 11 findings: 3 pass, 4 fail, 3 unknown, 1 waived") !=
-          std::string::npos);
-    // The hostile script stays text: the rendered DOM has no script element.
-    CHECK(r.dom.output.find("<script") == std::string::npos);
-    INFO(r.shot.output.substr(0, 2000));
-    CHECK(r.shot.status == 0);
-    REQUIRE(std::filesystem::exists(r.png));
-    CHECK(std::filesystem::file_size(r.png) > 20000);
-  }
+TEST_CASE("report::write_html: in headless Chromium, the picture, the filters and print", "[report][chromium]") {
+  auto result = health_data_hub();
+  result.targets[1].placement = {core::Placement::Served::eea, core::Placement::Control::non_eu, "FR", "US"};
+  result.targets[2].placement = {core::Placement::Served::eea, core::Placement::Control::eu, "FR", "FR"};
+  const auto r =
+      check_in_chromium(render("html", result), "html-chromium",
+                        "--filters --summary '11 findings: 3 pass, 4 fail, 3 unknown, 1 waived' "
+                        "--expect hdh-azure=eea/non-eu --expect hdh-ovh=eea/eu --expect portal=unknown/unknown");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.output.find("FAILED") == std::string::npos);
+  CHECK(r.output.find("ok: hdh-azure is drawn in the cell served eea × controlled non-eu") != std::string::npos);
+  CHECK(r.output.find("ok: no console error") != std::string::npos);
+}
+
+TEST_CASE("report::write_html: the checker fails when a target is in another cell", "[report][chromium]") {
+  const auto r =
+      check_in_chromium(render("html", health_data_hub()), "html-chromium-wrong", "--expect hdh-azure=eea/non-eu");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("FAILED: hdh-azure is drawn in the cell served eea × controlled non-eu") != std::string::npos);
+}
+
+TEST_CASE("report::write_html: hostile strings render without a script running", "[report][chromium]") {
+  const auto r = check_in_chromium(render("html", hostile()), "html-chromium-hostile", "--filters");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.output.find("ok: no console error") != std::string::npos);
+}
+
+TEST_CASE("report::write_html: 100,000 findings render linearly and load in Chromium", "[report][chromium]") {
+  const auto result = large(20000, 5);
+  REQUIRE(result.findings.size() == 100000);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string html = render("html", result);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  WARN("HTML of 100,000 findings: " << html.size() / 1000000.0 << " MB in " << ms.count() << " ms (ASan build)");
+  CHECK(html.find("Summary: 100000 findings:") != std::string::npos);
+  CHECK(html.find(" open>") == std::string::npos);  // every large section starts collapsed
+  const auto svg = html.find("<svg id=\"placement-svg\"");
+  CHECK(html.find("</svg>", svg) - svg < 40000);  // bounded: six named targets per cell, not 20,000
+  CHECK(html.find("+ 1661 more (see Targets)") != std::string::npos);
+  const auto r = check_in_chromium(html, "html-chromium-100k", "--filters --timeout-ms 300000");
+  INFO(r.output.substr(0, 3000));
+  CHECK(r.status == 0);
+  WARN(r.output.substr(0, r.output.find('\n')));  // "load: N ms"
 }

@@ -13,15 +13,16 @@ namespace {
 
 RunResult validate(const std::string& xml, const std::string& name) {
   const auto dir = fresh_dir(name);
-  write_text_file(dir / "report.junit", xml);
+  write_text_file(dir / "report.xml", xml);
   return run("xmllint --noout --schema " + shell_quote(test_support::shared_file("schemas/junit.xsd").string()) + " " +
-             shell_quote((dir / "report.junit").string()));
+             shell_quote((dir / "report.xml").string()));
 }
 
 std::string xpath(const std::string& xml, const std::string& expr, const std::string& name) {
   const auto dir = fresh_dir(name);
-  write_text_file(dir / "report.junit", xml);
-  std::string out = run("xmllint --xpath " + shell_quote(expr) + " " + shell_quote((dir / "report.junit").string())).output;
+  write_text_file(dir / "report.xml", xml);
+  std::string out =
+      run("xmllint --xpath " + shell_quote(expr) + " " + shell_quote((dir / "report.xml").string())).output;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
@@ -62,4 +63,9 @@ TEST_CASE("report::write_junit: hostile strings are escaped", "[report]") {
   CHECK(xml.find("&lt;script&gt;") != std::string::npos);
   CHECK(xml.find('\0') == std::string::npos);
   CHECK(xml.find("hostname=\"&lt;b&gt;host&lt;/b&gt; &quot;evil&quot;\"") != std::string::npos);
+}
+
+TEST_CASE("report::write_junit: the manifest's metadata as properties", "[report]") {
+  const std::string xml = render("junit", health_data_hub());
+  CHECK(xml.find("<property name=\"organisation\" value=\"Health Data Hub (fixture)\"/>") != std::string::npos);
 }

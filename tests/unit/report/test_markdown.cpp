@@ -41,3 +41,26 @@ TEST_CASE("report::write_markdown: hostile strings stay inside their table cell"
   }
   CHECK(rows == 7);
 }
+
+TEST_CASE("report::write_markdown_summary: under GitHub's 65,536-character limit at 100,000 findings", "[report]") {
+  const auto big = large(20000, 5);
+  const std::string md = render("markdown-summary", big);
+  CHECK(md.size() < 65536);  // bytes, never fewer than characters
+  CHECK(md.find("Summary:** 100000 findings:") != std::string::npos);
+  const auto more = md.find("… and ");
+  REQUIRE(more != std::string::npos);
+  CHECK(md.find("more failures and unknowns: see the full report", more) != std::string::npos);
+  // Failures first: every row before the first unknown is a failure.
+  // (in the problem table: the counts table above it has a row of each verdict)
+  const auto table = md.find("### Failures and unknowns");
+  REQUIRE(table != std::string::npos);
+  const auto first_unknown = md.find("\n| unknown", table);
+  const auto last_fail = md.rfind("\n| fail");
+  REQUIRE(last_fail != std::string::npos);
+  REQUIRE(last_fail > table);
+  CHECK((first_unknown == std::string::npos || last_fail < first_unknown));
+  // A small audit is shown whole, with its metadata.
+  const std::string small = render("markdown-summary", health_data_hub());
+  CHECK(small.find("… and ") == std::string::npos);
+  CHECK(small.find("| fail | critical | hdh-azure |") != std::string::npos);
+}

@@ -31,7 +31,8 @@ TEST_CASE("report::find_format: the table names every format", "[report]") {
     CHECK_FALSE(f.description.empty());
     CHECK(report::find_format(f.name) == &f);
   }
-  CHECK(names == std::vector<std::string>{"text", "json", "sarif", "junit", "markdown", "html", "csv"});
+  CHECK(names ==
+        std::vector<std::string>{"text", "json", "sarif", "junit", "markdown", "markdown-summary", "html", "csv"});
   CHECK(report::find_format("xml") == nullptr);
 }
 
@@ -58,13 +59,14 @@ TEST_CASE("report::write_reports: one format with --output writes exactly that p
   CHECK(*core::read_file(dir / "results.txt") == render("sarif", health_data_hub()));
 }
 
-TEST_CASE("report::write_reports: several formats go to report.<format> in a new folder", "[report]") {
+TEST_CASE("report::write_reports: several formats go to report.json, report.md, report.xml in a new folder",
+          "[report]") {
   const auto dir = fresh_dir("write-many") / "nested" / "out";
   std::ostringstream out;
   REQUIRE(report::write_reports(health_data_hub(), {"json", "markdown", "junit", "json"}, dir, out, true));
   CHECK(out.str().empty());
-  CHECK(entries(dir) == std::vector<std::string>{"report.json", "report.junit", "report.markdown"});
-  CHECK(*core::read_file(dir / "report.markdown") == render("markdown", health_data_hub()));
+  CHECK(entries(dir) == std::vector<std::string>{"report.json", "report.md", "report.xml"});
+  CHECK(*core::read_file(dir / "report.md") == render("markdown", health_data_hub()));
   // Written files never carry colour codes.
   REQUIRE(report::write_reports(health_data_hub(), {"text", "csv"}, dir, out, true));
   CHECK(core::read_file(dir / "report.text")->find('\x1b') == std::string::npos);
@@ -77,7 +79,7 @@ TEST_CASE("report::write_reports: errors are clear", "[report]") {
   auto many = report::write_reports(health_data_hub(), {"json", "csv"}, std::nullopt, out, false);
   REQUIRE_FALSE(many);
   CHECK(many.error().code == core::ErrorCode::usage);
-  CHECK(many.error().message == "2 formats need --output FOLDER (one report.<format> each)");
+  CHECK(many.error().message == "2 formats need --output FOLDER (one report file each)");
   auto missing = report::write_reports(health_data_hub(), {"json"}, dir / "missing" / "r.json", out, false);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == core::ErrorCode::io);

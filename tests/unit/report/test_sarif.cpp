@@ -1,9 +1,11 @@
-// Tests of the SARIF report: validation against the OASIS 2.1.0 schema (../shared/schemas),
-// rules, levels, locations, suppressions and fingerprints.
+// Tests of the SARIF report: validation against the OASIS 2.1.0 schema (../shared/schemas) and
+// by Microsoft's SARIF multitool with GitHub's rules (validate --rule-kind "Gh;Sarif": no error
+// or warning); rules, levels, kinds, locations relative to %SRCROOT%, suppressions, fingerprints.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
 #include "support/shared_data.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/text.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,6 +28,31 @@ void check_valid_sarif(const std::string& sarif, const std::string& name) {
   CHECK(result.status == 0);
 }
 
+// Run the native multitool (the npm wrapper splits arguments at ';') on `sarif`; return the
+// "LEVEL RULE: message" lines of its errors and warnings (a result without level is a warning).
+std::vector<std::string> multitool_problems(const std::string& sarif, const std::string& name) {
+  const auto tool = source_path("tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+  INFO("missing " << tool.string() << " (scripts/setup.sh --tests runs npm ci in tests/tools)");
+  REQUIRE(std::filesystem::exists(tool));
+  const auto dir = fresh_dir(name);
+  write_text_file(dir / "report.sarif", sarif);
+  const auto log = dir / "validation.sarif";
+  const auto result = run(shell_quote(tool.string()) + " validate --rule-kind 'Gh;Sarif' -o " +
+                          shell_quote(log.string()) + " " + shell_quote((dir / "report.sarif").string()));
+  INFO(result.output);
+  REQUIRE(result.status == 0);
+  const auto text = core::read_file(log);
+  REQUIRE(text);
+  const auto doc = nlohmann::json::parse(*text);
+  std::vector<std::string> problems;
+  for (const auto& r : doc["runs"][0].value("results", nlohmann::json::array())) {
+    const std::string level = r.value("level", "warning");
+    if (level != "error" && level != "warning") continue;
+    problems.push_back(level + " " + r.value("ruleId", "") + ": " + r["message"].dump());
+  }
+  return problems;
+}
+
 const nlohmann::json* result_for(const nlohmann::json& run, const std::string& target, const std::string& rule) {
   for (const auto& r : run["results"]) {
     if (r["properties"]["target"] == target && r["ruleId"] == rule) return &r;
@@ -39,6 +66,29 @@ TEST_CASE("report::write_sarif: validates against the SARIF 2.1.0 schema", "[rep
   REQUIRE(run("/usr/bin/python3 -c 'import jsonschema'").status == 0);  // Debian python3-jsonschema
   check_valid_sarif(render("sarif", health_data_hub()), "sarif-valid");
   check_valid_sarif(render("sarif", hostile()), "sarif-valid-hostile");
+}
+
+TEST_CASE("report::write_sarif: Microsoft's multitool with GitHub's rules finds no error or warning",
+          "[report][sarif]") {
+  auto result = health_data_hub();
+  result.source_root = "/work/repo";
+  result.working_dir = "/work/repo";
+  for (const auto& [name, r] :
+       {std::pair{"sarif-multitool", result}, std::pair{"sarif-multitool-hostile", hostile()}}) {
+    const auto problems = multitool_problems(render("sarif", r), name);
+    std::string all;
+    for (const auto& p : problems) all += p + "\n";
+    INFO(name << ":\n" << all);
+    CHECK(problems.empty());
+  }
+}
+
+TEST_CASE("report::write_sarif: the multitool check can fail (a result without a location)", "[report][sarif]") {
+  auto doc = nlohmann::json::parse(render("sarif", health_data_hub()));
+  doc["runs"][0]["results"][0]["locations"] = nlohmann::json::array();
+  const auto problems = multitool_problems(doc.dump(2), "sarif-multitool-broken");
+  REQUIRE(!problems.empty());
+  CHECK(problems.front().starts_with("error GH"));
 }
 
 TEST_CASE("report::write_sarif: the schema check can fail (no runs, a result without a message)", "[report]") {
@@ -77,11 +127,17 @@ TEST_CASE("report::write_sarif: rules / results / levels / locations / suppressi
   CHECK(snc["help"]["markdown"].get<std::string>().find(
             "- [18 U.S.C. § 2713 (CLOUD Act)](https://www.law.cornell.edu/uscode/text/18/2713)") != std::string::npos);
   CHECK(snc["properties"]["severity"] == "critical");
+  CHECK(snc["properties"]["security-severity"] == "9.5");
+  CHECK(snc["properties"]["tags"] == nlohmann::json::array({"security", "residency", "fr-secnumcloud"}));
+  CHECK(snc["helpUri"] == "https://www.law.cornell.edu/uscode/text/18/2713");
+  CHECK(driver["rules"][0]["properties"]["security-severity"] == "8.0");  // FR-HDS-LOC, high
+  CHECK(driver["rules"][1]["properties"]["security-severity"] == "5.5");  // FR-TLS-TERM, medium
   CHECK(snc["properties"]["policy"] == "fr-secnumcloud");
   CHECK(run0["results"].size() == 8);  // 11 findings minus 3 passes
   const auto* azure = result_for(run0, "hdh-azure", "SNC-19.6");
   REQUIRE(azure != nullptr);
   CHECK((*azure)["level"] == "error");
+  CHECK((*azure)["kind"] == "fail");
   CHECK((*azure)["ruleIndex"] == 2);
   const auto& loc = (*azure)["locations"][0]["physicalLocation"];
   CHECK(loc["artifactLocation"]["uri"] == "examples/health-data-hub/audit.yaml");
@@ -93,11 +149,43 @@ TEST_CASE("report::write_sarif: rules / results / levels / locations / suppressi
   const auto* waived = result_for(run0, "analytics", "SNC-19.6");
   REQUIRE(waived != nullptr);
   CHECK((*waived)["suppressions"][0]["kind"] == "external");
-  CHECK((*waived)["suppressions"][0]["justification"] == "waived by W1 until 2027-03-31 (owner: dpo@hdh.example.fr)");
+  CHECK((*waived)["suppressions"][0]["status"] == "accepted");
+  CHECK((*waived)["suppressions"][0]["justification"] ==
+        "Waiver W1: Migration to a qualified offer planned for Q1 2027. Owner: dpo@hdh.example.fr. Legal basis: SCC "
+        "2021/914 + TIA-2026-04. Expires 2027-03-31.");
+  // Unknowns are open questions, not failures: kind "open", level "none".
+  bool open = false;
+  for (const auto& r : run0["results"]) {
+    if (r["properties"]["verdict"] != "unknown") continue;
+    open = true;
+    CHECK(r["kind"] == "open");
+    CHECK(r["level"] == "none");
+  }
+  CHECK(open);
   CHECK(result_for(run0, "hdh-ovh", "SNC-19.6") == nullptr);  // passes are not results
   const auto& inv = run0["invocations"][0];
   CHECK(inv["exitCode"] == 1);
   CHECK(inv["startTimeUtc"] == "2026-11-30T05:00:00Z");
+}
+
+TEST_CASE("report::write_sarif: locations are relative to the repository root (%SRCROOT%)", "[report]") {
+  auto result = health_data_hub();
+  result.source_root = "/work/repo";
+  result.working_dir = "/work/repo/examples";  // the manifest was named relative to a subfolder
+  for (auto& t : result.targets) t.target.declared_at.file = "health-data-hub/audit.yaml";
+  result.targets.front().target.declared_at.file = "/elsewhere/list.txt";  // outside the repository
+  const auto doc = nlohmann::json::parse(render("sarif", result));
+  const auto& run0 = doc["runs"][0];
+  CHECK(run0["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///work/repo/");
+  const auto* azure = result_for(run0, "hdh-azure", "SNC-19.6");
+  REQUIRE(azure != nullptr);
+  const auto& artifact = (*azure)["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(artifact["uri"] == "examples/health-data-hub/audit.yaml");
+  CHECK(artifact["uriBaseId"] == "%SRCROOT%");
+  const auto* outside = result_for(run0, result.targets.front().target.id, "SNC-19.6");
+  REQUIRE(outside != nullptr);
+  CHECK((*outside)["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///elsewhere/list.txt");
+  CHECK(!(*outside)["locations"][0]["physicalLocation"]["artifactLocation"].contains("uriBaseId"));
 }
 
 TEST_CASE("report::write_sarif: fingerprints are stable across runs", "[report]") {

@@ -451,7 +451,7 @@ TEST_CASE("audit: every report names the data's age, stale data warns, --fail-on
   const Json sarif = Json::parse(read(dir / "reports" / "report.sarif"));
   CHECK(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == line_old);
   CHECK(sarif["runs"][0]["properties"]["data_sources"][0]["date"] == "2026-08-22");
-  for (const char* name : {"report.junit", "report.markdown", "report.html", "report.csv", "report.text"}) {
+  for (const char* name : {"report.xml", "report.md", "report.html", "report.csv", "report.text"}) {
     INFO(name);
     CHECK_THAT(read(dir / "reports" / name), Catch::Contains(line_old));
   }

@@ -11,9 +11,15 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev
           libcurl4-openssl-dev libc-ares-dev libidn2-dev libmaxminddb-dev nlohmann-json3-dev libre2-dev
           zlib1g-dev libssl-dev ca-certificates)
+tests=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema python3-yaml libxml2-utils chromium) ;;
+    --tests)
+      tests=1
+      packages+=(catch2 mmdb-bin nsd nginx openssl python3-jsonschema python3-yaml libxml2-utils chromium)
+      # npm installs the pinned test tools below; a machine whose Node.js already brings npm keeps its own.
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
     --fuzz) packages+=(clang-16 libclang-rt-16-dev) ;;
     *) echo "usage: scripts/setup.sh [--tests] [--fuzz]" >&2; exit 2 ;;
   esac
@@ -33,7 +39,7 @@ fi
 
 # Test tools (--tests): Microsoft's SARIF multitool and playwright-core, pinned by
 # tests/tools/package-lock.json; npm ci runs only when the lock file changed since the last one.
-if [[ "${1:-}" == "--tests" ]]; then
+if ((tests)); then
   if ! cmp -s tests/tools/package-lock.json tests/tools/node_modules/.residency-installed-lock 2>/dev/null; then
     (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error) >&2
     cp tests/tools/package-lock.json tests/tools/node_modules/.residency-installed-lock

@@ -380,7 +380,7 @@ Provenance read_provenance(const MMDB_s& mmdb) {
   auto json = to_json(node, 0);
   MMDB_free_entry_data_list(list);
   if (!json) return {};
-  return provenance_from_metadata_json(json->dump());
+  return provenance_from_metadata_json(json->dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 std::optional<std::string> as_string(const MMDB_entry_data_s& d) {

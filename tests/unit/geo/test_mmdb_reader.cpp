@@ -320,3 +320,13 @@ TEST_CASE("geo::reader: metadata lists holding a non-string are refused before l
     CHECK_THAT(db.error().message, Catch::Contains(c.message));
   }
 }
+
+TEST_CASE("geo::reader: metadata with invalid UTF-8 is read without throwing (fuzz regression)", "[geo]") {
+  // Found by the mmdb fuzz target: a metadata string with byte 0x8A made the provenance dump throw
+  // nlohmann's type_error 316, which terminated the process.
+  const auto path =
+      std::filesystem::path(RESIDENCY_SOURCE_DIR) / "tests/fuzz/corpus/mmdb/regression-metadata-invalid-utf8.mmdb";
+  REQUIRE(std::filesystem::exists(path));
+  auto db = geo::Database::open(path, geo::Verify::always);
+  if (!db) CHECK_FALSE(db.error().message.empty());
+}

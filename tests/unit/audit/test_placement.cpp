@@ -1,6 +1,7 @@
 // audit::place on the shipped rule packs: each axis from the facts, on the audit date; unknown
 // whenever the facts cannot decide, and a partial list deciding only where its known part does.
 #include "audit/placement.hpp"
+#include "audit_fixtures.hpp"
 #include "core/diag.hpp"
 #include "policy/load.hpp"
 
@@ -10,20 +11,9 @@ namespace {
 
 using core::Placement;
 
-const core::Date k_as_of = *core::parse_date("2026-11-30");
+using audit_test::k_as_of;
 
-const policy::RuleSet& shipped() {
-  static const policy::RuleSet r = [] {
-    core::Diag diag;
-    diag.capture();
-    policy::LoadOptions o;
-    o.as_of = k_as_of;
-    auto loaded = policy::load_rules(o, diag);
-    REQUIRE(loaded);
-    return *loaded;
-  }();
-  return r;
-}
+const policy::RuleSet& shipped() { return audit_test::shipped_rules(); }
 
 core::Facts facts(std::vector<std::string> served, std::vector<std::string> control) {
   core::Facts f;

@@ -5,8 +5,8 @@
 // jurisdiction, so a finding keeps its identity when a CDN changes addresses.
 #include "audit/baseline.hpp"
 
-#include "audit/json_text.hpp"
 #include "core/atomic_file.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 
 #include <fmt/format.h>
@@ -108,7 +108,7 @@ std::string fingerprint(std::string_view target_id, std::string_view requirement
 }
 
 core::Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
-  auto parsed = parse_json_text(text, name);
+  auto parsed = core::parse_json_text(text, name);
   if (!parsed) return std::unexpected(parsed.error());
   const json& doc = *parsed;
   const Reader reader{name};

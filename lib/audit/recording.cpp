@@ -5,6 +5,7 @@
 
 #include "audit/recording_https.hpp"
 #include "core/atomic_file.hpp"
+#include "core/json_text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -127,8 +128,10 @@ std::string to_json(const Recording& recording) {
 }
 
 core::Result<Recording> parse_recording(std::string_view text, const std::string& file) {
+  auto parsed = core::parse_json_text(text, file, "a residency facts file (--save-facts)");
+  if (!parsed) return std::unexpected(parsed.error());
   try {
-    json j = json::parse(text);
+    const json& j = *parsed;
     if (!j.is_object() || j.value("schema", "") != k_recording_schema) {
       return core::fail(core::ErrorCode::data,
                         fmt::format("not a residency facts file; expected \"schema\": \"{}\"", k_recording_schema),
@@ -149,8 +152,6 @@ core::Result<Recording> parse_recording(std::string_view text, const std::string
       rec.https.push_back(https_from_json(c, fmt::format("https[{}]", i++)));
     std::sort(rec.https.begin(), rec.https.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
     return rec;
-  } catch (const json::parse_error& e) {
-    return core::fail(core::ErrorCode::data, fmt::format("byte {}: malformed JSON: {}", e.byte, e.what()), file);
   } catch (const std::exception& e) {
     return core::fail(core::ErrorCode::data, fmt::format("malformed facts file: {}", e.what()), file);
   }

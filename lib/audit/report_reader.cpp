@@ -3,8 +3,8 @@
 #include "audit/report_reader.hpp"
 
 #include "audit/baseline.hpp"
-#include "audit/json_text.hpp"
 #include "core/atomic_file.hpp"
+#include "core/json_text.hpp"
 
 #include <fmt/format.h>
 
@@ -14,27 +14,6 @@
 namespace audit {
 
 using nlohmann::json;
-
-core::Result<json> parse_json_text(std::string_view text, const std::string& name) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // what() repeats the position: "[json.exception.parse_error.101] parse error at line 4, column 20: …".
-    std::string_view what = e.what();
-    if (auto pos = what.find(": "); pos != std::string_view::npos) what.remove_prefix(pos + 2);
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return core::fail(core::ErrorCode::data, fmt::format("invalid JSON at byte {}: {}", e.byte, what),
-                      fmt::format("{}:{}:{}", name, line, column));
-  }
-}
 
 namespace {
 
@@ -348,7 +327,7 @@ void each(In& in, const json& doc, const char* key, const char* what, Read read)
 }  // namespace
 
 core::Result<core::AuditResult> parse_report(std::string_view text, const std::string& name) {
-  auto doc = parse_json_text(text, name);
+  auto doc = core::parse_json_text(text, name);
   if (!doc) return std::unexpected(doc.error());
   In in(name);
   if (!in.is_object(*doc, "/", "a JSON report object")) return std::unexpected(in.error());

@@ -19,7 +19,7 @@ constexpr std::string_view k_last_modified = "last modified:";
 }  // namespace
 
 core::Result<RangeTable> parse_oracle(std::string_view text, std::string_view source, std::string_view provider) {
-  auto json = parse_json(text, source);
+  auto json = core::parse_json_text(text, std::string(source));
   if (!json) return std::unexpected(json.error());
   JsonReader read(source);
   auto regions = read.array(*json, "regions", "", false);
@@ -49,7 +49,7 @@ core::Result<RangeTable> parse_oracle(std::string_view text, std::string_view so
 }
 
 core::Result<RangeTable> parse_fastly(std::string_view text, std::string_view source, std::string_view provider) {
-  auto json = parse_json(text, source);
+  auto json = core::parse_json_text(text, std::string(source));
   if (!json) return std::unexpected(json.error());
   JsonReader read(source);
   TableBuilder table;

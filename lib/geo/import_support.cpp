@@ -42,19 +42,6 @@ bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
   }
 }
 
-core::Result<Json> parse_json(std::string_view text, std::string_view source) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    if (auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos) {
-      what = what.substr(close + 2);
-    }
-    return core::fail(core::ErrorCode::data, fmt::format("byte {}: invalid JSON: {}", e.byte, what),
-                      std::string(source));
-  }
-}
-
 core::Result<const Json*> JsonReader::array(const Json& object, const char* key, const std::string& path,
                                             bool optional) const {
   static const Json k_empty = Json::array();

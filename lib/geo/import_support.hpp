@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "geo/importers.hpp"
 
@@ -88,9 +89,6 @@ template <typename OnLine>
 core::Result<void> for_each_csv_line(std::string_view text, std::string_view source, OnLine on_line) {
   return for_each_csv_line(text, source, on_line, [](std::string_view) {});
 }
-
-// Parse `text` as JSON; an error names `source` and the byte offset.
-core::Result<Json> parse_json(std::string_view text, std::string_view source);
 
 // Checked access to a parsed feed: every failure names the JSON path.
 class JsonReader {

@@ -25,12 +25,11 @@ namespace geo {
 namespace {
 
 using core::ErrorCode;
+using detail::check_not_default_route;
 using detail::for_each_csv_line;
 using detail::Json;
 using detail::JsonReader;
-using detail::parse_json;
 using detail::TableBuilder;
-using detail::check_not_default_route;
 
 struct FormatInfo {
   RangeFormat format;
@@ -178,7 +177,7 @@ RangeTable to_table(const Chooser& chosen, const std::string& provider) {
 }
 
 core::Result<RangeTable> parse_aws(std::string_view text, std::string_view source) {
-  auto json = parse_json(text, source);
+  auto json = core::parse_json_text(text, std::string(source));
   if (!json) return std::unexpected(json.error());
   JsonReader read(source);
   Chooser chosen;
@@ -233,7 +232,7 @@ Chooser drop_covered_regionless(const Chooser& chosen) {
 }
 
 core::Result<RangeTable> parse_azure(std::string_view text, std::string_view source) {
-  auto json = parse_json(text, source);
+  auto json = core::parse_json_text(text, std::string(source));
   if (!json) return std::unexpected(json.error());
   JsonReader read(source);
   auto values = read.array(*json, "values", "", false);
@@ -265,7 +264,7 @@ core::Result<RangeTable> parse_azure(std::string_view text, std::string_view sou
 }
 
 core::Result<RangeTable> parse_gcp(std::string_view text, std::string_view source) {
-  auto json = parse_json(text, source);
+  auto json = core::parse_json_text(text, std::string(source));
   if (!json) return std::unexpected(json.error());
   JsonReader read(source);
   auto items = read.array(*json, "prefixes", "", false);

@@ -4,6 +4,8 @@
 // SOURCES.json, written and parsed with nlohmann-json whose exceptions stop here.
 #include "geo/provenance.hpp"
 
+#include "core/json_text.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -121,13 +123,9 @@ std::string to_json(const SourcesState& state) {
 }
 
 core::Result<SourcesState> parse_sources_state(std::string_view text, const std::string& file) {
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    return core::fail(core::ErrorCode::data,
-                      fmt::format("byte {}: invalid JSON; expected a {} file", e.byte, k_sources_state_schema), file);
-  }
+  auto parsed = core::parse_json_text(text, file, fmt::format("a {} file", k_sources_state_schema));
+  if (!parsed) return std::unexpected(parsed.error());
+  const Json& doc = *parsed;
   if (string_at(doc, "schema") != k_sources_state_schema) {
     return core::fail(
         core::ErrorCode::data,

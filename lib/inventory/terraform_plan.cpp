@@ -7,6 +7,7 @@
 #include "inventory/terraform_plan.hpp"
 
 #include "core/atomic_file.hpp"
+#include "core/json_text.hpp"
 #include "inventory/terraform_json.hpp"
 #include "inventory/terraform_provider.hpp"
 
@@ -27,22 +28,6 @@ using detail::location_key;
 using detail::member;
 
 constexpr std::string_view k_bom = "\xEF\xBB\xBF";
-
-core::Result<Json> parse_json(std::string_view text, const std::string& name) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    // Report our own line:column (nlohmann counts bytes from 1); drop the library's prefix.
-    const std::size_t at = e.byte == 0 ? 0 : e.byte - 1;
-    auto loc = detail::locate_offsets(text, {std::min(at, text.size())}, name).front();
-    std::string what = e.what();
-    if (auto p = what.find("parse error"); p != std::string::npos) what = what.substr(p);
-    if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-    return core::fail(core::ErrorCode::data,
-                      fmt::format("malformed JSON: {}; expected the output of terraform show -json PLANFILE", what),
-                      loc.to_string());
-  }
-}
 
 // Check the format version: 0.x and 1.x are understood (minor versions only add fields).
 core::Result<std::string> check_format(const Json& root, const std::string& name) {
@@ -366,7 +351,7 @@ class Reader {
 
 core::Result<Plan> parse_plan(std::string_view text, const std::string& name, const PlanOptions& options) {
   if (text.starts_with(k_bom)) text.remove_prefix(k_bom.size());
-  auto root = parse_json(text, name);
+  auto root = core::parse_json_text(text, name, "the output of terraform show -json PLANFILE");
   if (!root) return std::unexpected(root.error());
   return Reader(*root, text, name, options).run();
 }

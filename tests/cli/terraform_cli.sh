@@ -96,7 +96,7 @@ grep -q "bad-plan.json: resource_changes\[3\].change.after: is a string; expecte
 [[ ! -e $tmp/never.json ]] && ok "nothing is written for a malformed plan" || bad "a report was written for a malformed plan"
 printf '{"format_version": "1.2", "resource_changes": [\n  {"address": ' >"$tmp/trunc.json"
 expect_rc 2 "a truncated plan is a data error" "$bin" -q audit --terraform "$tmp/trunc.json" --policy fr-health-data
-grep -q "trunc.json:2:.*malformed JSON" "$tmp/err" && ok "the truncated plan's error has line:column" || bad "error: $(cat "$tmp/err")"
+grep -q "trunc.json:2:.*invalid JSON" "$tmp/err" && ok "the truncated plan's error has line:column" || bad "error: $(cat "$tmp/err")"
 
 # 5. Procurement: fr-health-data before and after Outscale's SecNumCloud qualification expires.
 for date in 2026-11-30 2026-12-01; do

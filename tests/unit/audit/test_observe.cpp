@@ -182,14 +182,14 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
   CHECK(back->find("mx.example.test")->addresses.size() == 2);
   for (
       const char* bad :
-      {"", "{", "[]", R"({"schema": "other"})",
+      {"", "{", "[]", "[1E400]", R"({"schema": "other"})",
        R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-13-01", "dns": []})",
        R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "weird"}]})",
        R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "1.2.3"}]}]})"}) {
     auto r = audit::parse_recording(bad, "facts.json");
     INFO(bad);
     CHECK_FALSE(r);
-    if (!r) CHECK(r.error().where == "facts.json");
+    if (!r) CHECK_THAT(r.error().where, Catch::StartsWith("facts.json"));
   }
 }
 

@@ -365,7 +365,14 @@ TEST_CASE("geo::importers: csv and JSON errors say where", "[geo]") {
   CHECK_THAT(error_of(RangeFormat::csv, head + "10.0.0.0/8,,r,FR\n", "r.csv"), Catch::Contains("r.csv:3: empty provider"));
 
   CHECK_THAT(error_of(RangeFormat::aws, "{\"prefixes\": [ {\"ip_prefix\": } ] }", "ip-ranges.json"),
-             Catch::Contains("ip-ranges.json: byte 30: invalid JSON"));
+             Catch::Contains("ip-ranges.json:1:30: invalid JSON at byte 30"));
+  // Found by the ranges_aws and ranges_gcp fuzz targets: a number too large for a double threw
+  // out of the importer (nlohmann-json's out_of_range.406 is not a parse_error).
+  for (auto format : {RangeFormat::aws, RangeFormat::gcp, RangeFormat::azure}) {
+    CHECK_THAT(
+        error_of(format, "4444444444444444444444E0004444{\"o*\"yn", "feed.json"),
+        Catch::Contains("feed.json:1:1: invalid JSON: number overflow parsing '4444444444444444444444E0004444'"));
+  }
   CHECK_THAT(error_of(RangeFormat::aws, R"({"prefixes": [{"ip_prefix": "1.2.3.0/24", "service": "EC2"}]})", "ip-ranges.json"),
              Catch::Contains("ip-ranges.json: prefixes[0].region: missing"));
   CHECK_THAT(error_of(RangeFormat::aws, R"({"prefixes": [{"ip_prefix": "1.2.3.0/244", "region": "r", "service": "EC2"}]})", "a.json"),

@@ -218,7 +218,7 @@ TEST_CASE("inventory::parse_plan: malformed plans name the JSON location at faul
                            change + "," + bad_after + "]}";
   CHECK(error_of(four) == "bad.json: resource_changes[3].change.after: is a string; expected an object or null");
   CHECK(error_of("{\"format_version\": \"1.2\",\n \"resource_changes\": [{\"address\": 1}").starts_with("bad.json:2:"));
-  CHECK(error_of("{\"format_version\": \"1.2\",\n \"resource_changes\": [{\"address\": 1}").find("malformed JSON") !=
+  CHECK(error_of("{\"format_version\": \"1.2\",\n \"resource_changes\": [{\"address\": 1}").find("invalid JSON") !=
         std::string::npos);
   CHECK(error_of(R"({"format_version": "1.2", "resource_changes": [{"address": 1}]})") ==
         "bad.json: resource_changes[0].address: is a number; expected a string");
@@ -240,7 +240,10 @@ TEST_CASE("inventory::parse_plan: malformed plans name the JSON location at faul
   CHECK(error_of(R"({"format_version": "1.2", "configuration": {"root_module": {"module_calls": []}}})") ==
         "bad.json: configuration.root_module.module_calls: is a list; expected an object");
   CHECK(error_of("[1, 2]").find("(top level): is a list") != std::string::npos);
-  CHECK(error_of("").find("malformed JSON") != std::string::npos);
+  CHECK(error_of("").find("invalid JSON") != std::string::npos);
+  CHECK(error_of("{\"format_version\": \"1.2\",\n \"variables\": {\"n\": {\"value\": 1e999}}}") ==
+        "bad.json:2:31: invalid JSON: number overflow parsing '1e999'; the file should be the output of terraform show -json "
+        "PLANFILE");
 }
 
 TEST_CASE("inventory::parse_plan: hostile nesting is an answer, not a crash", "[inventory][terraform]") {

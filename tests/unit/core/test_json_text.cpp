@@ -1,0 +1,37 @@
+#include "core/json_text.hpp"
+
+#include <catch2/catch.hpp>
+
+using core::parse_json_text;
+
+TEST_CASE("core::parse_json_text: a syntax error has line, column and byte", "[core][json]") {
+  const auto r = parse_json_text("{\n  \"a\": 1,\n  \"b\": ]\n}", "x.json", "a test file");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == core::ErrorCode::data);
+  CHECK(r.error().where == "x.json:3:8");
+  CHECK_THAT(r.error().message, Catch::StartsWith("invalid JSON at byte 20: syntax error while parsing value"));
+  CHECK_THAT(r.error().message, Catch::EndsWith("; the file should be a test file"));
+}
+
+TEST_CASE("core::parse_json_text: a number too large for a double is an error, never an exception",
+          "[core][json]") {
+  // Found by the ranges_aws and ranges_gcp fuzz targets: nlohmann-json throws out_of_range.406,
+  // not parse_error, and the readers caught only parse_error.
+  for (const char* text : {"4444444444444444444444E0004444{\"o", "[1,\n 2, 1E400]", "{\"prefixes\": -9e999}"}) {
+    INFO(text);
+    std::optional<core::Result<nlohmann::json>> r;
+    REQUIRE_NOTHROW(r.emplace(parse_json_text(text, "n.json")));
+    REQUIRE_FALSE(*r);
+    CHECK_THAT(r->error().message, Catch::StartsWith("invalid JSON: number overflow parsing"));
+  }
+  CHECK(parse_json_text("[1,\n 2, 1E400]", "n.json").error().where == "n.json:2:5");
+}
+
+TEST_CASE("core::parse_json_text: valid text and empty input", "[core][json]") {
+  const auto ok = parse_json_text(R"({"a": [1, 2.5, "x"]})", "ok.json");
+  REQUIRE(ok);
+  CHECK((*ok)["a"][1] == 2.5);
+  const auto empty = parse_json_text("", "e.json");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().where == "e.json:1:1");
+}

@@ -99,7 +99,8 @@ TEST_CASE("report: --fail-on none is named in the result line and the machine fo
   r.fail_on_none = true;
   for (auto& f : r.findings) f.counts_as_failure = false;
   r.exit_code = 0;
-  CHECK(render("text", r).find("exit code 0: --fail-on none (failures and unknowns are reported, not counted)") !=
+  CHECK(render("text", r).find(
+            "exit code 0: --fail-on none (failures, unknowns and stale data are reported, not counted)") !=
         std::string::npos);
   CHECK(render("json", r).find("\"fail_on\": \"none\"") != std::string::npos);
   CHECK(render("junit", r).find("<property name=\"fail_on\" value=\"none\"/>") != std::string::npos);

@@ -125,6 +125,8 @@ core::DataSource data_source(In& in, const json& obj, const std::string& ptr) {
   s.database = in.str(obj, "database", ptr);
   s.serial = in.str(obj, "serial", ptr);
   s.stale = in.boolean(obj, "stale", ptr);
+  s.licence = in.str(obj, "licence", ptr, false);  // added in 0.x: older reports have neither
+  s.attribution = in.str(obj, "attribution", ptr, false);
   return s;
 }
 

@@ -123,7 +123,9 @@ struct DataSource {
   std::optional<long> age_days = {};  // days from `date` to the audit's as-of date
   std::string serial = {};            // syncToken, changeNumber, package version; may be empty
   std::string sha256 = {};
-  bool stale = false;  // older than the run's --max-data-age
+  bool stale = false;            // older than the run's --max-data-age
+  std::string licence = {};      // e.g. "CC BY 4.0 (NRO)"; empty when the database does not say
+  std::string attribution = {};  // the credit its licence requires in every derived report; may be empty
 };
 
 // One part of a sharded audit (`--shard K/N`): the targets whose stable_hash64(id) % N is K - 1.

@@ -38,6 +38,8 @@ std::vector<core::DataSource> data_sources_of(const DatabaseInfo& info, core::Da
     s.date = date_of(in.date);
     s.serial = in.serial;
     s.sha256 = in.sha256;
+    s.licence = in.licence;
+    s.attribution = in.attribution;
     age(s, as_of, max_age_days);
     out.push_back(std::move(s));
   }

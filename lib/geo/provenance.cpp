@@ -26,6 +26,8 @@ constexpr std::pair<const char*, std::string InputRecord::*> k_input_fields[] = 
     {"date_basis", &InputRecord::date_basis},
     {"serial", &InputRecord::serial},
     {"sha256", &InputRecord::sha256},
+    {"licence", &InputRecord::licence},
+    {"attribution", &InputRecord::attribution},
 };
 
 constexpr std::pair<const char*, std::string SourceState::*> k_state_fields[] = {

@@ -40,6 +40,8 @@ struct InputRecord {
   std::string date_basis;  // feed, file-name, package-version, last-modified, fetched; empty when unknown
   std::string serial;      // syncToken, changeNumber, package version; may be empty
   std::string sha256;      // of the input file as fetched
+  std::string licence;     // the sources file's licence statement, e.g. "CC BY 4.0 (NRO)"; may be empty
+  std::string attribution;  // the credit the licence requires in derived works (reports); may be empty
 
   bool operator==(const InputRecord&) const = default;
 };

@@ -83,7 +83,8 @@ std::string summary_line(const core::Counts& c) {
 std::string exit_meaning(const core::AuditResult& result) {
   switch (result.exit_code) {
     case 0:
-      if (result.fail_on_none) return "exit code 0: --fail-on none (failures and unknowns are reported, not counted)";
+      if (result.fail_on_none)
+        return "exit code 0: --fail-on none (failures, unknowns and stale data are reported, not counted)";
       if (result.baseline_used) {
         const BaselineCounts c = baseline_counts(result);
         if (c.known_fail + c.known_unknown > 0) {
@@ -195,6 +196,17 @@ std::string data_source_text(const core::AuditResult& r, const core::DataSource&
     text += fmt::format("{} day{} old", age, age == 1 ? "" : "s");
   if (s.stale) text += fmt::format(", older than --max-data-age {}", r.max_data_age_days);
   return text;
+}
+
+std::vector<std::string> data_attributions(const core::AuditResult& r) {
+  std::vector<std::string> out;
+  for (const auto& s : r.data_sources) {
+    if (s.attribution.empty()) continue;
+    std::string line = s.licence.empty() ? fmt::format("{}: {}", s.database, s.attribution)
+                                         : fmt::format("{}, {}: {}", s.database, s.licence, s.attribution);
+    if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(std::move(line));
+  }
+  return out;
 }
 
 std::string data_age_summary(const core::AuditResult& r) {

@@ -49,5 +49,9 @@ std::string data_source_text(const core::AuditResult& result, const core::DataSo
 // "11 data sources, aged on 2026-11-30: 7 older than --max-data-age 90, 4 undated" (every
 // format's banner), not escaped.
 std::string data_age_summary(const core::AuditResult& result);
+// The credits the data's licences require (CC BY 4.0 for the ASN and country data), one per
+// database and text, in data-source order, not escaped:
+// "asn.mmdb, CC BY 4.0 (RouteViews, DB-IP, NRO): IP to ASN data by RouteViews …".
+std::vector<std::string> data_attributions(const core::AuditResult& result);
 
 }  // namespace report::detail

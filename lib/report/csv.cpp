@@ -60,6 +60,7 @@ void write_csv(const core::AuditResult& result, std::ostream& out) {
   // The same on every row (a CSV has no header block): each data source with its date and age.
   std::string data = detail::data_age_summary(result);
   for (const auto& s : result.data_sources) data += "; " + detail::data_source_text(result, s);
+  for (const auto& a : detail::data_attributions(result)) data += "; attribution: " + a;
   for (const auto* f : detail::sorted_findings(result)) {
     std::string evidence;
     for (const auto& step : f->evidence) evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);

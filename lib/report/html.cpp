@@ -176,7 +176,10 @@ class Page {
     for (const auto& s : m_r.data_sources) {
       out << (s.stale ? "<li class=\"stale\">" : "<li>") << html_escape(detail::data_source_text(m_r, s)) << "</li>\n";
     }
-    out << "</ul>\n</section>\n";
+    out << "</ul>\n";
+    for (const auto& a : detail::data_attributions(m_r))
+      out << "<p class=\"attribution\">Attribution: " << html_escape(a) << "</p>\n";
+    out << "</section>\n";
   }
 
   void write_summary(std::ostream& out) const {

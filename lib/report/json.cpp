@@ -171,7 +171,9 @@ Json data_source_json(const core::DataSource& s) {
               {"sha256", clean(s.sha256)},
               {"database", clean(s.database)},
               {"serial", clean(s.serial)},
-              {"stale", s.stale}};
+              {"stale", s.stale},
+              {"licence", clean(s.licence)},
+              {"attribution", clean(s.attribution)}};
 }
 
 }  // namespace detail

@@ -108,6 +108,11 @@ void write_properties(const core::AuditResult& r, std::ostream& out) {
     out << fmt::format("      <property name=\"data_source.{}\" value=\"{}\"/>\n", i + 1,
                        xml_escape(detail::one_line(detail::data_source_text(r, r.data_sources[i]))));
   }
+  const auto attributions = detail::data_attributions(r);
+  for (std::size_t i = 0; i < attributions.size(); ++i) {
+    out << fmt::format("      <property name=\"attribution.{}\" value=\"{}\"/>\n", i + 1,
+                       xml_escape(detail::one_line(attributions[i])));
+  }
   out << "    </properties>\n";
 }
 

@@ -33,6 +33,7 @@ void write_summary(const core::AuditResult& r, std::ostream& out) {
     const std::string text = md_escape(detail::data_source_text(r, s));
     out << "> - " << (s.stale ? "**" + text + "**" : text) << "\n";
   }
+  for (const auto& a : detail::data_attributions(r)) out << "> - Attribution: " << md_escape(a) << "\n";
   out << "\n";
   out << "**Summary:** " << detail::summary_line(c) << "  \n";
   if (auto b = detail::baseline_line(r); !b.empty()) out << "**Baseline:** " << md_escape(b) << "  \n";

@@ -208,6 +208,11 @@ Json invocation_json(const core::AuditResult& r) {
                          {"message", Json{{"text", clean(detail::data_source_text(r, s))}}},
                          {"descriptor", Json{{"id", "residency/data-source"}}}});
   }
+  for (const auto& a : detail::data_attributions(r)) {
+    notes.push_back(Json{{"level", "note"},
+                         {"message", Json{{"text", clean("Attribution: " + a)}}},
+                         {"descriptor", Json{{"id", "residency/data-attribution"}}}});
+  }
   for (const auto& w : r.warnings) {
     notes.push_back(Json{{"level", "warning"}, {"message", Json{{"text", clean(w)}}}});
   }

@@ -78,6 +78,7 @@ class TextWriter {
       const std::string line = one_line(detail::data_source_text(m_result, s));
       m_out << "  " << (s.stale ? paint(line, "33") : line) << '\n';
     }
+    for (const auto& a : detail::data_attributions(m_result)) m_out << "  attribution: " << one_line(a) << '\n';
   }
 
   void write_group(core::Verdict verdict, std::string_view title) {

@@ -70,6 +70,15 @@ std::string date_in_name(std::string_view name) {
   return {};
 }
 
+// The record of `in` written into a database's provenance. The licence and attribution come
+// from the sources file in use, also for an input kept from an earlier run.
+geo::InputRecord record_of(const Input& in) {
+  geo::InputRecord r = in.state.input;
+  r.licence = in.spec->licence;
+  r.attribution = in.spec->attribution;
+  return r;
+}
+
 // The writer options of a range database built from `inputs`.
 geo::WriterOptions writer_options(const DatabaseSpec& db, const std::vector<const Input*>& inputs,
                                   std::string_view type) {
@@ -81,7 +90,7 @@ geo::WriterOptions writer_options(const DatabaseSpec& db, const std::vector<cons
   std::vector<geo::InputRecord> records;
   std::vector<std::string> names;
   for (const auto* in : inputs) {
-    records.push_back(in->state.input);
+    records.push_back(record_of(*in));
     const auto& r = in->state.input;
     names.push_back(r.date.empty() ? r.name : fmt::format("{} ({})", r.name, r.date));
     auto d = core::parse_date(r.date);
@@ -132,7 +141,7 @@ core::Result<std::string> build_copy(const DatabaseSpec& db, const Input& in, co
   fields.description["en"] = fmt::format("{} (kind: {}); residency added its provenance to this copy of {}",
                                          db.description, db.kind, in.state.input.name);
   if (fields.languages.empty()) fields.languages = {"en"};
-  auto stamped = geo::restamp_metadata(original, fields, geo::provenance_metadata(db.kind, {in.state.input}));
+  auto stamped = geo::restamp_metadata(original, fields, geo::provenance_metadata(db.kind, {record_of(in)}));
   if (!stamped) return std::unexpected(stamped.error());
   if (auto ok = core::write_file_atomic(check, *stamped); !ok) return std::unexpected(ok.error());
   if (auto reopened = geo::Database::open(check, geo::Verify::never); !reopened)

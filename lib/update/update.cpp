@@ -8,6 +8,7 @@
 #include "core/atomic_file.hpp"
 #include "core/date.hpp"
 #include "core/text.hpp"
+#include "geo/mmdb_reader.hpp"
 #include "update/digest.hpp"
 #include "update/input.hpp"
 #include "update/obtain.hpp"
@@ -103,7 +104,7 @@ std::optional<core::Date> parse_http_date(const std::string& text) {
 void describe_input(Input& in, const UpdateOptions& o, bool official) {
   const SourceSpec& s = *in.spec;
   geo::InputRecord& r = in.state.input;
-  r = geo::InputRecord{s.id, s.name, s.kind, s.url, {}, {}, {}, {}, sha256_hex(in.bytes)};
+  r = geo::InputRecord{s.id, s.name, s.kind, s.url, {}, {}, {}, {}, sha256_hex(in.bytes), s.licence, s.attribution};
   if (s.is_npm()) {
     r.published = r.serial = s.version;
   } else if (!in.tables.empty()) {
@@ -264,6 +265,20 @@ struct Plan {
   std::vector<std::string> remove;  // replaced inputs whose name changed
 };
 
+// Whether the installed database at `path` records a licence or attribution other than the
+// sources file's for one of its inputs: the credit reports carry must follow the sources file
+// even when no feed changed (an unreadable database is rebuilt by the caller's other checks).
+bool credits_changed(const SourcesFile& file, const DatabaseSpec& db, const fs::path& path) {
+  auto opened = geo::Database::open(path, geo::Verify::never);
+  if (!opened) return false;
+  for (const auto& in : opened->info().provenance.inputs) {
+    auto spec = std::find_if(file.sources.begin(), file.sources.end(),
+                             [&](const SourceSpec& s) { return s.id == in.id && s.database == db.file; });
+    if (spec != file.sources.end() && (spec->licence != in.licence || spec->attribution != in.attribution)) return true;
+  }
+  return false;
+}
+
 core::Result<void> plan_databases(const SourcesFile& file, const std::vector<Work>& work,
                                   const geo::SourcesState& state, const fs::path& dir, Plan& plan,
                                   std::vector<std::string>& warnings) {
@@ -277,7 +292,7 @@ core::Result<void> plan_databases(const SourcesFile& file, const std::vector<Wor
     for (const auto& [id, in] : fresh) changed = changed || in->spec->database == db.file;
     std::error_code ec;
     const bool missing = !fs::exists(dir / db.file, ec);
-    if (!changed && !missing) continue;
+    if (!changed && !missing && !credits_changed(file, db, dir / db.file)) continue;
     std::vector<Input> kept;  // installed inputs, owned here for the build
     std::vector<const Input*> inputs;
     std::vector<std::string> lacking;

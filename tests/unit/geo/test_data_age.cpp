@@ -15,8 +15,8 @@ geo::DatabaseInfo providers_info() {
   info.provenance.kind = "provider-feed";
   info.provenance.inputs = {
       {"aws", "AWS ip-ranges.json", "provider-feed", "https://ip-ranges.amazonaws.com/ip-ranges.json",
-       "2026-08-22-21-17-05", "2026-08-22", "feed", "1787433425", std::string(64, 'a')},
-      {"fastly", "Fastly public-ip-list", "", "https://api.fastly.com/public-ip-list", "", "", "", "", "b"}};
+       "2026-08-22-21-17-05", "2026-08-22", "feed", "1787433425", std::string(64, 'a'), "", ""},
+      {"fastly", "Fastly public-ip-list", "", "https://api.fastly.com/public-ip-list", "", "", "", "", "b", "", ""}};
   return info;
 }
 

@@ -20,7 +20,9 @@ geo::InputRecord aws_input() {
           "2026-08-22",
           "feed",
           "1787433425",
-          std::string(64, 'a')};
+          std::string(64, 'a'),
+          "published by Amazon Web Services for anyone to use",
+          "AWS ranges <credit>"};
 }
 
 std::filesystem::path write_db(const std::string& name, std::vector<geo::MmdbValue::Entry> extra) {
@@ -35,9 +37,17 @@ std::filesystem::path write_db(const std::string& name, std::vector<geo::MmdbVal
 }  // namespace
 
 TEST_CASE("geo::provenance: inputs recorded in the metadata are read back", "[geo]") {
-  geo::InputRecord undated{
-      "fastly", "Fastly public-ip-list", "provider-feed", "https://api.fastly.com/public-ip-list", "", "", "",
-      "",       std::string(64, 'b')};
+  geo::InputRecord undated{"fastly",
+                           "Fastly public-ip-list",
+                           "provider-feed",
+                           "https://api.fastly.com/public-ip-list",
+                           "",
+                           "",
+                           "",
+                           "",
+                           std::string(64, 'b'),
+                           "",
+                           ""};
   const auto path = write_db("with.mmdb", geo::provenance_metadata("provider-feed", {aws_input(), undated}));
   auto db = geo::Database::open(path);
   REQUIRE(db);

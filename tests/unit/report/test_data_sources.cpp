@@ -36,8 +36,8 @@ TEST_CASE("report data sources: JSON data_sources", "[report]") {
   const auto& azure = doc["data_sources"][1];
   std::vector<std::string> keys;
   for (const auto& item : azure.items()) keys.push_back(item.key());
-  CHECK(keys ==
-        std::vector<std::string>{"name", "kind", "url", "date", "age_days", "sha256", "database", "serial", "stale"});
+  CHECK(keys == std::vector<std::string>{"name", "kind", "url", "date", "age_days", "sha256", "database", "serial",
+                                         "stale", "licence", "attribution"});
   CHECK(azure["name"] == "Azure Service Tags, Public Cloud");
   CHECK(azure["kind"] == "provider-feed");
   CHECK(azure["date"] == "2026-04-27");
@@ -105,4 +105,52 @@ TEST_CASE("report data sources: ages come from the model, a future date is said 
              Catch::Contains("data: 1 data source, aged on 2026-11-30: none older than --max-data-age 90"));
   r.data_sources.clear();
   CHECK_THAT(render("text", r), Catch::Contains("data: 0 data sources, aged on 2026-11-30\n"));
+}
+
+TEST_CASE("report data sources: the CC BY attribution of the data is in every format", "[report]") {
+  auto r = health_data_hub();
+  core::DataSource asn{"asn", "npm @ip-location-db/asn", "2.3.2026061719"};
+  asn.database = "asn.mmdb";
+  asn.licence = "CC BY 4.0 (RouteViews, DB-IP, NRO)";
+  asn.attribution = "IP to ASN data by RouteViews and DB-IP (IP Geolocation by DB-IP, https://db-ip.com) <&>";
+  r.data_sources.push_back(asn);
+  r.data_sources.push_back(asn);  // a second input of the same database with the same credit: said once
+  const std::string line =
+      "asn.mmdb, CC BY 4.0 (RouteViews, DB-IP, NRO): IP to ASN data by RouteViews and DB-IP "
+      "(IP Geolocation by DB-IP, https://db-ip.com) <&>";
+
+  const std::string text = render("text", r);
+  CHECK_THAT(text, Catch::Contains("  attribution: " + line + "\n"));
+  CHECK(text.find("attribution: ") == text.rfind("attribution: "));
+  CHECK(text.find("attribution: ") < text.find("Summary: "));
+
+  const auto doc = nlohmann::json::parse(render("json", r));
+  CHECK(doc["data_sources"][3]["licence"] == asn.licence);
+  CHECK(doc["data_sources"][3]["attribution"] == asn.attribution);
+  CHECK(doc["data_sources"][0]["attribution"] == "");
+
+  const auto sarif = nlohmann::json::parse(render("sarif", r));
+  CHECK(sarif["runs"][0]["properties"]["data_sources"][3]["attribution"] == asn.attribution);
+  const auto& notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+  REQUIRE(notes.size() == 5 + 1 + r.warnings.size());  // five sources, one credit
+  CHECK(notes[5]["descriptor"]["id"] == "residency/data-attribution");
+  CHECK(notes[5]["message"]["text"] == "Attribution: " + line);
+
+  CHECK_THAT(
+      render("junit", r),
+      Catch::Contains("<property name=\"attribution.1\" value=\"asn.mmdb, CC BY 4.0 (RouteViews, DB-IP, NRO): IP "
+                      "to ASN data by RouteViews and DB-IP (IP Geolocation by DB-IP, https://db-ip.com) "
+                      "&lt;&amp;&gt;\"/>"));
+  CHECK_THAT(
+      render("html", r),
+      Catch::Contains("<p class=\"attribution\">Attribution: asn.mmdb, CC BY 4.0 (RouteViews, DB-IP, NRO): IP to "
+                      "ASN data by RouteViews and DB-IP (IP Geolocation by DB-IP, https://db-ip.com) "
+                      "&lt;&amp;&gt;</p>"));
+  for (const char* format : {"markdown", "markdown-summary"}) {
+    INFO(format);
+    CHECK_THAT(render(format, r), Catch::Contains("> - Attribution: asn.mmdb, CC BY 4.0"));
+  }
+  const auto rows = parse_csv(render("csv", r));
+  REQUIRE(rows.size() == 12);
+  CHECK_THAT(rows[1].back(), Catch::EndsWith("; attribution: " + line));
 }

@@ -226,6 +226,43 @@ TEST_CASE("data update: a good update over HTTPS replaces the database atomicall
   CHECK(snapshot(data) == before);
 }
 
+TEST_CASE("data update: a new licence or attribution in the sources file rebuilds the database", "[update][cli]") {
+  // The credit every report carries comes from the database's provenance, so it must follow the
+  // sources file even when no feed changed.
+  const auto dir = scratch("credit");
+  const fs::path data = install_aws_2026(dir);
+  const fs::path src = dir / "src";
+  fs::create_directories(src);
+  fs::copy_file(fs::path(RESIDENCY_SOURCE_DIR) / "geoip" / "data.lock", src / "data.lock");
+  std::string yaml = read(fs::path(RESIDENCY_SOURCE_DIR) / "geoip" / "sources.yaml");
+  const std::string old_licence = "licence: published by Amazon Web Services for anyone to use";
+  REQUIRE(yaml.find(old_licence) != std::string::npos);
+  yaml.replace(yaml.find(old_licence), old_licence.size(),
+               "licence: test licence\n    attribution: credit to the test feed");
+  REQUIRE(core::write_file_atomic(src / "sources.yaml", yaml));
+  const std::string update = fmt::format("data update --geoip {} --source aws --mirror {}", shell_quote(data.string()),
+                                         shell_quote(feeds_2026().string()));
+
+  const std::string before = read(data / "providers.mmdb");
+  auto same = residency(update);  // the shipped sources file: nothing changed, nothing written
+  INFO(same.output);
+  REQUIRE(same.status == 0);
+  CHECK(read(data / "providers.mmdb") == before);
+
+  auto r = residency(update + " --sources " + shell_quote((src / "sources.yaml").string()));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(read(data / "providers.mmdb") != before);
+  REQUIRE(core::write_file_atomic(dir / "list.txt", "35.180.0.1\n"));
+  auto audit =
+      residency(fmt::format("audit --list {} --policy gdpr-eea-residency --geoip {} --no-fail-on-unknown "
+                            "--as-of 2026-09-01",
+                            shell_quote((dir / "list.txt").string()), shell_quote(data.string())));
+  INFO(audit.output);
+  CHECK(audit.status == 0);
+  CHECK_THAT(audit.output, Catch::Contains("  attribution: providers.mmdb, test licence: credit to the test feed\n"));
+}
+
 TEST_CASE("data update: a feed that shrank by 50 % is refused", "[update][cli]") {
   // Keep the entries of every other distinct prefix: half of the distinct prefixes go.
   const std::string shrunk = aws_variant([](Json& feed) {
@@ -434,6 +471,12 @@ TEST_CASE("audit: every report names the data's age, stale data warns, --fail-on
   CHECK_THAT(failing.output,
              Catch::Contains("exit code 3: no proven failure, but data sources are older than --max-data-age 90"));
   CHECK(residency(base + " --as-of 2026-12-31 --fail-on-stale-data --max-data-age 200").status == 0);
+  // --fail-on none turns off exits 1 and 3, stale data included, and says so.
+  auto none = residency(base + " --as-of 2026-12-31 --fail-on-stale-data --fail-on none");
+  CHECK(none.status == 0);
+  CHECK_THAT(none.output,
+             Catch::Contains("exit code 0: --fail-on none (failures, unknowns and stale data are reported"));
+  CHECK_THAT(none.output, Catch::Contains("  " + line_old + "\n"));
 
   // Every format carries the same line (JSON and SARIF as data, the others as text).
   auto all =
@@ -444,6 +487,7 @@ TEST_CASE("audit: every report names the data's age, stale data warns, --fail-on
   const Json json = Json::parse(read(dir / "reports" / "report.json"));
   CHECK(json["data_sources"][0]["age_days"] == 131);
   CHECK(json["data_sources"][0]["stale"] == true);
+  CHECK(json["data_sources"][0]["licence"] == "published by Amazon Web Services for anyone to use");
   // The run's warnings keep the stale source (the inventory's warnings must not replace it).
   const Json stale_warning =
       "providers.mmdb (AWS ip-ranges.json of 2026-08-22) is 131 days old, older than --max-data-age 90";

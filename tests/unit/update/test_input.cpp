@@ -45,6 +45,8 @@ TEST_CASE("update::build_database: a copied npm country database states its kind
   update::SourceSpec spec;
   spec.id = "country";
   spec.members = {"package/geo-whois-asn-country.mmdb"};  // format nullopt: taken as is
+  spec.licence = "CC BY 4.0 (NRO)";
+  spec.attribution = "Country data by the Number Resource Organization (nro.net), licensed CC BY 4.0";
   update::detail::Input in;
   in.spec = &spec;
   in.members[spec.members.front()] = npm_country_mmdb();
@@ -68,6 +70,10 @@ TEST_CASE("update::build_database: a copied npm country database states its kind
   CHECK_THAT(info.description, Catch::Contains("(kind: " + kind + ")"));
   CHECK(info.provenance.kind == kind);
   CHECK(info.kind == *geo::parse_data_kind(kind));
+  // The licence and its credit travel with the copy, from the sources file (for every report).
+  REQUIRE(info.provenance.inputs.size() == 1);
+  CHECK(info.provenance.inputs[0].licence == spec.licence);
+  CHECK(info.provenance.inputs[0].attribution == spec.attribution);
   // The description alone says it, for a reader that ignores residency_kind.
   CHECK(geo::kind_from_metadata(info.schema, info.database_type, info.description) == *geo::parse_data_kind(kind));
   fs::remove_all(dir);

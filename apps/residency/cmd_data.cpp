@@ -270,6 +270,11 @@ void add_data_commands(CLI::App& data, Context& ctx) {
       ->check(CLI::Range(0, 100000));
   st->add_flag("--fail-on-stale-data", s->fail_on_stale, "Exit 3 when a data source is older than --max-data-age");
   st->add_option("--format", s->format, "text or json")->capture_default_str();
+  st->footer(
+      "Exit codes:\n"
+      "  0  the data sources were listed (stale ones are warned about)\n"
+      "  2  usage error, or a database that cannot be read\n"
+      "  3  with --fail-on-stale-data: a data source is older than --max-data-age\n");
   st->callback([s, &ctx] { run_data_status(*s, ctx); });
 }
 

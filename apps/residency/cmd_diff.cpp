@@ -109,7 +109,6 @@ void add_diff_command(CLI::App& cli, Context& ctx) {
   cmd->add_option("BEFORE", opts->before, "The earlier JSON report (e.g. the baseline)")->required();
   cmd->add_option("AFTER", opts->after, "The later JSON report")->required();
   cmd->add_option("--format", opts->format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->footer("Exit codes: 0 nothing new fails, 1 new failures, 2 a report cannot be read.\n");
   cmd->callback([opts, &ctx] { run_diff(*opts, ctx); });
 }
 

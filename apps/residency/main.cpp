@@ -137,9 +137,11 @@ int run(int argc, char** argv) {
   app::add_compare_command(cli, ctx);
   app::add_report_commands(cli, ctx);
 
-  // Set after the subcommands exist, on them and their own subcommands (geoip lookup, rules list…).
+  // Set after the subcommands exist, on them and their own subcommands (geoip lookup, rules list…),
+  // after the footer a subcommand already has (geoip build's input formats).
   auto set_footer = [](auto& self, CLI::App* app, const char* help) -> void {
-    app->footer(help);
+    const std::string own = app->get_footer();
+    app->footer(own.empty() ? std::string(help) : own + "\n\n" + help);
     for (auto* sub : app->get_subcommands([](CLI::App*) { return true; })) self(self, sub, help);
   };
   for (const auto& [name, help] : k_exit_help) set_footer(set_footer, cli.get_subcommand(name), help);

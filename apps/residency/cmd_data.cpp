@@ -5,6 +5,7 @@
 // databases in use with its date and age on the as-of date, as text or JSON.
 #include "app_context.hpp"
 #include "common_options.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "geo/data_age.hpp"
 #include "update/status.hpp"
@@ -199,7 +200,7 @@ void print_status(const update::StatusReport& r, const std::string& format) {
       doc["databases"].push_back(std::move(d));
     }
     doc["stale"] = r.stale;
-    std::cout << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    std::cout << core::dump_json(doc) << '\n';
     return;
   }
   std::cout << fmt::format("data sources as of {} (--max-data-age {})\n", r.as_of.to_string(), r.max_age_days);

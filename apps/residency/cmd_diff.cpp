@@ -4,6 +4,7 @@
 #include "app_context.hpp"
 
 #include "audit/baseline.hpp"
+#include "core/json_text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -87,7 +88,7 @@ void print_json(const audit::DiffResult& d, const DiffOptions& opts) {
     out["changed"].push_back(std::move(j));
   }
   out["counts"] = Json{{"new", d.added.size()}, {"resolved", d.resolved.size()}, {"changed", d.changed.size()}};
-  std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  std::cout << core::dump_json(out) << '\n';
 }
 
 void run_diff(const DiffOptions& opts, Context& ctx) {

@@ -7,6 +7,7 @@
 
 #include "core/date.hpp"
 #include "core/ip.hpp"
+#include "core/json_text.hpp"
 #include "geo/locate.hpp"
 #include "geo/mmdb_reader.hpp"
 
@@ -34,7 +35,7 @@ struct LookupOptions {
   std::string format = "text";
 };
 
-std::string dump(const Json& json) { return json.dump(2, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& json) { return core::dump_json(json); }
 
 std::string ip_versions(int ip_version) { return ip_version == 6 ? "IPv4, IPv6" : "IPv4"; }
 

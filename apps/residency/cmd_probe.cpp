@@ -5,6 +5,7 @@
 #include "audit/observe.hpp"
 #include "audit/observe_https.hpp"
 #include "common_options.hpp"
+#include "core/json_text.hpp"
 #include "core/url.hpp"
 #include "geo/mmdb_reader.hpp"
 #include "inventory/target_value.hpp"
@@ -162,7 +163,7 @@ void run_probe(const ProbeFlags& f, Context& ctx) {
   // A name that did not resolve leaves the probe incomplete: exit 3, as an audit's unknowns do.
   for (const auto& u : unresolved) ctx.diag.warning("could not resolve {}", u);
   if (!unresolved.empty()) ctx.exit_code = k_exit_incomplete;
-  if (f.format == "json") std::cout << Json{{"as_of", date.to_string()}, {"targets", out}}.dump(2) << '\n';
+  if (f.format == "json") std::cout << core::dump_json(Json{{"as_of", date.to_string()}, {"targets", out}}) << '\n';
 }
 
 }  // namespace

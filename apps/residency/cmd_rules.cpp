@@ -5,6 +5,7 @@
 #include "app_context.hpp"
 
 #include "core/date.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "policy/describe.hpp"
 #include "policy/load.hpp"
@@ -101,7 +102,7 @@ void run_validate(const RulesOptions& opts, Context& ctx) {
                 {"requirements", requirements},  {"errors", v.errors},
                 {"warnings", v.warnings},        {"notes", notes},
                 {"problems", problems}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << core::dump_json(out) << "\n";
   } else {
     fmt::print("{} files: {} providers, {} laws, {} policies, {} requirements; {} errors, {} warnings, {} notes\n",
                v.rules.files.size(), v.rules.providers.size(), v.rules.laws.size(), v.rules.policies.size(),
@@ -139,7 +140,7 @@ void run_list(const RulesOptions& opts, Context& ctx) {
     else
       print_line(fmt::format("{:<12} {:<36} {}", e.kind, e.id, e.title));
   }
-  if (opts.format == "json") std::cout << out.dump(2) << "\n";
+  if (opts.format == "json") std::cout << core::dump_json(out) << "\n";
 }
 
 Json sourcing_json(const policy::Sourcing& s) {
@@ -336,7 +337,7 @@ void run_show(const RulesOptions& opts, Context& ctx) {
   Json j = show_json(*rules, opts.id, as_of);
   if (j.is_null()) return unknown_id(*rules, opts.id, "rule entry", ctx);
   if (opts.format == "json")
-    std::cout << j.dump(2) << "\n";
+    std::cout << core::dump_json(j) << "\n";
   else
     print_text(j, 0);
 }
@@ -356,7 +357,7 @@ void run_explain(const RulesOptions& opts, Context& ctx) {
                                                  : "a pass",
       policy::to_string(q->on_unknown));
   if (opts.format == "json")
-    std::cout << j.dump(2) << "\n";
+    std::cout << core::dump_json(j) << "\n";
   else
     print_text(j, 0);
 }

@@ -44,11 +44,30 @@ char32_t decode_utf8(const unsigned char* p, std::size_t n) {
   return static_cast<char32_t>(((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F));
 }
 
+}  // namespace
+
 bool is_hidden_code_point(char32_t c) {
-  return (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+  return c == 0x7F || (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-}  // namespace
+std::string json_hide_controls(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size();) {
+    const std::size_t length = utf8_length(json, i);
+    const std::size_t n = length == 0 ? 1 : length;  // an invalid byte is copied as it is
+    const char32_t cp = length == 1   ? static_cast<unsigned char>(json[i])
+                        : length == 0 ? 0
+                                      : decode_utf8(reinterpret_cast<const unsigned char*>(json.data() + i), n);
+    if (length != 0 && is_hidden_code_point(cp)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
+    } else {
+      out.append(json.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
 
 std::string terminal_safe(std::string_view s, Newlines newlines) {
   static constexpr char k_hex[] = "0123456789abcdef";

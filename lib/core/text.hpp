@@ -23,6 +23,12 @@ enum class Newlines { escape, keep };
 // C1 controls (U+0080–U+009F, 8-bit CSI U+009B) and bidi overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069) become <U+NNNN>. Nothing can move the cursor, set a title or forge a line.
 std::string terminal_safe(std::string_view s, Newlines newlines = Newlines::escape);
+// True for the code points terminal_safe() never passes raw: DEL, C1 controls (U+0080–U+009F)
+// and bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+bool is_hidden_code_point(char32_t c);
+// JSON text (as nlohmann-json dumps it) with every hidden code point written as \uXXXX: the
+// same document for a parser, nothing raw for a terminal. Such bytes occur only inside strings.
+std::string json_hide_controls(std::string_view json);
 
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);

@@ -5,6 +5,7 @@
 #include "report/comparison.hpp"
 
 #include "core/atomic_file.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
@@ -288,7 +289,7 @@ void write_comparison_json(const core::ComparisonResult& r, std::ostream& out) {
   for (const auto& w : r.warnings) j["warnings"].push_back(clean(w));
   j["sources"] = Json::array();
   for (const auto& s : r.sources) j["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}});
-  out << j.dump(2) << "\n";
+  out << core::dump_json(j) << "\n";
 }
 
 const std::vector<std::string_view>& comparison_formats() {

@@ -1,7 +1,8 @@
-// Escaping for every report syntax. Everything starts from clean(): a decoder that keeps valid
-// UTF-8, replaces invalid bytes by U+FFFD and drops control characters, so NULs or terminal
-// escapes in hostile target names or messages never reach a report. Each syntax then escapes its
-// own specials on top.
+// Escaping for every report syntax. Everything starts from clean(), which is core::terminal_safe
+// (the one escaping rule set of every human-facing stream): control characters, DEL, invalid
+// bytes, C1 controls and bidi overrides become visible escapes (\x1b, <U+202E>), so NULs,
+// terminal escapes or reordered text in hostile target names or messages never reach a report.
+// Each syntax then escapes its own specials on top.
 #include "report/escape.hpp"
 
 #include "core/text.hpp"
@@ -10,36 +11,12 @@
 
 namespace report::detail {
 
-namespace {
-
-constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
-
-bool is_dropped_control(unsigned char c) {
-  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-}
-
-}  // namespace
-
-std::string clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = core::utf8_length(s, i);
-    if (n == 0) {
-      out += k_replacement;
-      ++i;
-      continue;
-    }
-    if (n > 1 || !is_dropped_control(static_cast<unsigned char>(s[i]))) out.append(s.substr(i, n));
-    i += n;
-  }
-  return out;
-}
+std::string clean(std::string_view s) { return core::terminal_safe(s, core::Newlines::keep); }
 
 std::string one_line(std::string_view s) {
   std::string out = clean(s);
   for (char& c : out) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == '\n' || c == '\t') c = ' ';  // clean() already showed \r as \r
   }
   return out;
 }
@@ -127,11 +104,21 @@ std::string md_escape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// True when a spreadsheet could read `cell` as a formula (OWASP CSV injection): it starts with a
+// tab or CR, or its first character after blanks (which spreadsheets trim) is = + - or @.
+bool may_start_formula(std::string_view cell) {
+  if (cell.starts_with('\t') || cell.starts_with('\r')) return true;
+  const std::size_t first = cell.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && std::string_view("=+-@").find(cell[first]) != std::string_view::npos;
+}
+
+}  // namespace
+
 std::string csv_cell(std::string_view s) {
   std::string value = clean(s);
-  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
-    value.insert(value.begin(), '\'');
-  }
+  if (may_start_formula(value)) value.insert(value.begin(), '\'');
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {

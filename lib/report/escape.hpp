@@ -6,8 +6,9 @@
 
 namespace report::detail {
 
-// Valid UTF-8 copy of `s`: invalid sequences become U+FFFD, C0 controls (NUL, ESC, …) and DEL
-// are dropped except tab and newlines, which are kept.
+// `s` as core::terminal_safe shows it, newlines kept: valid UTF-8 in which C0 controls but tab
+// and newline, DEL and invalid bytes read \xNN (\r as \r), C1 controls and bidi overrides and
+// isolates <U+NNNN>; nothing can move a cursor, forge a line or reorder text.
 std::string clean(std::string_view s);
 // clean() and fold tabs and newlines to single spaces: for one-line fields.
 std::string one_line(std::string_view s);

@@ -10,6 +10,7 @@
 // filtered-out rows show in print, and printing opens every collapsed section.
 // Every string from the model goes through html_escape(); data handed to the script is JSON
 // with '<' written as \u003c.
+#include "core/json_text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/html_parts.hpp"
@@ -367,8 +368,7 @@ class Page {
                                 {"severity", {"critical", "high", "medium", "low", "info"}}};
     for (const auto& policy : detail::policy_ids(m_r)) data["policy"].push_back(detail::clean(policy));
     out << "<script type=\"application/json\" id=\"report-data\">"
-        << detail::script_safe_json(data.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace))
-        << "</script>\n<script>\n"
+        << detail::script_safe_json(core::dump_json(data, -1)) << "</script>\n<script>\n"
         << k_script << "\n</script>\n";
   }
 

@@ -2,6 +2,7 @@
 // an nlohmann::ordered_json so keys keep a readable, fixed order; arrays are sorted by the shared
 // orderings, fact maps by path. Strings are cleaned (valid UTF-8, no control characters) before
 // they enter the document. Each finding carries exactly the keys the baseline code reads.
+#include "core/json_text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/json_value.hpp"
@@ -215,7 +216,7 @@ void write_json(const core::AuditResult& r, std::ostream& out) {
         Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}};
   }
   doc["exit_code"] = r.exit_code;
-  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  out << core::dump_json(doc) << '\n';
 }
 
 }  // namespace report

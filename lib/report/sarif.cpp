@@ -7,6 +7,7 @@
 // result points at the manifest line that declared the target, relative to the repository root
 // (%SRCROOT%, declared in originalUriBaseIds), and carries a partial fingerprint from the model
 // so code-scanning services track it across runs. Exit code and start time come from the model.
+#include "core/json_text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/json_value.hpp"
@@ -263,7 +264,7 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
   run["properties"] = run_properties(result);
   Json doc{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
-  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  out << core::dump_json(doc) << '\n';
 }
 
 }  // namespace report

@@ -35,3 +35,30 @@ TEST_CASE("core::parse_json_text: valid text and empty input", "[core][json]") {
   REQUIRE_FALSE(empty);
   CHECK(empty.error().where == "e.json:1:1");
 }
+
+TEST_CASE("core::dump_json: DEL, C1 and bidi characters are written as u-escapes, the document unchanged", "[core]") {
+  const std::string hostile =
+      "a\x7f"
+      "b\xC2\x9B"
+      "2J\xE2\x80\xAE"
+      "txt\xE2\x81\xA9"
+      "c\x1b"
+      "d";
+  const nlohmann::ordered_json doc{{"id", hostile},
+                                   {"ok",
+                                    "donn\xC3\xA9"
+                                    "es \xE2\x9C\x93"}};
+  const std::string text = core::dump_json(doc);
+  INFO(text);
+  CHECK(text.find("\"a\\u007fb\\u009b2J\\u202etxt\\u2069c\\u001bd\"") != std::string::npos);
+  for (const char* raw : {"\x7f", "\xC2\x9B", "\xE2\x80\xAE", "\xE2\x81\xA9", "\x1b"}) {
+    CHECK(text.find(raw) == std::string::npos);
+  }
+  CHECK(nlohmann::ordered_json::parse(text) == doc);  // the same document for a parser
+  // Ordinary text, accents and symbols included, is dumped byte for byte as nlohmann-json does.
+  const nlohmann::ordered_json plain{{"id", "h\xC3\xB4te-1"}, {"n", 3}, {"list", {"\xE2\x9C\x93", "x"}}};
+  CHECK(core::dump_json(plain) == plain.dump(2));
+  CHECK(core::dump_json(plain, -1) == plain.dump());
+  // Invalid UTF-8 is replaced, never thrown.
+  CHECK(core::dump_json(nlohmann::json("bad\xff")) == "\"bad\xEF\xBF\xBD\"");
+}

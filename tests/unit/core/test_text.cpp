@@ -112,3 +112,12 @@ TEST_CASE("core::terminal_safe: controls, C1, bidi and bad bytes are shown, text
   CHECK(core::terminal_safe("latin\xE9") == "latin\\xe9");
   CHECK(core::terminal_safe(std::string_view("nul\0x", 5)) == "nul\\x00x");
 }
+
+TEST_CASE("core::is_hidden_code_point: DEL, C1, bidi overrides and isolates, nothing else", "[core]") {
+  for (char32_t c : {U'\x7f', U'\x80', U'\x9b', U'\x9f', U'\x202a', U'\x202e', U'\x2066', U'\x2069'}) {
+    CHECK(core::is_hidden_code_point(c));
+  }
+  for (char32_t c : {U'a', U'\xa0', U'\xe9', U'\x2029', U'\x202f', U'\x2065', U'\x206a', U'\x2713'}) {
+    CHECK_FALSE(core::is_hidden_code_point(c));
+  }
+}

@@ -216,9 +216,14 @@ core::AuditResult health_data_hub() {
 
 core::AuditResult hostile() {
   core::AuditResult r = health_data_hub();
-  const std::string evil = "<script>alert(\"x\")</script> | a,b \"q\" 'p'\nnew line =cmd|' /C calc'!A0 **b** [l](javascript:x) "
-                           "donn\xC3\xA9" "es-sant\xC3\xA9 \xE2\x9C\x93 nul:" + std::string(1, '\0') +
-                           " esc:\x1b[31m bad:\xff\xfe end";
+  const std::string evil =
+      "<script>alert(\"x\")</script> | a,b \"q\" 'p'\nnew line =cmd|' /C calc'!A0 **b** [l](javascript:x) "
+      "donn\xC3\xA9"
+      "es-sant\xC3\xA9 \xE2\x9C\x93 nul:" +
+      std::string(1, '\0') +
+      " esc:\x1b[31m bad:\xff\xfe csi:\xC2\x9B"
+      "2J rlo:\xE2\x80\xAEtxt.exe lri:\xE2\x81\xA6 del:\x7f"
+      " cr:\r end";
   r.host = "<b>host</b>\n\"evil\"";
   r.organisation = evil;
   r.policies.push_back("<policy&>");
@@ -277,6 +282,18 @@ core::AuditResult large(std::size_t targets, std::size_t per_target) {
   }
   r.warnings.clear();
   return r;
+}
+
+core::AuditResult with_target_ids(core::AuditResult result, const std::vector<std::string>& ids) {
+  REQUIRE(result.targets.size() >= ids.size());
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::string old = result.targets[k].target.id;
+    result.targets[k].target.id = ids[k];
+    for (auto& f : result.findings) {
+      if (f.target_id == old) f.target_id = ids[k];
+    }
+  }
+  return result;
 }
 
 std::string render(const std::string& name, const core::AuditResult& result) {

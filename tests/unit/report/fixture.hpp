@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace report_test {
 
@@ -20,6 +21,9 @@ core::AuditResult hostile();
 // A large audit: `targets` targets, each judged by `per_target` requirements (100,000 findings
 // with 20,000 × 5), spread over every placement and verdict.
 core::AuditResult large(std::size_t targets, std::size_t per_target);
+// `result` with its first targets renamed to `ids` (their findings follow); fails the test when
+// there are fewer targets than ids.
+core::AuditResult with_target_ids(core::AuditResult result, const std::vector<std::string>& ids);
 // Render `result` in the format called `name` (no colour).
 std::string render(const std::string& name, const core::AuditResult& result);
 // A fresh, empty folder for one test, under RESIDENCY_TEST_TMP (or the system temp folder).

@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 #include "support/run_command.hpp"
 
+#include "core/text.hpp"
 #include "report/report.hpp"
 
 #include <catch2/catch.hpp>
@@ -179,4 +180,35 @@ TEST_CASE("report: the predicate trace appears only with --explain, in every for
   CHECK(sarif_trace(render("sarif", plain)) == 0);
   CHECK(render("json", traced).find("\"trace\"") != std::string::npos);
   CHECK(render("json", plain).find("\"trace\"") == std::string::npos);
+}
+
+TEST_CASE("report: no format carries a raw control, DEL, C1 or bidi character", "[report]") {
+  // The hostile fixture holds ESC, NUL, CR, DEL, U+009B (8-bit CSI), U+202E (RLO), U+2066 (LRI)
+  // and invalid bytes; every format shows them as text (core::terminal_safe's rules) or escapes.
+  for (const auto& format : report::formats()) {
+    const std::string name(format.name);
+    const std::string out = render(name, hostile());
+    INFO("format " << name);
+    REQUIRE(core::valid_utf8(out));
+    std::size_t raw = 0;
+    for (std::size_t i = 0; i < out.size();) {
+      const auto c = static_cast<unsigned char>(out[i]);
+      const std::size_t n = core::utf8_length(out, i);
+      const bool line_end = c == '\n' || (c == '\r' && i + 1 < out.size() && out[i + 1] == '\n' && name == "csv");
+      if (n == 1 && c < 0x20 && c != '\t' && !line_end) ++raw;
+      if (n == 1 && c == 0x7F) ++raw;
+      if (n > 1) {
+        const std::string_view seq(out.data() + i, n);
+        for (std::string_view hidden : {"\xC2\x9B", "\xE2\x80\xAE", "\xE2\x81\xA6"}) raw += seq == hidden ? 1 : 0;
+      }
+      i += n;
+    }
+    CHECK(raw == 0);
+  }
+  CHECK(render("text", hostile()).find("csi:<U+009B>2J rlo:<U+202E>txt.exe lri:<U+2066> del:\\x7f cr:\\r end") !=
+        std::string::npos);
+  CHECK(render("markdown", hostile()).find("csi:<U+009B>2J rlo:<U+202E>txt.exe") == std::string::npos);  // < as &lt;
+  CHECK(render("markdown", hostile()).find("csi:&lt;U+009B&gt;2J rlo:&lt;U+202E&gt;txt.exe") != std::string::npos);
+  CHECK(render("html", hostile()).find("rlo:&lt;U+202E&gt;txt.exe") != std::string::npos);
+  CHECK(render("json", hostile()).find("rlo:<U+202E>txt.exe lri:<U+2066> del:\\\\x7f") != std::string::npos);
 }

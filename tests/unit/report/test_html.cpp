@@ -147,3 +147,37 @@ TEST_CASE("report::write_html: 100,000 findings render linearly and load in Chro
   CHECK(r.status == 0);
   WARN(r.output.substr(0, r.output.find('\n')));  // "load: N ms"
 }
+
+TEST_CASE("report::write_html: ids that escape or fold alike get unique anchors, and every link resolves", "[report]") {
+  // " =1+1" and "\t=1+1" look alike once folded; "a\x01" and "a\x02" once control characters go.
+  const auto r = with_target_ids(health_data_hub(), {" =1+1", "\t=1+1", "a\x01", "a\x02", "a"});
+  const std::string html = render("html", r);
+  CHECK(html == render("html", r));  // stable
+  const auto dir = fresh_dir("html-anchors");
+  write_text_file(dir / "report.html", html);
+  // A real HTML parser: every id= is unique, every href="#…" names one, each target has its anchor.
+  const auto result =
+      run("python3 -c 'import sys, collections, html.parser\n"
+          "class P(html.parser.HTMLParser):\n"
+          "  ids = collections.Counter(); refs = []\n"
+          "  def handle_starttag(self, tag, attrs):\n"
+          "    a = dict(attrs)\n"
+          "    if \"id\" in a: self.ids[a[\"id\"]] += 1\n"
+          "    if (a.get(\"href\") or \"\").startswith(\"#\"): self.refs.append(a[\"href\"][1:])\n"
+          "p = P(); p.feed(open(sys.argv[1], encoding=\"utf-8\").read())\n"
+          "dup = [i for i, n in p.ids.items() if n > 1]\n"
+          "lost = [h for h in P.refs if h not in p.ids]\n"
+          "targets = [i for i in p.ids if i.startswith(\"t-\")]\n"
+          "print(len(p.ids), \"ids,\", len(targets), \"target anchors,\", len(P.refs), \"links; duplicates\", dup, "
+          "\"dangling\", lost)\n"
+          "sys.exit(1 if dup or lost or len(targets) < 5 else 0)' " +
+          shell_quote((dir / "report.html").string()));
+  INFO(result.output);
+  CHECK(result.status == 0);
+  // Each look-alike id links to its own section: the summary names the id as escaped.
+  for (const std::string shown : {" =1+1", "\t=1+1", "a\\x01", "a\\x02"}) {
+    const auto at = html.find("\">" + shown + "</a>");
+    INFO(shown);
+    CHECK(at != std::string::npos);
+  }
+}

@@ -231,20 +231,54 @@ Result<void> OutputBatch::commit() {
       return ok;
     }
   }
-  for (auto& s : m_staged) {
+  // All or none: SIGINT and SIGTERM wait until every temporary is renamed, and a failed rename
+  // puts back the reports already replaced (from a hard link of each old file, made first).
+  SignalBlock block;
+  std::vector<Backup> backups(m_staged.size());
+  for (std::size_t i = 0; i < m_staged.size(); ++i) {
+    const auto& s = m_staged[i];
+    if (s.temp.empty()) continue;
+    const std::string link = s.temp + ".old";
+    if (::link(s.output.target.c_str(), link.c_str()) == 0) {
+      backups[i] = {link, true};
+    } else {
+      backups[i].existed = errno != ENOENT;
+    }
+  }
+  for (std::size_t i = 0; i < m_staged.size(); ++i) {
+    auto& s = m_staged[i];
     if (s.temp.empty()) continue;
     if (std::rename(s.temp.c_str(), s.output.target.c_str()) != 0) {
       const int err = errno;
+      const std::string where = s.output.requested.string();  // discard() drops `s`
+      roll_back(backups, i);
       discard();
-      return fail(ErrorCode::io, fmt::format("cannot rename into place: {}", errno_text(err)),
-                  s.output.requested.string());
+      return fail(ErrorCode::io, fmt::format("cannot rename into place: {}", errno_text(err)), where);
     }
     s.temp.clear();
-    unregister_temp(s.slot);
-    s.slot = -1;
   }
+  for (const auto& b : backups) {
+    if (!b.link.empty()) ::unlink(b.link.c_str());
+  }
+  for (auto& s : m_staged) unregister_temp(s.slot);
   m_staged.clear();
   return {};
+}
+
+void OutputBatch::roll_back(const std::vector<Backup>& backups, std::size_t renamed) {
+  for (std::size_t j = 0; j < m_staged.size(); ++j) {
+    const auto& s = m_staged[j];
+    const auto& b = backups[j];
+    if (j < renamed && s.output.kind == OutputKind::regular) {
+      if (!b.link.empty()) {
+        std::rename(b.link.c_str(), s.output.target.c_str());  // the old report again
+      } else if (!b.existed) {
+        ::unlink(s.output.target.c_str());  // there was none before this batch
+      }
+    } else if (!b.link.empty()) {
+      ::unlink(b.link.c_str());
+    }
+  }
 }
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content, std::string_view what) {

@@ -40,8 +40,10 @@ Result<void> refuse_input_overwrite(const OutputPath& output, const std::vector<
 
 // Files written together. stage() writes each regular file to a temporary beside its target
 // and keeps special files' content; commit() streams the special files, then renames every
-// temporary into place, so either all regular files are replaced or none is. Temporaries left
-// by a failure or an uncommitted batch are removed, also on SIGINT and SIGTERM.
+// temporary into place, so either all regular files are replaced or none is: SIGINT and SIGTERM
+// are held back while the renames run, and a failed rename restores the files already replaced
+// (where the file system allows a hard link of the old file). Temporaries left by a failure or
+// an uncommitted batch are removed, also on SIGINT and SIGTERM.
 class OutputBatch {
  public:
   OutputBatch() = default;
@@ -59,7 +61,13 @@ class OutputBatch {
     std::string content;  // special: what to stream
     int slot = -1;        // signal-cleanup registration
   };
+  struct Backup {
+    std::string link;      // a hard link of the old file, or empty
+    bool existed = false;  // the target existed when commit() began
+  };
   void discard();
+  // Undo the renames of the first `renamed` entries: each old file back from its backup link.
+  void roll_back(const std::vector<Backup>& backups, std::size_t renamed);
   std::vector<Staged> m_staged;
 };
 

@@ -3,7 +3,8 @@
 # --output, --save-facts or --baseline is exit 2 before any DNS query (the fault server counts
 # them); reports follow symlinks, keep modes, stream to FIFOs and character devices without
 # renaming over them, refuse to overwrite an input; a full stdout is an error; SIGTERM leaves no
-# temporary file; a DNS server killed mid-audit gives unknown, never pass; names cannot send
+# temporary file, and SIGTERM or SIGINT mid-write leaves all old or all new reports; a DNS server
+# killed mid-audit gives unknown, never pass; names cannot send
 # control characters to the terminal; URL credentials are dropped; `geoip build` refuses a
 # default route, an empty feed and control characters. Loopback only.
 # Usage: outputs_cli.sh RESIDENCY_BINARY SOURCE_DIR
@@ -134,6 +135,58 @@ kill -TERM "$apid"; wait "$apid"; rc=$?
 stray=$(find "$tmp/sig" -name '.*tmp*' | wc -l)
 [[ $stray -eq 0 ]] && ok "no temporary file is left" || bad "$stray temporary files left"
 
+# 5b. SIGTERM and SIGINT mid-write, at varying delays: the batch of reports is all old or all new
+# (core::OutputBatch), never a mix; no temporary or backup is left; the exit code is 143 or 130
+# when the signal arrived before the end, else the audit's own.
+python3 - "$tmp/many.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("schema: residency/manifest/v1\npolicies: [gdpr-eea-residency, fr-health-data]\ntargets:\n")
+    for i in range(120):
+        f.write(f"  - host: host-{i}.example.fr\n    tags: {{classification: health}}\n")
+PY
+fmts=(--format text --format json --format html --format csv)
+write_batch() {  # write_batch AS-OF FOLDER: the replayed audit of many targets, four formats
+  "$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of "$1" "${fmts[@]}" -o "$2"
+}
+# A background job ignores SIGINT; the wrapper restores it, then becomes the binary (exec: $! is it).
+with_default_sigint() { exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+mkdir "$tmp/old" "$tmp/new" "$tmp/batch"
+write_batch 2026-11-01 "$tmp/old" 2>/dev/null
+start=$(date +%s%N)
+write_batch 2026-11-30 "$tmp/new" 2>/dev/null; full_rc=$?
+full_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+reports=(report.text report.json report.html report.csv)
+[[ $(ls "$tmp/old" | wc -l) -eq 4 && $(ls "$tmp/new" | wc -l) -eq 4 ]] && ok "a replayed audit writes four reports (${full_ms} ms)" || bad "the reference reports are missing"
+runs=0 killed=0 mixed=0 stray=0 badrc=0 olds=0 news=0
+for k in $(seq 1 10); do
+  cp "$tmp"/old/* "$tmp/batch/"
+  sig=TERM want=143
+  (( k % 2 == 0 )) && sig=INT want=130
+  with_default_sigint "$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of 2026-11-30 \
+    "${fmts[@]}" -o "$tmp/batch" 2>/dev/null & apid=$!
+  sleep "$(awk -v ms="$full_ms" -v k="$k" 'BEGIN { printf "%.3f", ms * (k + 3) / 10 / 1000 }')"  # 0.4 to 1.3 × a full run
+  kill -"$sig" "$apid" 2>/dev/null; wait "$apid"; rc=$?
+  runs=$((runs + 1))
+  if [[ $rc -eq $want ]]; then killed=$((killed + 1)); elif [[ $rc -ne $full_rc ]]; then badrc=$((badrc + 1)); echo "    run $k: SIG$sig gave exit $rc"; fi
+  left=$(find "$tmp/batch" -name '.*' -type f -printf "%f ")
+  [[ -n $left ]] && echo "    run $k (SIG$sig, exit $rc) left: $left"
+  stray=$((stray + $(find "$tmp/batch" -name '.*' -type f | wc -l)))
+  state=
+  for r in "${reports[@]}"; do
+    if same_report "$tmp/batch/$r" "$tmp/old/$r"; then state+=o
+    elif same_report "$tmp/batch/$r" "$tmp/new/$r"; then state+=n
+    else state+=x; fi
+  done
+  case $state in oooo) olds=$((olds + 1)) ;; nnnn) news=$((news + 1)) ;; *) mixed=$((mixed + 1)); echo "    run $k: reports $state (o old, n new, x neither)" ;; esac
+  find "$tmp/batch" -name '.*' -type f -delete
+done
+echo "    $runs runs: $killed killed by the signal, $olds left the old reports, $news the new ones"
+[[ $mixed -eq 0 ]] && ok "after SIGTERM/SIGINT mid-write every batch is all old or all new" || bad "$mixed of $runs batches mixed old and new or were partial"
+[[ $stray -eq 0 ]] && ok "no temporary or backup file is left by a signal" || bad "$stray temporary files left"
+[[ $badrc -eq 0 ]] && ok "a signal gives exit 143 (TERM) or 130 (INT)" || bad "$badrc runs exited with another code"
+[[ $killed -gt 0 ]] && ok "the signal arrived mid-run in $killed runs" || bad "no run was interrupted: the test did not test"
+
 # 6. The DNS server killed mid-audit: unknown, never pass, exit 3.
 "$bin" -q audit "$tmp/slow.yaml" --as-of 2026-11-30 --resolver "127.0.0.1:$fport" --timeout 1500ms --retries 1 \
   --format json -o "$tmp/killed.json" 2>"$tmp/err" & apid=$!
@@ -160,6 +213,9 @@ expect_in "$tmp/err" '\x1b]0;pwned' "the escape is shown visibly"
 "$bin" -q probe $'ok\u202e.faults.test' "${live[@]}" > "$tmp/out" 2>"$tmp/err"
 expect_in "$tmp/out" "ok<U+202E>.faults.test" "a bidi override in probe output is shown as <U+202E>"
 if LC_ALL=C grep -q $'\xe2\x80\xae' "$tmp/out" "$tmp/err"; then bad "a raw U+202E reached the terminal"; else ok "no raw U+202E reaches the terminal"; fi
+"$bin" -q probe $'ok\u202e.faults.test' "${live[@]}" --format json > "$tmp/out" 2>"$tmp/err"
+if LC_ALL=C grep -q $'\xe2\x80\xae' "$tmp/out"; then bad "probe --format json printed a raw U+202E"; else ok "probe --format json prints no raw U+202E"; fi
+expect_in "$tmp/out" '"id": "ok\u202e.faults.test"' "probe --format json writes it as \\u202e"
 cat > "$tmp/creds.yaml" <<'YAML'
 schema: residency/manifest/v1
 policies: [gdpr-eea-residency]

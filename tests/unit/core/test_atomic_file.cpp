@@ -100,3 +100,23 @@ TEST_CASE("core::OutputBatch: nothing is replaced until every file is written", 
   CHECK(entry_count(dir) == 2);
   fs::remove_all(dir);
 }
+
+TEST_CASE("core::OutputBatch: a rename that fails puts back the files already replaced", "[core]") {
+  const fs::path dir = fresh_dir("residency-test-batch-rollback");
+  REQUIRE(core::write_file_atomic(dir / "a.txt", "old a"));
+  REQUIRE(core::write_file_atomic(dir / "b.txt", "old b"));
+  core::OutputBatch batch;
+  REQUIRE(batch.stage(*core::check_output_path(dir / "a.txt", "-o"), "new a"));
+  REQUIRE(batch.stage(*core::check_output_path(dir / "new.txt", "-o"), "new file"));
+  REQUIRE(batch.stage(*core::check_output_path(dir / "b.txt", "-o"), "new b"));
+  // b.txt becomes a non-empty folder after staging: its rename fails, after a.txt's and new.txt's.
+  fs::remove(dir / "b.txt");
+  fs::create_directories(dir / "b.txt" / "inside");
+  auto failed = batch.commit();
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().message.find("cannot rename into place") != std::string::npos);
+  CHECK(*core::read_file(dir / "a.txt") == "old a");  // the old report again, not a mix
+  CHECK_FALSE(fs::exists(dir / "new.txt"));           // it did not exist before the batch
+  CHECK(entry_count(dir) == 2);                       // a.txt and the folder: no temporary, no backup
+  fs::remove_all(dir);
+}

@@ -201,6 +201,39 @@ verdicts = {f["verdict"] for f in d["findings"]}
 sys.exit(0 if verdicts == {"unknown"} else 1)
 PY
 then ok "what was not observed is unknown, never pass"; else bad "a killed DNS server gave a verdict: $(head -c 300 "$tmp/killed.json")"; fi
+# 6b. A server that drops every second query: without retries what was dropped is unknown, never
+# pass (only "location known" may fail, as it asserts knowability); exit 3. Dropping every third
+# with retries, every name is observed (a lone retry is never the third twice).
+: >"$tmp/drop.list"
+names='{'
+for i in 0 1 2 3 4 5; do
+  echo "h$i.faults.test" >>"$tmp/drop.list"
+  names+="\"h$i.faults.test\": {\"A\": [\"51.210.10.1$i\"], \"AAAA\": []},"
+done
+start_faults '{"names": '"${names%,}"'}, "drop_every": 2, "log": "'"$tmp"'/drop-queries.log"}'
+"$bin" -q audit --list "$tmp/drop.list" --policy gdpr-eea-residency --as-of 2026-11-30 --resolver "127.0.0.1:$fport" \
+  --timeout 300ms --retries 0 --format json -o "$tmp/drop.json" 2>"$tmp/err"; rc=$?
+[[ $rc -eq 3 ]] && ok "half of the queries dropped, no retry: exit 3" || bad "half of the queries dropped, no retry: exit $rc"
+if python3 - "$tmp/drop.json" "$tmp/drop-queries.log" <<'PY'
+import collections, json, sys
+d = json.load(open(sys.argv[1]))
+answered = collections.defaultdict(set)
+for line in open(sys.argv[2]):
+    name, qtype = line.split()
+    answered[name.lower()].add(qtype)
+verdicts = collections.Counter(f["verdict"] for f in d["findings"])
+# A pass needs both families answered; a target with a dropped query is never a pass.
+wrong = [f["target"] for f in d["findings"] if f["verdict"] == "pass" and not {"A", "AAAA"} <= answered[f["target"]]]
+wrong += [f["target"] for f in d["findings"] if f["verdict"] == "fail" and f["requirement"] != "GDPR-LOC-KNOWN"]
+sys.exit(0 if verdicts["unknown"] > 0 and not wrong else 1)
+PY
+then ok "a dropped query leaves its target unknown, never pass"; else bad "dropped queries gave a verdict: $(head -c 400 "$tmp/drop.json")"; fi
+kill "$faults_pid"; wait "$faults_pid" 2>/dev/null; faults_pid=
+start_faults '{"names": '"${names%,}"'}, "drop_every": 3}'
+expect_rc 0 "a third of the queries dropped, 8 retries: every name observed" "$bin" -q audit --list "$tmp/drop.list" \
+  --policy gdpr-eea-residency --as-of 2026-11-30 --resolver "127.0.0.1:$fport" --timeout 300ms --retries 8
+kill "$faults_pid"; wait "$faults_pid" 2>/dev/null; faults_pid=
+
 start_faults '{"names": {"ok.faults.test": {"A": ["51.210.10.10"], "AAAA": []}}}'
 live=(--as-of 2026-11-30 --timeout 300ms --retries 0 --resolver "127.0.0.1:$fport")
 

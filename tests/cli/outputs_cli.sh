@@ -233,6 +233,20 @@ start_faults '{"names": '"${names%,}"'}, "drop_every": 3}'
 expect_rc 0 "a third of the queries dropped, 8 retries: every name observed" "$bin" -q audit --list "$tmp/drop.list" \
   --policy gdpr-eea-residency --as-of 2026-11-30 --resolver "127.0.0.1:$fport" --timeout 300ms --retries 8
 kill "$faults_pid"; wait "$faults_pid" 2>/dev/null; faults_pid=
+# 6c. SERVFAIL for every name: every finding unknown with the reason, exit 3.
+start_faults '{"names": '"$(sed 's/{"A": \[[^]]*\], "AAAA": \[\]}/{"rcode": "servfail"}/g' <<<"${names%,}")"'}}'
+"$bin" -q audit --list "$tmp/drop.list" --policy gdpr-eea-residency --as-of 2026-11-30 --resolver "127.0.0.1:$fport" \
+  --timeout 300ms --retries 1 --format json -o "$tmp/servfail.json" 2>"$tmp/err"; rc=$?
+[[ $rc -eq 3 ]] && ok "SERVFAIL everywhere: exit 3" || bad "SERVFAIL everywhere: exit $rc"
+if python3 - "$tmp/servfail.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+findings = [f for f in d["findings"] if f["requirement"] != "GDPR-LOC-KNOWN"]
+ok = findings and all(f["verdict"] == "unknown" and "servfail" in f["message"].lower() for f in findings)
+sys.exit(0 if ok and len(d["targets"]) == 6 else 1)
+PY
+then ok "SERVFAIL everywhere: every finding unknown, saying SERVFAIL"; else bad "SERVFAIL everywhere: $(head -c 600 "$tmp/servfail.json")"; fi
+kill "$faults_pid"; wait "$faults_pid" 2>/dev/null; faults_pid=
 
 start_faults '{"names": {"ok.faults.test": {"A": ["51.210.10.10"], "AAAA": []}}}'
 live=(--as-of 2026-11-30 --timeout 300ms --retries 0 --resolver "127.0.0.1:$fport")

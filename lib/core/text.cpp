@@ -54,6 +54,12 @@ std::string json_hide_controls(std::string_view json) {
   std::string out;
   out.reserve(json.size());
   for (std::size_t i = 0; i < json.size();) {
+    // ASCII below DEL is never hidden: copy such runs whole (nearly all of a report), decode the rest.
+    std::size_t plain = i;
+    while (plain < json.size() && static_cast<unsigned char>(json[plain]) < 0x7F) ++plain;
+    out.append(json.substr(i, plain - i));
+    i = plain;
+    if (i == json.size()) break;
     const std::size_t length = utf8_length(json, i);
     const std::size_t n = length == 0 ? 1 : length;  // an invalid byte is copied as it is
     const char32_t cp = length == 1   ? static_cast<unsigned char>(json[i])

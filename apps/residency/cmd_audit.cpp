@@ -204,6 +204,9 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_flag(
       "--allow-empty", f->allow_empty,
       "An audit in which no requirement applies to any target is expected (exit 0, not a configuration error)");
+  cmd->add_flag("--explain", f->explain,
+                "Also show each finding's predicate trace: the fact tests behind its verdict (why: lines; JSON "
+                "explanation)");
   cmd->add_option("--shard", f->shard,
                   "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
                   "(join the parts with `residency report merge`)");

@@ -95,6 +95,16 @@ void index(Baseline& b) {
 
 }  // namespace
 
+std::optional<int> report_schema_version(std::string_view schema) {
+  if (schema == k_report_schema) return 2;
+  if (schema == k_report_schema_v1) return 1;
+  return std::nullopt;
+}
+
+std::string unsupported_schema(std::string_view schema) {
+  return fmt::format("unsupported schema '{}'; expected '{}' (or '{}')", schema, k_report_schema, k_report_schema_v1);
+}
+
 const BaselineFinding* Baseline::find(const std::string& fp) const {
   auto it = by_fingerprint.find(fp);
   return it == by_fingerprint.end() ? nullptr : &findings[it->second];
@@ -115,9 +125,7 @@ core::Result<Baseline> parse_baseline(std::string_view text, const std::string& 
   if (!doc.is_object()) return reader.bad("/", fmt::format("{} value; expected a JSON report object", doc.type_name()));
   auto schema = reader.text(doc, "schema", "", true);
   if (!schema) return std::unexpected(schema.error());
-  if (*schema != k_report_schema) {
-    return reader.bad("/schema", fmt::format("unsupported schema '{}'; expected '{}'", *schema, k_report_schema));
-  }
+  if (!report_schema_version(*schema)) return reader.bad("/schema", unsupported_schema(*schema));
   auto list = doc.find("findings");
   if (list == doc.end() || !list->is_array()) {
     return reader.bad("/findings", "missing or not an array; expected a list of findings");

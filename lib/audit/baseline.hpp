@@ -1,4 +1,4 @@
-// audit baselines: a previous JSON report (schema residency/report/v1) whose failing findings are
+// audit baselines: a previous JSON report (schema residency/report/v2 or v1) whose failing findings are
 // accepted as known, so CI fails only on new ones; and the diff of two reports. Findings are
 // keyed by a fingerprint of (target, requirement, entity, jurisdiction), never IP addresses, so
 // CDN address churn does not resurface old findings.
@@ -9,13 +9,20 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace audit {
 
-inline constexpr std::string_view k_report_schema = "residency/report/v1";
+// The schema of the JSON reports this version writes, and of the older one it still reads.
+inline constexpr std::string_view k_report_schema = "residency/report/v2";
+inline constexpr std::string_view k_report_schema_v1 = "residency/report/v1";
+// 1 or 2 for a schema this version reads, else nullopt.
+std::optional<int> report_schema_version(std::string_view schema);
+// "unsupported schema 'X'; expected 'residency/report/v2' (or v1)".
+std::string unsupported_schema(std::string_view schema);
 
 // One finding as a JSON report records it.
 struct BaselineFinding {

@@ -177,17 +177,41 @@ core::Evidence evidence(In& in, const json& obj, const std::string& ptr) {
   return out;
 }
 
-core::Fact fact(In& in, const json& obj, const std::string& ptr) {
+core::Provenance provenance(In& in, const json& obj, const std::string& ptr) {
+  return {in.str(obj, "source", ptr), in.str(obj, "detail", ptr), in.str(obj, "time", ptr)};
+}
+
+// What differs between the report versions the reader accepts (docs/reports.md, "json").
+struct Version {
+  int number = 2;
+  std::vector<core::Provenance> provenance;  // v2: the report's table that facts' `from` indexes
+};
+
+core::Fact fact(In& in, const json& obj, const std::string& ptr, const Version& version) {
   core::Fact f;
   f.values = in.strings(obj, "values", ptr);
   f.status = in.choice(obj, "status", ptr, k_fact_status, "known, unknown, inconclusive or indeterminate",
                        core::FactStatus::unknown);
-  f.detail = in.str(obj, "detail", ptr);
-  const json& prov = in.array(obj, "provenance", ptr);
-  for (std::size_t i = 0; i < prov.size() && !in.failed(); ++i) {
-    const std::string p = fmt::format("{}/provenance/{}", ptr, i);
-    if (!in.is_object(prov[i], p, "a provenance object")) break;
-    f.provenance.push_back({in.str(prov[i], "source", p), in.str(prov[i], "detail", p), in.str(prov[i], "time", p)});
+  f.detail = in.str(obj, "detail", ptr, version.number == 1);
+  if (version.number == 1) {
+    const json& prov = in.array(obj, "provenance", ptr);
+    for (std::size_t i = 0; i < prov.size() && !in.failed(); ++i) {
+      const std::string p = fmt::format("{}/provenance/{}", ptr, i);
+      if (!in.is_object(prov[i], p, "a provenance object")) break;
+      f.provenance.push_back(provenance(in, prov[i], p));
+    }
+  } else {
+    const json& from = in.array(obj, "from", ptr, false);
+    for (std::size_t i = 0; i < from.size() && !in.failed(); ++i) {
+      const auto* n = from[i].get_ptr<const json::number_unsigned_t*>();
+      if (n == nullptr || *n >= version.provenance.size()) {
+        in.bad(fmt::format("{}/from/{}", ptr, i),
+               fmt::format("{}; expected an index into /provenance (0 to {})", from[i].dump(),
+                           static_cast<long long>(version.provenance.size()) - 1));
+        break;
+      }
+      f.provenance.push_back(version.provenance[*n]);
+    }
   }
   f.confidence = in.str(obj, "confidence", ptr, false);
   f.possible = in.strings(obj, "possible", ptr, false);
@@ -195,7 +219,7 @@ core::Fact fact(In& in, const json& obj, const std::string& ptr) {
   return f;
 }
 
-core::TargetReport target(In& in, const json& obj, const std::string& ptr) {
+core::TargetReport target(In& in, const json& obj, const std::string& ptr, const Version& version) {
   core::TargetReport t;
   t.target.id = in.str(obj, "id", ptr);
   t.target.kind = in.choice(obj, "kind", ptr, k_target_kind, "host, url, ip, mail_domain or cloud_resource",
@@ -216,7 +240,7 @@ core::TargetReport target(In& in, const json& obj, const std::string& ptr) {
   for (const auto& [path, value] : in.object(obj, "facts", ptr).items()) {
     const std::string p = fmt::format("{}/facts/{}", ptr, path);
     if (in.failed() || !in.is_object(value, p, "a fact object")) break;
-    t.facts.set(path, fact(in, value, p));
+    t.facts.set(path, fact(in, value, p, version));
   }
   t.evidence = evidence(in, obj, ptr);
   const json& certs = in.array(obj, "certifications", ptr, false);
@@ -242,7 +266,7 @@ core::TargetReport target(In& in, const json& obj, const std::string& ptr) {
   return t;
 }
 
-core::Finding finding(In& in, const json& obj, const std::string& ptr, bool& explain) {
+core::Finding finding(In& in, const json& obj, const std::string& ptr, const Version& version, bool& explain) {
   core::Finding f;
   f.target_id = in.str(obj, "target", ptr);
   f.requirement_id = in.str(obj, "requirement", ptr);
@@ -254,8 +278,8 @@ core::Finding finding(In& in, const json& obj, const std::string& ptr, bool& exp
   f.raw_verdict = in.choice(obj, "raw_verdict", ptr, k_verdict, verdicts, core::Verdict::unknown);
   f.counts_as_failure = in.boolean(obj, "counts_as_failure", ptr);
   f.message = in.str(obj, "message", ptr);
-  f.explanation = in.strings(obj, "explanation", ptr);
-  f.evidence = evidence(in, obj, ptr);
+  // v2 writes the predicate's leaf tests only with --explain; v1 always, and `trace` with it.
+  f.explanation = in.strings(obj, "explanation", ptr, version.number == 1);
   if (auto w = obj.find("waiver"); w != obj.end() && !w->is_null()) {
     const std::string p = ptr + "/waiver";
     if (in.is_object(*w, p, "a waiver object or null")) {
@@ -263,8 +287,8 @@ core::Finding finding(In& in, const json& obj, const std::string& ptr, bool& exp
       f.waiver_note = in.str(*w, "note", p);
     }
   }
-  f.entity = in.str(obj, "entity", ptr);
-  f.jurisdiction = in.str(obj, "jurisdiction", ptr);
+  f.entity = in.str(obj, "entity", ptr, version.number == 1);  // v2 leaves out an empty one
+  f.jurisdiction = in.str(obj, "jurisdiction", ptr, version.number == 1);
   f.fingerprint = in.str(obj, "fingerprint", ptr);
   if (obj.contains("baseline")) {
     const std::string b = in.str(obj, "baseline", ptr);
@@ -276,7 +300,7 @@ core::Finding finding(In& in, const json& obj, const std::string& ptr, bool& exp
       in.bad(ptr + "/baseline", fmt::format("unknown value '{}'; expected new or existing", b));
     }
   }
-  if (obj.contains("trace")) explain = true;  // written only with --explain
+  if (version.number == 1 && obj.contains("trace")) explain = true;  // written only with --explain
   return f;
 }
 
@@ -334,8 +358,13 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
   In in(name);
   if (!in.is_object(*doc, "/", "a JSON report object")) return std::unexpected(in.error());
   const std::string schema = in.str(*doc, "schema", "");
-  if (!in.failed() && schema != k_report_schema) {
-    in.bad("/schema", fmt::format("unsupported schema '{}'; expected '{}'", schema, k_report_schema));
+  Version version;
+  if (!in.failed()) {
+    if (auto v = report_schema_version(schema)) {
+      version.number = *v;
+    } else {
+      in.bad("/schema", unsupported_schema(schema));
+    }
   }
   core::AuditResult r;
   r.tool_version = in.str(*doc, "tool_version", "");
@@ -354,10 +383,15 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
   r.policies = in.strings(*doc, "policies", "");
   each(in, *doc, "requirements", "a requirement object",
        [&](const json& v, const std::string& p) { r.requirements.push_back(requirement(in, v, p)); });
+  if (version.number >= 2) {
+    r.explain = in.boolean(*doc, "explain", "");
+    each(in, *doc, "provenance", "a provenance object",
+         [&](const json& v, const std::string& p) { version.provenance.push_back(provenance(in, v, p)); });
+  }
   each(in, *doc, "targets", "a target object",
-       [&](const json& v, const std::string& p) { r.targets.push_back(target(in, v, p)); });
+       [&](const json& v, const std::string& p) { r.targets.push_back(target(in, v, p, version)); });
   each(in, *doc, "findings", "a finding object",
-       [&](const json& v, const std::string& p) { r.findings.push_back(finding(in, v, p, r.explain)); });
+       [&](const json& v, const std::string& p) { r.findings.push_back(finding(in, v, p, version, r.explain)); });
   each(in, *doc, "waivers", "a waiver object",
        [&](const json& v, const std::string& p) { r.waivers.push_back(waiver(in, v, p)); });
   each(in, *doc, "sources", "a data source object", [&](const json& v, const std::string& p) {

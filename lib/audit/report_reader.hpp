@@ -1,4 +1,4 @@
-// Reading a JSON report (schema residency/report/v1, docs/report.schema.json) back into the result
+// Reading a JSON report (schema residency/report/v2 or v1, docs/report.schema.json) back into the result
 // model, so that `residency report merge` joins shard reports and `residency report render` gives
 // every other format from one JSON file. Every value is type-checked; a bad one is reported with
 // its JSON pointer (`/findings/3/verdict`), a syntax error with line:column.

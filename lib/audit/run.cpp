@@ -207,7 +207,6 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
   f.verdict = f.raw_verdict = r.verdict;
   f.message = finding_sentence(rules, req, r, t, as_of);
   for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
-  f.evidence = t.evidence;
   f.entity = join(t.facts.find("controlled_by.entities"));
   f.jurisdiction = join(t.facts.find("controlled_by.countries"));
   f.fingerprint = fingerprint(f.target_id, f.requirement_id, f.entity, f.jurisdiction);

@@ -1,6 +1,8 @@
 // Lookups and counts over the result model; the one place verdicts are counted.
 #include "core/audit_result.hpp"
 
+#include <algorithm>
+
 namespace core {
 
 namespace {
@@ -42,11 +44,22 @@ const RequirementInfo* AuditResult::requirement(const std::string& policy_id, co
   return nullptr;
 }
 
-const TargetReport* AuditResult::target(const std::string& id) const {
+const TargetReport* AuditResult::target(std::string_view id) const {
+  // Reports look a target up once per finding: logarithmic on the sorted vector, and still right
+  // (a scan) for a result built in another order.
+  auto it = std::lower_bound(targets.begin(), targets.end(), id,
+                             [](const TargetReport& t, std::string_view key) { return t.target.id < key; });
+  if (it != targets.end() && it->target.id == id) return &*it;
   for (const auto& t : targets) {
     if (t.target.id == id) return &t;
   }
   return nullptr;
+}
+
+const Evidence& AuditResult::evidence_of(const Finding& finding) const {
+  static const Evidence k_none;
+  const TargetReport* t = target(finding.target_id);
+  return t != nullptr ? t->evidence : k_none;
 }
 
 std::string_view to_string(Placement::Served served) {

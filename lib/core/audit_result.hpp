@@ -58,7 +58,8 @@ struct Finding {
   std::string message;                     // one sentence: why this verdict
   std::vector<std::string> explanation;    // the predicate's leaf results, e.g.
                                            // "controlled_by.laws = [us-cloud-act] not_in […]: false"
-  Evidence evidence;                       // the chain behind it
+  // The chain behind it is its target's (TargetReport::evidence, AuditResult::evidence_of): stored
+  // once per target, never copied into each finding.
   std::string waiver_id;                   // set when waived, or when an expired waiver matched
   std::string waiver_note;                 // e.g. "waiver W2 expired on 2026-10-01"
   // Baseline key parts: stable across runs, independent of IP addresses.
@@ -179,7 +180,11 @@ struct AuditResult {
   // Counts for one policy.
   Counts counts_for_policy(const std::string& policy_id) const;
   const RequirementInfo* requirement(const std::string& policy_id, const std::string& id) const;
-  const TargetReport* target(const std::string& id) const;
+  // The target with this id, or nullptr: a binary search when `targets` is sorted by id (as every
+  // result from lib/audit is), else a scan.
+  const TargetReport* target(std::string_view id) const;
+  // The evidence chain behind a finding: its target's; empty when the target is not in the result.
+  const Evidence& evidence_of(const Finding& finding) const;
 };
 
 std::string_view to_string(WaiverInfo::State state);

@@ -75,6 +75,69 @@ std::string json_hide_controls(std::string_view json) {
   return out;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    // Plain ASCII needs no escape: copy such runs whole.
+    std::size_t plain = i;
+    while (plain < s.size()) {
+      const auto c = static_cast<unsigned char>(s[plain]);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
+      ++plain;
+    }
+    out.append(s.substr(i, plain - i));
+    i = plain;
+    if (i == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:  // other C0 controls and DEL
+          out += "\\u00";
+          out += k_hex[c >> 4];
+          out += k_hex[c & 0xF];
+      }
+      continue;
+    }
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    const char32_t cp = decode_utf8(reinterpret_cast<const unsigned char*>(s.data() + i), n);
+    if (is_hidden_code_point(cp)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out += '"';
+}
+
 std::string terminal_safe(std::string_view s, Newlines newlines) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;

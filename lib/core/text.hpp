@@ -29,6 +29,10 @@ bool is_hidden_code_point(char32_t c);
 // JSON text (as nlohmann-json dumps it) with every hidden code point written as \uXXXX: the
 // same document for a parser, nothing raw for a terminal. Such bytes occur only inside strings.
 std::string json_hide_controls(std::string_view json);
+// Append `s` to `out` as a JSON string literal, quotes included, exactly as dump_json() writes a
+// valid UTF-8 string (", \\ and C0 controls escaped as nlohmann-json does, hidden code points as
+// \uXXXX); an invalid byte becomes U+FFFD. For writers that stream JSON without a document tree.
+void append_json_string(std::string& out, std::string_view s);
 
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);

@@ -62,9 +62,11 @@ void write_csv(const core::AuditResult& result, std::ostream& out) {
   for (const auto& s : result.data_sources) data += "; " + detail::data_source_text(result, s);
   for (const auto& a : detail::data_attributions(result)) data += "; attribution: " + a;
   for (const auto* f : detail::sorted_findings(result)) {
-    std::string evidence;
-    for (const auto& step : f->evidence) evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);
     const core::TargetReport* t = result.target(f->target_id);
+    std::string evidence;
+    for (const auto& step : result.evidence_of(*f)) {
+      evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);
+    }
     write_row(
         {f->target_id, fact_cell(t, "controlled_by.providers"), fact_cell(t, "served_from.countries"),
          fact_cell(t, "served_from.regions"), fact_cell(t, "controlled_by.entities"),

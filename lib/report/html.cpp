@@ -285,8 +285,6 @@ class Page {
         for (const auto& line : f->explanation) out << "<li>why: " << html_escape(line) << "</li>\n";
         out << "</ul>";
       }
-      // A finding whose evidence differs from the target's chain shows its own.
-      if (view.report == nullptr || f->evidence != view.report->evidence) write_evidence(f->evidence, out);
       out << "</li>\n";
     }
     out << "</ul>\n";

@@ -1,14 +1,21 @@
-// The JSON report (schema "residency/report/v1", described by docs/report.schema.json). Built as
-// an nlohmann::ordered_json so keys keep a readable, fixed order; arrays are sorted by the shared
-// orderings, fact maps by path. Strings are cleaned (valid UTF-8, no control characters) before
-// they enter the document. Each finding carries exactly the keys the baseline code reads.
+// The JSON report (schema "residency/report/v2", described by docs/report.schema.json; docs/reports.md
+// lists what changed from v1). Streamed: each target and each finding is built as one line of
+// text and written out, so memory does not grow with a document tree and a 100,000-target report
+// is greppable line by line. A target's evidence chain is written once, on the target; facts name
+// their provenance by index into the report's `provenance` table; keys whose value is empty are
+// left out where docs/reports.md says so. Strings are cleaned (valid UTF-8, no control characters)
+// before they are written. The small parts (metadata, requirements, waivers, sources) are
+// nlohmann values dumped on one line each.
 #include "core/json_text.hpp"
+#include "core/text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/json_value.hpp"
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <unordered_map>
 
 namespace report {
 
@@ -27,99 +34,203 @@ Json location_json(const core::SourceLocation& loc) {
   return Json{{"file", clean(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
 
-Json evidence_json(const core::Evidence& evidence) {
-  Json out = Json::array();
-  for (const auto& s : evidence) {
-    out.push_back(Json{{"kind", clean(s.kind)},
-                       {"subject", clean(s.subject)},
-                       {"value", clean(s.value)},
-                       {"method", clean(s.method)},
-                       {"confidence", clean(s.confidence)},
-                       {"source", clean(s.source)}});
+// One JSON object written as text on one line: keys in the order they are added, values cleaned
+// and escaped by core::append_json_string.
+class Object {
+ public:
+  explicit Object(std::string& out) : m_out(out) { m_out += '{'; }
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  ~Object() { m_out += '}'; }
+
+  Object& str(std::string_view key, std::string_view value) {
+    name(key);
+    core::append_json_string(m_out, clean(value));
+    return *this;
   }
-  return out;
-}
-
-Json fact_json(const core::Fact& fact) {
-  Json provenance = Json::array();
-  for (const auto& p : fact.provenance) {
-    provenance.push_back(Json{{"source", clean(p.source)}, {"detail", clean(p.detail)}, {"time", clean(p.time)}});
+  // A fixed ASCII word (an enum's name): no cleaning needed.
+  Object& word(std::string_view key, std::string_view value) {
+    name(key);
+    core::append_json_string(m_out, value);
+    return *this;
   }
-  Json out{{"values", strings(fact.values)},
-           {"status", std::string(core::to_string(fact.status))},
-           {"detail", clean(fact.detail)},
-           {"provenance", provenance}};
-  if (!fact.confidence.empty()) out["confidence"] = clean(fact.confidence);
-  if (!fact.possible.empty()) out["possible"] = strings(fact.possible);
-  if (fact.partial) out["partial"] = true;
-  return out;
-}
-
-Json certifications_json(const std::vector<core::CertificationStatus>& certs) {
-  Json out = Json::array();
-  for (const auto& c : certs) {
-    out.push_back(Json{{"provider", clean(c.provider)},
-                       {"scheme", clean(c.scheme)},
-                       {"offer", clean(c.offer)},
-                       {"title", clean(c.title)},
-                       {"reference", clean(c.reference)},
-                       {"state", clean(c.state)},
-                       {"why", clean(c.why)},
-                       {"from", clean(c.from)},
-                       {"until", clean(c.until)},
-                       {"source", clean(c.source)}});
+  Object& str_if(std::string_view key, std::string_view value) { return value.empty() ? *this : str(key, value); }
+  Object& boolean(std::string_view key, bool value) {
+    name(key);
+    m_out += value ? "true" : "false";
+    return *this;
   }
-  return out;
+  Object& integer(std::string_view key, long long value) {
+    name(key);
+    m_out += std::to_string(value);
+    return *this;
+  }
+  Object& strings(std::string_view key, const std::vector<std::string>& values) {
+    name(key);
+    m_out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) m_out += ',';
+      core::append_json_string(m_out, clean(values[i]));
+    }
+    m_out += ']';
+    return *this;
+  }
+  // The key; the caller writes the value (an array or an Object) into out().
+  std::string& value(std::string_view key) {
+    name(key);
+    return m_out;
+  }
+
+ private:
+  void name(std::string_view key) {
+    if (!m_first) m_out += ',';
+    m_first = false;
+    core::append_json_string(m_out, key);
+    m_out += ':';
+  }
+
+  std::string& m_out;
+  bool m_first = true;
+};
+
+// The report's provenance table: each distinct {source, detail, time} once, in first-use order.
+class ProvenanceTable {
+ public:
+  explicit ProvenanceTable(const std::vector<const core::TargetReport*>& targets) {
+    for (const auto* t : targets) {
+      for (const auto& [path, fact] : t->facts.all()) {
+        for (const auto& p : fact.provenance) index(p);
+      }
+    }
+  }
+  void index(const core::Provenance& p) {
+    std::string key = p.source;
+    key += '\x1f';
+    key += p.detail;
+    key += '\x1f';
+    key += p.time;
+    auto [it, added] = m_ids.try_emplace(std::move(key), m_entries.size());
+    if (added) m_entries.push_back(&p);
+    m_by_address.emplace(&p, it->second);
+  }
+  // The index of a provenance entry of one of the table's targets (looked up by address).
+  std::size_t find(const core::Provenance& p) const { return m_by_address.at(&p); }
+  const std::vector<const core::Provenance*>& entries() const { return m_entries; }
+
+ private:
+  std::unordered_map<std::string, std::size_t> m_ids;
+  std::unordered_map<const core::Provenance*, std::size_t> m_by_address;
+  std::vector<const core::Provenance*> m_entries;
+};
+
+void write_evidence(const core::Evidence& evidence, std::string& out) {
+  out += '[';
+  for (std::size_t i = 0; i < evidence.size(); ++i) {
+    if (i > 0) out += ',';
+    const auto& s = evidence[i];
+    Object(out)
+        .str("kind", s.kind)
+        .str("subject", s.subject)
+        .str("value", s.value)
+        .str("method", s.method)
+        .str("confidence", s.confidence)
+        .str("source", s.source);
+  }
+  out += ']';
 }
 
-Json target_json(const core::TargetReport& t) {
-  Json tags = Json::object();
-  for (const auto& [k, v] : t.target.tags) tags[clean(k)] = clean(v);
-  Json facts = Json::object();
-  for (const auto& [path, fact] : t.facts.all()) facts[clean(path)] = fact_json(fact);
-  Json out{{"id", clean(t.target.id)},
-           {"kind", std::string(core::to_string(t.target.kind))},
-           {"value", clean(t.target.value)},
-           {"tags", tags},
-           {"provider", clean(t.target.provider)},
-           {"region", clean(t.target.region)},
-           {"service", clean(t.target.service)},
-           {"declared_at", location_json(t.target.declared_at)},
-           {"facts", facts},
-           {"evidence", evidence_json(t.evidence)}};
-  if (!t.target.tls_terminated_by.empty()) out["tls_terminated_by"] = strings(t.target.tls_terminated_by);
-  if (!t.certifications.empty()) out["certifications"] = certifications_json(t.certifications);
-  out["placement"] = Json{{"served", std::string(core::to_string(t.placement.served))},
-                          {"served_note", clean(t.placement.served_note)},
-                          {"control", std::string(core::to_string(t.placement.control))},
-                          {"control_note", clean(t.placement.control_note)}};
-  return out;
+void write_fact(const core::Fact& fact, const ProvenanceTable& table, std::string& out) {
+  Object o(out);
+  o.strings("values", fact.values).word("status", core::to_string(fact.status)).str_if("detail", fact.detail);
+  if (!fact.provenance.empty()) {
+    std::string& from = o.value("from");
+    from += '[';
+    for (std::size_t i = 0; i < fact.provenance.size(); ++i) {
+      if (i > 0) from += ',';
+      from += std::to_string(table.find(fact.provenance[i]));
+    }
+    from += ']';
+  }
+  o.str_if("confidence", fact.confidence);
+  if (!fact.possible.empty()) o.strings("possible", fact.possible);
+  if (fact.partial) o.boolean("partial", true);
 }
 
-Json finding_json(const core::Finding& f, bool explain) {
-  Json waiver = nullptr;
+void write_target(const core::TargetReport& t, const ProvenanceTable& table, std::string& out) {
+  Object o(out);
+  o.str("id", t.target.id).word("kind", core::to_string(t.target.kind)).str("value", t.target.value);
+  {
+    std::string& tags = o.value("tags");
+    Object tag_object(tags);
+    for (const auto& [k, v] : t.target.tags) tag_object.str(clean(k), v);
+  }
+  o.str("provider", t.target.provider).str("region", t.target.region).str("service", t.target.service);
+  {
+    Object(o.value("declared_at"))
+        .str("file", t.target.declared_at.file)
+        .integer("line", t.target.declared_at.line)
+        .integer("column", t.target.declared_at.column);
+  }
+  {
+    std::string& facts = o.value("facts");
+    facts += '{';
+    bool first = true;
+    for (const auto& [path, fact] : t.facts.all()) {
+      if (!first) facts += ',';
+      first = false;
+      core::append_json_string(facts, clean(path));
+      facts += ':';
+      write_fact(fact, table, facts);
+    }
+    facts += '}';
+  }
+  write_evidence(t.evidence, o.value("evidence"));
+  if (!t.target.tls_terminated_by.empty()) o.strings("tls_terminated_by", t.target.tls_terminated_by);
+  if (!t.certifications.empty()) {
+    std::string& certs = o.value("certifications");
+    certs += '[';
+    for (std::size_t i = 0; i < t.certifications.size(); ++i) {
+      if (i > 0) certs += ',';
+      const auto& c = t.certifications[i];
+      Object(certs)
+          .str("provider", c.provider)
+          .str("scheme", c.scheme)
+          .str("offer", c.offer)
+          .str("title", c.title)
+          .str("reference", c.reference)
+          .str("state", c.state)
+          .str("why", c.why)
+          .str("from", c.from)
+          .str("until", c.until)
+          .str("source", c.source);
+    }
+    certs += ']';
+  }
+  Object(o.value("placement"))
+      .word("served", core::to_string(t.placement.served))
+      .str("served_note", t.placement.served_note)
+      .word("control", core::to_string(t.placement.control))
+      .str("control_note", t.placement.control_note);
+}
+
+void write_finding(const core::Finding& f, bool explain, std::string& out) {
+  Object o(out);
+  o.str("target", f.target_id)
+      .str("requirement", f.requirement_id)
+      .str("policy", f.policy_id)
+      .word("severity", core::to_string(f.severity))
+      .word("verdict", core::to_string(f.verdict))
+      .word("raw_verdict", core::to_string(f.raw_verdict))
+      .boolean("counts_as_failure", f.counts_as_failure)
+      .str("message", f.message);
+  if (explain) o.strings("explanation", f.explanation);  // --explain: the predicate's leaf tests
   if (!f.waiver_id.empty() || !f.waiver_note.empty()) {
-    waiver = Json{{"id", clean(f.waiver_id)}, {"note", clean(f.waiver_note)}};
+    Object(o.value("waiver")).str("id", f.waiver_id).str("note", f.waiver_note);
   }
-  Json out{{"target", clean(f.target_id)},
-           {"requirement", clean(f.requirement_id)},
-           {"policy", clean(f.policy_id)},
-           {"severity", std::string(core::to_string(f.severity))},
-           {"verdict", std::string(core::to_string(f.verdict))},
-           {"raw_verdict", std::string(core::to_string(f.raw_verdict))},
-           {"counts_as_failure", f.counts_as_failure},
-           {"message", clean(f.message)},
-           {"explanation", strings(f.explanation)},
-           {"evidence", evidence_json(f.evidence)},
-           {"waiver", waiver},
-           {"entity", clean(f.entity)},
-           {"jurisdiction", clean(f.jurisdiction)},
-           {"fingerprint", clean(f.fingerprint)}};
+  o.str_if("entity", f.entity).str_if("jurisdiction", f.jurisdiction).str("fingerprint", f.fingerprint);
   if (f.baseline != core::Finding::Baseline::none) {
-    out["baseline"] = f.baseline == core::Finding::Baseline::is_new ? "new" : "existing";
+    o.word("baseline", f.baseline == core::Finding::Baseline::is_new ? "new" : "existing");
   }
-  if (explain) out["trace"] = strings(f.explanation);  // --explain: the predicate's leaf tests
-  return out;
 }
 
 Json requirement_json(const core::RequirementInfo& r) {
@@ -180,43 +291,81 @@ Json data_source_json(const core::DataSource& s) {
 }  // namespace detail
 
 void write_json(const core::AuditResult& r, std::ostream& out) {
-  Json doc{{"schema", "residency/report/v1"},
-           {"tool_version", clean(r.tool_version)},
-           {"started_at", clean(r.started_at)},
-           {"as_of", r.as_of.to_string()},
-           {"host", clean(r.host)},
-           {"metadata", metadata_json(r)},
-           {"policies", strings(detail::policy_ids(r))}};
+  // Top-level keys one per line; the items of the long arrays one per line, each written out as
+  // soon as it is built.
+  std::string line;
+  bool first_key = true;
+  auto key = [&](std::string_view name) {
+    line += first_key ? "{\n  " : ",\n  ";
+    first_key = false;
+    core::append_json_string(line, name);
+    line += ": ";
+  };
+  auto flush = [&] {
+    out << line;
+    line.clear();
+  };
+  auto value = [&](std::string_view name, const Json& v) {
+    key(name);
+    line += core::dump_json(v, -1);
+  };
+  // An array of `items`, one per line, each written by `write(item, line)`.
+  auto array = [&](std::string_view name, const auto& items, auto write) {
+    key(name);
+    line += '[';
+    bool first = true;
+    for (const auto& item : items) {
+      line += first ? "\n    " : ",\n    ";
+      first = false;
+      write(item, line);
+      flush();
+    }
+    line += first ? "]" : "\n  ]";
+  };
+  auto json_array = [&](std::string_view name, const auto& items, auto to_json) {
+    array(name, items, [&](const auto& item, std::string& o) { o += core::dump_json(to_json(item), -1); });
+  };
+
+  value("schema", "residency/report/v2");
+  value("tool_version", clean(r.tool_version));
+  value("started_at", clean(r.started_at));
+  value("as_of", r.as_of.to_string());
+  value("host", clean(r.host));
+  value("metadata", metadata_json(r));
+  value("policies", strings(detail::policy_ids(r)));
   // SARIF's %SRCROOT% and the folder inputs are relative to, so `report render` writes the same SARIF.
-  if (!r.source_root.empty()) doc["source_root"] = clean(r.source_root);
-  if (!r.working_dir.empty()) doc["working_dir"] = clean(r.working_dir);
-  doc["requirements"] = Json::array();
-  for (const auto* q : detail::sorted_requirements(r)) doc["requirements"].push_back(requirement_json(*q));
-  doc["targets"] = Json::array();
-  for (const auto* t : detail::sorted_targets(r)) doc["targets"].push_back(target_json(*t));
-  doc["findings"] = Json::array();
-  for (const auto* f : detail::sorted_findings(r)) doc["findings"].push_back(finding_json(*f, r.explain));
-  doc["waivers"] = Json::array();
-  for (const auto* w : detail::sorted_waivers(r)) doc["waivers"].push_back(waiver_json(*w));
-  doc["sources"] = Json::array();
-  for (const auto& s : r.sources) {
-    doc["sources"].push_back(Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}});
-  }
-  doc["data_sources"] = Json::array();
-  for (const auto& s : r.data_sources) doc["data_sources"].push_back(detail::data_source_json(s));
-  doc["warnings"] = strings(r.warnings);
-  doc["counts"] = counts_json(r.counts());
-  doc["fail_on"] = detail::fail_on_text(r);
-  doc["fail_on_unknown"] = r.fail_on_unknown;
-  doc["max_data_age_days"] = r.max_data_age_days;
-  doc["fail_on_stale_data"] = r.fail_on_stale_data;
-  doc["baseline_used"] = r.baseline_used;
+  if (!r.source_root.empty()) value("source_root", clean(r.source_root));
+  if (!r.working_dir.empty()) value("working_dir", clean(r.working_dir));
+  value("explain", r.explain);
+  json_array("requirements", detail::sorted_requirements(r), [](const auto* q) { return requirement_json(*q); });
+  const auto targets = detail::sorted_targets(r);
+  const ProvenanceTable table(targets);
+  json_array("provenance", table.entries(), [](const core::Provenance* p) {
+    return Json{{"source", clean(p->source)}, {"detail", clean(p->detail)}, {"time", clean(p->time)}};
+  });
+  array("targets", targets, [&](const core::TargetReport* t, std::string& o) { write_target(*t, table, o); });
+  array("findings", detail::sorted_findings(r),
+        [&](const core::Finding* f, std::string& o) { write_finding(*f, r.explain, o); });
+  json_array("waivers", detail::sorted_waivers(r), [](const auto* w) { return waiver_json(*w); });
+  json_array("sources", r.sources, [](const core::DataSource& s) {
+    return Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}};
+  });
+  json_array("data_sources", r.data_sources, [](const core::DataSource& s) { return detail::data_source_json(s); });
+  value("warnings", strings(r.warnings));
+  value("counts", counts_json(r.counts()));
+  value("fail_on", detail::fail_on_text(r));
+  value("fail_on_unknown", r.fail_on_unknown);
+  value("max_data_age_days", r.max_data_age_days);
+  value("fail_on_stale_data", r.fail_on_stale_data);
+  value("baseline_used", r.baseline_used);
   if (r.shard) {
-    doc["shard"] =
-        Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}};
+    value(
+        "shard",
+        Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}});
   }
-  doc["exit_code"] = r.exit_code;
-  out << core::dump_json(doc) << '\n';
+  value("exit_code", r.exit_code);
+  line += "\n}\n";
+  flush();
 }
 
 }  // namespace report

@@ -40,27 +40,27 @@ SuiteCounts count(const std::vector<const core::Finding*>& findings) {
 }
 
 // The body of a failure/error element: message, explanation and evidence, one per line.
-std::string details(const core::Finding& f, bool explain) {
+std::string details(const core::AuditResult& r, const core::Finding& f) {
   std::string body = f.message + "\n";
-  if (explain) {
+  if (r.explain) {
     for (const auto& line : f.explanation) body += "why: " + line + "\n";
   }
-  for (const auto& step : f.evidence) body += "evidence: " + detail::evidence_text(step) + "\n";
+  for (const auto& step : r.evidence_of(f)) body += "evidence: " + detail::evidence_text(step) + "\n";
   return xml_escape(body);
 }
 
-void write_outcome(const core::Finding& f, bool explain, std::ostream& out) {
+void write_outcome(const core::AuditResult& r, const core::Finding& f, std::ostream& out) {
   const std::string message = xml_escape(detail::one_line(f.message));
   switch (f.verdict) {
     case core::Verdict::pass:
       break;
     case core::Verdict::fail:
       out << fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", message,
-                         core::to_string(f.severity), details(f, explain));
+                         core::to_string(f.severity), details(r, f));
       break;
     case core::Verdict::unknown:
       if (f.counts_as_failure) {
-        out << fmt::format("      <error message=\"{}\" type=\"unknown\">{}</error>\n", message, details(f, explain));
+        out << fmt::format("      <error message=\"{}\" type=\"unknown\">{}</error>\n", message, details(r, f));
       } else {
         out << fmt::format("      <skipped message=\"unknown (not counted): {}\"/>\n", message);
       }
@@ -72,7 +72,7 @@ void write_outcome(const core::Finding& f, bool explain, std::ostream& out) {
   }
 }
 
-void write_testcase(const core::Finding& f, bool explain, std::ostream& out) {
+void write_testcase(const core::AuditResult& r, const core::Finding& f, std::ostream& out) {
   out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
                      xml_escape(detail::one_line(f.target_id + " :: " + f.requirement_id)),
                      xml_escape(detail::one_line(f.policy_id)));
@@ -81,7 +81,7 @@ void write_testcase(const core::Finding& f, bool explain, std::ostream& out) {
     return;
   }
   out << ">\n";
-  write_outcome(f, explain, out);
+  write_outcome(r, f, out);
   out << "    </testcase>\n";
 }
 
@@ -129,7 +129,7 @@ void write_suite(const core::AuditResult& r, const std::string& policy, int id, 
       "failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\">\n",
       name, name, id, junit_timestamp(r), xml_escape(detail::one_line(host)), c.tests, c.failures, c.errors, c.skipped);
   write_properties(r, out);
-  for (const auto* f : findings) write_testcase(*f, r.explain, out);
+  for (const auto* f : findings) write_testcase(r, *f, out);
   // Warnings (certifications that lapse soon or lapsed, waivers, missing data) as the suite's output.
   if (r.warnings.empty()) {
     out << "    <system-out/>\n";

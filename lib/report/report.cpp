@@ -89,7 +89,7 @@ core::Result<void> ensure_folder(const std::filesystem::path& dir) {
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
       {"text", "human-readable summary, failures with evidence, passes (default)", &text_writer, "report.text"},
-      {"json", "versioned machine-readable report (residency/report/v1)", &plain<&write_json>, "report.json"},
+      {"json", "versioned machine-readable report (residency/report/v2)", &plain<&write_json>, "report.json"},
       {"sarif", "SARIF 2.1.0 for GitHub code scanning and other tools", &plain<&write_sarif>, "report.sarif"},
       {"junit", "JUnit XML: a test suite per policy, a test case per target and requirement", &plain<&write_junit>,
        "report.xml"},

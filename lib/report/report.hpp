@@ -25,7 +25,7 @@ struct TextOptions {
 
 // Summary, then failures and unknowns with their evidence chains, then passes compactly.
 void write_text(const core::AuditResult& result, std::ostream& out, TextOptions options = {});
-// The versioned JSON report ("schema": "residency/report/v1"; docs/report.schema.json).
+// The versioned JSON report ("schema": "residency/report/v2"; docs/report.schema.json), streamed.
 void write_json(const core::AuditResult& result, std::ostream& out);
 // SARIF 2.1.0: one run, rules = requirements, results for fail, unknown and waived findings.
 void write_sarif(const core::AuditResult& result, std::ostream& out);

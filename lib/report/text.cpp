@@ -110,10 +110,11 @@ class TextWriter {
       for (const auto& line : f.explanation) m_out << "      why: " << one_line(line) << '\n';
     }
     // A target's evidence chain is the same for all its findings: print it once, then refer to it.
-    if (!f.evidence.empty() && !m_evidence_shown.insert(f.target_id).second) {
+    const core::Evidence& evidence = m_result.evidence_of(f);
+    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id).second) {
       m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";
     } else {
-      for (const auto& step : f.evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
+      for (const auto& step : evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
     }
     if (auto w = detail::waiver_text(f); !w.empty()) m_out << "      waiver: " << one_line(w) << '\n';
   }

@@ -70,10 +70,12 @@ for fmt in text json sarif junit markdown html csv; do
   [[ $rc -eq $want ]] || bad "report render --format $fmt: exit $rc, expected $want"
   cmp -s "$tmp/direct.$fmt" "$tmp/rendered.$fmt" && ok "report render --format $fmt equals audit --format $fmt" || { bad "render $fmt differs"; diff "$tmp/direct.$fmt" "$tmp/rendered.$fmt" | head -6; }
 done
-"${replay[@]}" --explain --format json -o "$tmp/explain.json" 2>/dev/null
+expect_rc "$want" "audit --explain writes a JSON report" "${replay[@]}" --explain --format json -o "$tmp/explain.json"
 "${replay[@]}" --explain --format text >"$tmp/explain.direct" 2>/dev/null
 "$bin" -q report render "$tmp/explain.json" >"$tmp/explain.rendered" 2>/dev/null
+expect_in "$tmp/explain.direct" "      why: " "audit --explain shows the predicate's fact tests (why: lines)"
 cmp -s "$tmp/explain.direct" "$tmp/explain.rendered" && ok "an --explain report renders its predicate traces" || bad "--explain render differs"
+grep -q '"explanation"' "$tmp/all.json" && bad "a report without --explain carries explanations" || ok "without --explain, findings carry no explanation"
 
 # 4. Parts that do not belong together.
 expect_rc 2 "a missing shard is refused" "$bin" -q report merge "$tmp/s1.json" "$tmp/s2.json"
@@ -107,4 +109,23 @@ plan=examples/terraform/mixed-modules/plan.json
 for k in 1 2; do "$bin" -q audit --terraform "$plan" --policy fr-health-data --shard "$k/2" --format json -o "$tmp/p$k.json" 2>/dev/null; done
 expect_rc "$want" "merged plan shards give the plan's exit code" "$bin" -q report merge "$tmp/p1.json" "$tmp/p2.json" -o "$tmp/pmerged.json"
 same_json "$tmp/pmerged.json" "$tmp/plan.json" "merged plan shards equal the unsharded plan audit, the start time aside" started_at
+
+# 6. A v1 report (written by residency before the v2 schema: tests/unit/audit/data/flagship-v1.json,
+# the flagship replay cut to two targets) is still read: it validates, renders to v2, and every
+# format rendered from it equals the one rendered from its v2 conversion; diff and --baseline take it.
+v1=tests/unit/audit/data/flagship-v1.json
+valid "$v1" "the v1 report validates against the schema"
+expect_rc 1 "report render turns a v1 report into v2" "$bin" -q report render "$v1" --format json -o "$tmp/from-v1.json"
+valid "$tmp/from-v1.json" "... which validates"
+expect_in "$tmp/from-v1.json" '"schema": "residency/report/v2"' "... as v2"
+for fmt in text json sarif junit markdown html csv; do
+  "$bin" -q report render "$v1" --format "$fmt" >"$tmp/v1.$fmt" 2>/dev/null
+  "$bin" -q report render "$tmp/from-v1.json" --format "$fmt" >"$tmp/v2.$fmt" 2>/dev/null
+  [[ -s $tmp/v1.$fmt ]] && cmp -s "$tmp/v1.$fmt" "$tmp/v2.$fmt" && ok "a v1 report renders as its v2 conversion: $fmt" || bad "v1/v2 $fmt differ or are empty"
+done
+expect_in "$tmp/v1.text" "evidence: " "... with the evidence chains the v1 findings carried"
+expect_rc 0 "diff of a v1 report and its v2 conversion" "$bin" -q diff "$v1" "$tmp/from-v1.json"
+expect_in "$tmp/out" "summary: 0 new, 0 resolved, 0 changed" "... finds nothing changed"
+expect_rc 1 "--baseline takes a v1 report" "${replay[@]}" --baseline "$v1" --format text
+expect_in "$tmp/out" "known in the baseline" "... and uses it"
 finish

@@ -1,6 +1,10 @@
 #include "core/json_text.hpp"
+#include "core/text.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
 
 using core::parse_json_text;
 
@@ -61,4 +65,27 @@ TEST_CASE("core::dump_json: DEL, C1 and bidi characters are written as u-escapes
   CHECK(core::dump_json(plain, -1) == plain.dump());
   // Invalid UTF-8 is replaced, never thrown.
   CHECK(core::dump_json(nlohmann::json("bad\xff")) == "\"bad\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("core::append_json_string: the same bytes dump_json writes, for every kind of character", "[core]") {
+  // The streaming JSON report writes strings with append_json_string and the small parts with
+  // dump_json: both must agree byte for byte, or a report would mix two escapings.
+  std::vector<std::string> cases = {"",
+                                    "plain ascii",
+                                    "quote \" backslash \\ slash /",
+                                    "tab\tnl\ncr\rbs\bff\f",
+                                    "donn\xC3\xA9"
+                                    "es \xE2\x9C\x93 \xF0\x9F\x94\x92",
+                                    "del\x7f c1\xC2\x85\xC2\x9B bidi\xE2\x80\xAE\xE2\x81\xA6 ls\xE2\x80\xA8"};
+  for (int c = 0; c < 0x20; ++c) cases.push_back("c" + std::string(1, static_cast<char>(c)) + "c");
+  for (const auto& s : cases) {
+    std::string streamed;
+    core::append_json_string(streamed, s);
+    INFO(streamed);
+    CHECK(streamed == core::dump_json(nlohmann::json(s), -1));
+    CHECK(nlohmann::json::parse(streamed).get<std::string>() == s);
+  }
+  std::string bad;
+  core::append_json_string(bad, "bad\xff");
+  CHECK(bad == "\"bad\xEF\xBF\xBD\"");  // an invalid byte is replaced, as dump_json does
 }

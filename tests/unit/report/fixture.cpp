@@ -49,8 +49,11 @@ std::vector<core::TargetReport> targets() {
   azure.facts.set_known("served_from.countries", {"FR"}, {"inventory", "declared region", ""});
   azure.facts.set_known("served_from.regions", {"azure:francecentral"}, {"inventory", "audit.yaml:12", ""});
   azure.facts.set_known("controlled_by.laws", {"us-cloud-act", "us-fisa-702"}, rules());
-  azure.evidence = {{"region", "hdh-azure", "azure:francecentral", "declared", "high", "audit.yaml:12"},
-                    {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"}};
+  azure.evidence = {
+      {"region", "hdh-azure", "azure:francecentral", "declared", "high", "audit.yaml:12"},
+      {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"},
+      {"control_country", "Microsoft Corporation", "US", "entity → country", "high", ""},
+      {"law", "US", "us-cloud-act", "country → law", "high", "rules/laws.yaml (as of 2026-01-15)"}};
   auto ovh = target("hdh-ovh", core::TargetKind::host, "snc.hdh-ovh.example.fr", 20);
   ovh.facts.set_known("dns.addresses", {"203.0.113.10"}, dns_at("2026-11-30T05:00:01Z"));
   ovh.facts.set_known("served_from.countries", {"FR"}, geoip());
@@ -60,11 +63,14 @@ std::vector<core::TargetReport> targets() {
   auto portal = target("portal", core::TargetKind::url, "https://portal.hdh.example.fr/", 27);
   portal.facts.set_known("tls.terminated_by", {"cloudflare"}, {"tls", "issuer and cf-ray header", "2026-11-30T05:00:02Z"});
   portal.facts.set_status("served_from.countries", core::FactStatus::indeterminate, "anycast network", geoip());
+  portal.evidence = {{"provider", "portal.hdh.example.fr", "cloudflare", "tls issuer + cf-ray header", "high", ""}};
   auto registry = target("registry", core::TargetKind::host, "registry.hdh.example.fr", 33);
   registry.facts.set_status("dns.status", core::FactStatus::unknown, "timeout: unreachable", dns_at("2026-11-30T05:00:03Z"));
   auto analytics = target("analytics", core::TargetKind::host, "analytics.hdh.example.fr", 39);
   auto sftp = target("legacy-sftp", core::TargetKind::host, "sftp.hdh.example.fr", 45);
   sftp.facts.set_known("served_from.countries", {"US"}, geoip());
+  sftp.evidence = {
+      {"country", "203.0.113.99", "US", "geoip country", "high", "geo-whois-asn-country.mmdb (2026-11-28)"}};
   return {analytics, azure, ovh, sftp, portal, registry};
 }
 
@@ -119,15 +125,11 @@ core::Finding tls(std::string target, Verdict v, std::string message) {
 std::vector<core::Finding> findings() {
   auto azure_snc = snc("hdh-azure", Verdict::fail, "Microsoft Corporation is subject to the US CLOUD Act.",
                        "Microsoft Corporation", "US");
-  azure_snc.explanation = {"controlled_by.laws = [us-cloud-act, us-fisa-702] not_in [us-cloud-act, us-fisa-702, "
-                           "cn-national-intelligence-law]: false"};
-  azure_snc.evidence = {{"region", "hdh-azure", "azure:francecentral", "declared", "high", "audit.yaml:12"},
-                        {"entity", "azure", "Microsoft Corporation", "provider → entity", "high", "rules/providers/azure.yaml"},
-                        {"control_country", "Microsoft Corporation", "US", "entity → country", "high", ""},
-                        {"law", "US", "us-cloud-act", "country → law", "high", "rules/laws.yaml (as of 2026-01-15)"}};
+  azure_snc.explanation = {
+      "controlled_by.laws = [us-cloud-act, us-fisa-702] not_in [us-cloud-act, us-fisa-702, "
+      "cn-national-intelligence-law]: false"};
   auto portal_snc = snc("portal", Verdict::fail, "TLS is terminated by Cloudflare, Inc., subject to the US CLOUD Act.",
                         "Cloudflare, Inc.", "US");
-  portal_snc.evidence = {{"provider", "portal.hdh.example.fr", "cloudflare", "tls issuer + cf-ray header", "high", ""}};
   auto registry_loc = loc("registry", Verdict::unknown, "DNS lookup timed out; location cannot be established.");
   registry_loc.explanation = {"served_from.countries: unknown (dns.status timeout: unreachable)"};
   auto registry_tls = tls("registry", Verdict::unknown, "No TLS observation (DNS timed out).");
@@ -140,7 +142,6 @@ std::vector<core::Finding> findings() {
   auto sftp = loc("legacy-sftp", Verdict::fail, "Served from US (203.0.113.99), outside the EEA.");
   sftp.waiver_id = "W2";
   sftp.waiver_note = "waiver W2 expired on 2026-10-01";
-  sftp.evidence = {{"country", "203.0.113.99", "US", "geoip country", "high", "geo-whois-asn-country.mmdb (2026-11-28)"}};
   return {
       loc("hdh-azure", Verdict::pass, "Served from FR (declared region azure:francecentral)."),
       azure_snc,
@@ -227,12 +228,14 @@ core::AuditResult hostile() {
   r.host = "<b>host</b>\n\"evil\"";
   r.organisation = evil;
   r.policies.push_back("<policy&>");
-  for (auto& t : r.targets) t.target.id = evil + t.target.id;
+  for (auto& t : r.targets) {
+    t.target.id = evil + t.target.id;
+    t.evidence.push_back({"cname", evil, "</failure>]]><!--", "dns", "", "@SUM(A1)"});
+  }
   for (auto& f : r.findings) {
     f.target_id = evil + f.target_id;
     f.message = "=HYPERLINK(\"http://x\")" + evil + f.message;
     f.explanation.push_back(evil);
-    f.evidence.push_back({"cname", evil, "</failure>]]><!--", "dns", "", "@SUM(A1)"});
   }
   r.findings.back().policy_id = "<policy&>";
   r.requirements.push_back(requirement("<policy&>", "FR-HDS-LOC", evil, Severity::high, evil, "-2+3",
@@ -275,7 +278,6 @@ core::AuditResult large(std::size_t targets, std::size_t per_target) {
       auto f = finding(id, reqs[k].policy_id, reqs[k].id, reqs[k].severity, verdicts[(i + k) % 7],
                        "Served from France (Microsoft Azure francecentral, Paris), but operated by Microsoft "
                        "Corporation (United States): reachable under the CLOUD Act (18 U.S.C. § 2713).");
-      f.evidence = t.evidence;
       r.findings.push_back(std::move(f));
     }
     r.targets.push_back(std::move(t));

@@ -178,8 +178,8 @@ TEST_CASE("report: the predicate trace appears only with --explain, in every for
   };
   CHECK(sarif_trace(render("sarif", traced)) > 0);
   CHECK(sarif_trace(render("sarif", plain)) == 0);
-  CHECK(render("json", traced).find("\"trace\"") != std::string::npos);
-  CHECK(render("json", plain).find("\"trace\"") == std::string::npos);
+  CHECK(render("json", traced).find("\"explanation\"") != std::string::npos);
+  CHECK(render("json", plain).find("\"explanation\"") == std::string::npos);
 }
 
 TEST_CASE("report: no format carries a raw control, DEL, C1 or bidi character", "[report]") {

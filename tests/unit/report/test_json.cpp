@@ -1,5 +1,6 @@
-// Tests of the JSON report: schema validation (python3 -m jsonschema with docs/report.schema.json),
-// the exact keys of a finding that the baseline code relies on, and byte stability.
+// Tests of the JSON report (v2): schema validation (python3 -m jsonschema with docs/report.schema.json,
+// which also validates v1 reports), the exact keys of a finding, evidence written once per target,
+// the provenance table, the one-item-per-line layout, and byte stability.
 #include "fixture.hpp"
 #include "support/run_command.hpp"
 
@@ -7,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
+#include <ranges>
 #include <set>
 
 using namespace report_test;
@@ -31,33 +35,61 @@ TEST_CASE("report::write_json: validates against docs/report.schema.json", "[rep
   check_valid(render("json", hostile()), source_path("docs/report.schema.json"), "json-valid-hostile");
 }
 
-TEST_CASE("report::write_json: the schema rejects a finding with a missing key", "[report]") {
-  auto doc = nlohmann::json::parse(render("json", health_data_hub()));
-  doc["findings"][0].erase("fingerprint");
-  const auto dir = fresh_dir("json-invalid");
-  write_text_file(dir / "instance.json", doc.dump());
-  const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) + " " + shell_quote(source_path("docs/report.schema.json").string()) + " " +
-                          shell_quote((dir / "instance.json").string()));
-  CHECK(result.status != 0);
+TEST_CASE("report::write_json: the schema rejects what a v2 or a v1 report may not hold", "[report]") {
+  const auto valid = nlohmann::json::parse(render("json", health_data_hub()));
+  auto invalid = [&](const std::string& name, const std::function<void(nlohmann::json&)>& change) {
+    auto doc = valid;
+    change(doc);
+    const auto dir = fresh_dir("json-invalid-" + name);
+    write_text_file(dir / "instance.json", doc.dump());
+    const auto result = run("/usr/bin/python3 " + shell_quote(source_path("tests/support/validate_json.py").string()) +
+                            " " + shell_quote(source_path("docs/report.schema.json").string()) + " " +
+                            shell_quote((dir / "instance.json").string()));
+    INFO(name << ": " << result.output);
+    CHECK(result.status != 0);
+  };
+  invalid("missing-fingerprint", [](auto& d) { d["findings"][0].erase("fingerprint"); });
+  // v2 keeps evidence once, on the target; v1's per-finding copy is not a v2 key.
+  invalid("finding-evidence", [](auto& d) { d["findings"][1]["evidence"] = nlohmann::json::array(); });
+  invalid("v1-provenance",
+          [](auto& d) { d["targets"][2]["facts"]["served_from.countries"]["provenance"] = nlohmann::json::array(); });
+  invalid("no-table", [](auto& d) { d.erase("provenance"); });
+  // A v1 report has neither the table nor `explain`, and its facts need `provenance`.
+  invalid("v1-with-table", [](auto& d) { d["schema"] = "residency/report/v1"; });
 }
 
-TEST_CASE("report::write_json: findings carry exactly the baseline keys", "[report]") {
+TEST_CASE("report::write_json: findings carry exactly their keys, evidence is on the target", "[report]") {
   const auto doc = nlohmann::json::parse(render("json", health_data_hub()));
-  CHECK(doc["schema"] == "residency/report/v1");
+  CHECK(doc["schema"] == "residency/report/v2");
+  CHECK(doc["explain"] == false);
   CHECK(doc["started_at"] == "2026-11-30T05:00:00Z");
   CHECK(doc["as_of"] == "2026-11-30");
   CHECK(doc["host"] == "ci-runner-01");
   CHECK(doc["exit_code"] == 1);
   CHECK(doc["counts"] == nlohmann::json{{"pass", 3}, {"fail", 4}, {"unknown", 3}, {"waived", 1}, {"total", 11}});
-  const std::set<std::string> expected = {"target", "requirement", "policy", "severity", "verdict", "raw_verdict",
-                                          "counts_as_failure", "message", "explanation", "evidence", "waiver",
-                                          "entity", "jurisdiction", "fingerprint"};
+  // No evidence (it is the target's), no explanation without --explain, no baseline without one;
+  // waiver, entity and jurisdiction only when they have a value.
+  const std::set<std::string> always = {"target",      "requirement",       "policy",  "severity",   "verdict",
+                                        "raw_verdict", "counts_as_failure", "message", "fingerprint"};
   REQUIRE(doc["findings"].size() == 11);
+  std::size_t with_waiver = 0, with_entity = 0;
   for (const auto& f : doc["findings"]) {
     std::set<std::string> keys;
     for (const auto& [k, v] : f.items()) keys.insert(k);
-    CHECK(keys == expected);  // no baseline in this run: the key is absent
+    std::set<std::string> optional;
+    std::set_difference(keys.begin(), keys.end(), always.begin(), always.end(),
+                        std::inserter(optional, optional.end()));
+    for (const auto& k : optional) CHECK((k == "waiver" || k == "entity" || k == "jurisdiction"));
+    CHECK(std::includes(keys.begin(), keys.end(), always.begin(), always.end()));
+    with_waiver += f.contains("waiver");
+    with_entity += f.contains("entity");
   }
+  CHECK(with_waiver == 2);  // W1 applied, W2 expired but matched
+  CHECK(with_entity == 4);  // the SNC findings that name an operator
+  const auto& azure = doc["targets"][1];
+  REQUIRE(azure["id"] == "hdh-azure");
+  CHECK(azure["evidence"].size() == 4);
+  CHECK(azure["evidence"][3]["value"] == "us-cloud-act");
   const auto& waived = doc["findings"][0];
   CHECK(waived["target"] == "analytics");
   CHECK(waived["verdict"] == "waived");
@@ -65,7 +97,44 @@ TEST_CASE("report::write_json: findings carry exactly the baseline keys", "[repo
   CHECK(waived["waiver"]["id"] == "W1");
   const auto& facts = doc["targets"][2]["facts"];  // hdh-ovh
   CHECK(facts["served_from.countries"]["values"] == nlohmann::json::array({"FR"}));
-  CHECK(facts["served_from.countries"]["provenance"][0]["source"] == "geoip");
+  // Provenance is a table of the report; a fact names its entries by index.
+  const auto& from = facts["served_from.countries"]["from"];
+  REQUIRE(from.size() == 1);
+  CHECK(doc["provenance"][from[0].get<std::size_t>()] ==
+        nlohmann::json{{"source", "geoip"}, {"detail", "geo-whois-asn-country.mmdb (2026-11-28)"}, {"time", ""}});
+  CHECK_FALSE(facts["served_from.countries"].contains("detail"));                       // known: no reason to give
+  CHECK(doc["targets"][5]["facts"]["dns.status"]["detail"] == "timeout: unreachable");  // registry
+  // Each distinct provenance once: geoip is shared by three targets' facts.
+  std::set<std::string> distinct;
+  for (const auto& p : doc["provenance"]) distinct.insert(p.dump());
+  CHECK(distinct.size() == doc["provenance"].size());
+}
+
+TEST_CASE("report::write_json: --explain adds each finding's explanation", "[report]") {
+  auto result = health_data_hub();
+  result.explain = true;
+  const auto text = render("json", result);
+  const auto doc = nlohmann::json::parse(text);
+  CHECK(doc["explain"] == true);
+  for (const auto& f : doc["findings"]) CHECK(f.contains("explanation"));
+  REQUIRE(doc["findings"][2]["explanation"].size() == 1);  // hdh-azure SNC-19.6
+  CHECK(doc["findings"][2]["explanation"][0].get<std::string>().starts_with("controlled_by.laws"));
+  check_valid(text, source_path("docs/report.schema.json"), "json-explain");
+}
+
+TEST_CASE("report::write_json: one target and one finding per line", "[report]") {
+  const auto text = render("json", health_data_hub());
+  std::size_t target_lines = 0, finding_lines = 0;
+  for (const auto line : std::views::split(std::string_view(text), '\n')) {
+    const std::string_view l(line.begin(), line.end());
+    if (l.starts_with("    {\"id\":") && l.find("\"facts\":") != std::string_view::npos) {
+      ++target_lines;
+      CHECK_NOTHROW(nlohmann::json::parse(l.substr(4, l.back() == ',' ? l.size() - 5 : l.size() - 4)));
+    }
+    if (l.starts_with("    {\"target\":")) ++finding_lines;
+  }
+  CHECK(target_lines == 6);
+  CHECK(finding_lines == 11);
 }
 
 TEST_CASE("report::write_json: baseline is new or existing when a baseline was used", "[report]") {

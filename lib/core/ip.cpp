@@ -63,7 +63,24 @@ std::string format_ip(const IpAddress& ip) {
 
 bool Prefix::contains(const IpAddress& ip) const {
   if (ip.family != address.family) return false;
-  return mask_to(ip, length) == address;
+  // mask_to(ip, length) == address, byte by byte and without a copy: special_use() and the
+  // attribution ask it for every address against every row of their tables.
+  const auto len = static_cast<std::size_t>(std::clamp(length, 0, ip.bits()));
+  const std::size_t full = len / 8, rest = len % 8, used = static_cast<std::size_t>(ip.bits()) / 8;
+  if (std::memcmp(ip.bytes.data(), address.bytes.data(), full) != 0) return false;
+  std::size_t i = full;
+  if (rest != 0) {
+    const auto mask = static_cast<std::uint8_t>(0xFF << (8 - rest));
+    if ((ip.bytes[i] & mask) != address.bytes[i]) return false;  // also false when `address` has host bits
+    ++i;
+  }
+  for (; i < used; ++i) {
+    if (address.bytes[i] != 0) return false;
+  }
+  for (; i < ip.bytes.size(); ++i) {
+    if (ip.bytes[i] != address.bytes[i]) return false;
+  }
+  return true;
 }
 
 Result<Prefix> parse_prefix(std::string_view text) {

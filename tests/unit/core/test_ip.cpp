@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace core;
 
 TEST_CASE("core::parse_ip: IPv4 and IPv6 round trip", "[core]") {
@@ -56,4 +58,38 @@ TEST_CASE("core::IpAddress: IPv4-mapped form", "[core]") {
   CHECK(format_ip(mapped) == "::ffff:192.0.2.1");
   CHECK(mapped.is_v4_mapped());
   CHECK_FALSE(parse_ip("2001:db8::1")->is_v4_mapped());
+}
+
+TEST_CASE("core::Prefix::contains: the same answer as masking the address, for every length", "[core]") {
+  // contains() compares bytes in place; the reference masks a copy (prefix_of clears host bits).
+  std::mt19937 rng(20261201);
+  auto random_ip = [&](core::IpFamily family) {
+    core::IpAddress ip;
+    ip.family = family;
+    const std::size_t n = family == core::IpFamily::v4 ? 4 : 16;
+    for (std::size_t i = 0; i < n; ++i) ip.bytes[i] = static_cast<std::uint8_t>(rng() & (rng() % 2 ? 0xFF : 0xF0));
+    return ip;
+  };
+  std::size_t inside = 0;
+  for (auto family : {core::IpFamily::v4, core::IpFamily::v6}) {
+    const int bits = family == core::IpFamily::v4 ? 32 : 128;
+    for (int trial = 0; trial < 4000; ++trial) {
+      const auto ip = random_ip(family);
+      const int length = static_cast<int>(rng() % static_cast<unsigned>(bits + 1));
+      // A prefix of the address itself, one of a neighbour, and one with host bits set.
+      core::Prefix own = core::prefix_of(ip, length);
+      core::IpAddress near = ip;
+      near.bytes[static_cast<std::size_t>(rng() % (bits / 8))] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      const core::Prefix other = core::prefix_of(near, length);
+      core::Prefix dirty{random_ip(family), length};
+      for (const auto& p : {own, other, dirty}) {
+        const bool expected = core::prefix_of(ip, p.length).address == p.address;
+        CHECK(p.contains(ip) == expected);
+        inside += expected;
+      }
+      CHECK(own.contains(ip));
+      CHECK_FALSE(own.contains(random_ip(family == core::IpFamily::v4 ? core::IpFamily::v6 : core::IpFamily::v4)));
+    }
+  }
+  CHECK(inside > 8000);  // the cases are not all one way
 }

@@ -14,6 +14,11 @@ target_link_libraries(dep::yaml INTERFACE yaml-cpp)
 find_package(nlohmann_json REQUIRED)
 add_library(dep::json ALIAS nlohmann_json::nlohmann_json)
 
+# simdjson: the fast reader of recorded facts (replay of 100,000 targets); nlohmann-json gives the
+# located error when it refuses a file.
+find_package(simdjson REQUIRED)
+add_library(dep::simdjson ALIAS simdjson::simdjson)
+
 find_package(CURL REQUIRED)
 add_library(dep::curl ALIAS CURL::libcurl)
 # OpenSSL reads the certificates libcurl's handshake saw (the HTTPS probe); libcurl links it too.

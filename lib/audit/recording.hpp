@@ -12,6 +12,7 @@
 #include "probe/http.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,12 @@ std::string to_json(const Recording& recording);
 core::Result<Recording> parse_recording(std::string_view text, const std::string& file);
 // Read and parse a recording file.
 core::Result<Recording> load_recording(const std::filesystem::path& path);
+
+namespace detail {
+// The two readers parse_recording() uses (tests compare them): simdjson's, nullopt on anything
+// it does not accept; nlohmann-json's, which gives the located error.
+std::optional<Recording> parse_recording_fast(std::string_view text);
+core::Result<Recording> parse_recording_located(std::string_view text, const std::string& file);
+}  // namespace detail
 
 }  // namespace audit

@@ -3,6 +3,7 @@
 // indeterminate, unknown), attribution precedence, and the DNS-inferred TLS terminator.
 #include "audit/observe.hpp"
 #include "audit_fixtures.hpp"
+#include "core/atomic_file.hpp"
 #include "core/diag.hpp"
 #include "geo/mmdb_writer.hpp"
 #include "policy/load.hpp"
@@ -190,6 +191,53 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
     INFO(bad);
     CHECK_FALSE(r);
     if (!r) CHECK_THAT(r.error().where, Catch::StartsWith("facts.json"));
+  }
+}
+
+TEST_CASE("audit::recording: the simdjson and nlohmann-json readers read every file alike", "[audit]") {
+  namespace d = audit::detail;
+  auto same = [](std::string_view text) {
+    auto fast = d::parse_recording_fast(text);
+    auto located = d::parse_recording_located(text, "facts.json");
+    INFO(text);
+    REQUIRE(fast.has_value());
+    REQUIRE(located.has_value());
+    CHECK(audit::to_json(*fast) == audit::to_json(*located));
+    return *fast;
+  };
+  // The shipped recording (DNS and HTTPS), and the flagship's.
+  for (const char* path : {"examples/health-data-hub/facts.json"}) {
+    auto text = core::read_file(std::filesystem::path(RESIDENCY_SOURCE_DIR) / path);
+    REQUIRE(text);
+    const auto rec = same(*text);
+    CHECK(rec.dns.size() > 3);
+  }
+  // Defaults of absent keys, the last of duplicate keys, unknown keys ignored, legacy family status.
+  const auto legacy = same(R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "x": 1,
+    "dns": [{"name": "b.test", "status": "ok", "detail": "AAAA: timeout: unreachable", "unknown": [1, {"a": 2}],
+             "addresses": [{"ip": "192.0.2.1"}], "ns": ["x"], "ns": ["ns1.test", "ns2.test"]},
+            {"name": "a.test", "ascii_name": "xn--a", "status": "nxdomain", "ptr_asked": false,
+             "mx": [{"preference": 10, "host": "mx.test"}], "mx_status": "ok"}]})");
+  REQUIRE(legacy.dns.size() == 2);
+  CHECK(legacy.dns[0].name == "a.test");  // sorted
+  CHECK(legacy.dns[0].unicode_name == "a.test");
+  CHECK(legacy.dns[1].ns == std::vector<std::string>{"ns1.test", "ns2.test"});
+  CHECK(legacy.dns[1].aaaa_status == probe::DnsStatus::timeout);
+  CHECK(legacy.dns[1].ptr_asked);  // absent: asked
+  // What the fast reader refuses, the located one reads the same way or explains; the result of
+  // parse_recording is the located reader's.
+  for (
+      const char* odd :
+      {R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "192.0.2.1", "ttl": 3.0}]}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": {"k": {"name": "a", "status": "ok"}}})",
+       "\xEF\xBB\xBF{\"schema\": \"residency/facts/v1\", \"started_at\": \"t\", \"as_of\": \"2026-11-30\", \"dns\": "
+       "[]}"}) {
+    INFO(odd);
+    CHECK_FALSE(d::parse_recording_fast(odd).has_value());
+    auto located = d::parse_recording_located(odd, "facts.json");
+    auto chosen = audit::parse_recording(odd, "facts.json");
+    REQUIRE(located.has_value() == chosen.has_value());
+    if (located) CHECK(audit::to_json(*located) == audit::to_json(*chosen));
   }
 }
 

@@ -53,21 +53,23 @@ struct CountryAnswer {
   std::string kind;
 };
 
-// Add what every database says about `address` to `obs`.
+// Add what every database says about `address` to `obs`. `answers` is scratch space the caller
+// reuses for all its addresses (lookup_all_into keeps the records' storage).
 void look_up(const std::string& address, const geo::DatabaseSet& geoip, policy::Observations& obs,
-             std::vector<std::string>& warnings) {
+             std::vector<std::string>& warnings, std::vector<geo::SourcedAnswer>& answers) {
   auto ip = core::parse_ip(address);
   if (!ip || core::special_use(*ip)) return;  // a special-use address has no location (attribution says why)
   std::vector<CountryAnswer> countries;
   std::optional<CountryAnswer> feed_country;  // a provider's own feed names the country
-  for (const auto& answer : geoip.lookup_all(*ip, geo::RawEntry::skip)) {
-    const std::string source = provenance_of(*answer.source);
+  geoip.lookup_all_into(*ip, answers, geo::RawEntry::skip);
+  for (const auto& answer : answers) {
     if (!answer.result) {
       warnings.push_back(
           fmt::format("{}: lookup of {} failed: {}", answer.source->path, address, answer.result.error().message));
       continue;
     }
     if (!*answer.result) continue;
+    const std::string source = provenance_of(*answer.source);  // only for a database that answered
     const geo::GeoRecord& rec = **answer.result;
     if (rec.is_anycast.value_or(false)) obs.anycast = true;
     if (rec.provider) {
@@ -343,7 +345,8 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
         observe_name(*result, obs, dns_evidence);
     }
   }
-  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  std::vector<geo::SourcedAnswer> answers;
+  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings, answers);
   set_address_facts(obs, result != nullptr && result->ptr_asked, obs.observed_at, report.facts);
   policy::Attribution attribution = policy::attribute(rules, obs, as_of);
   for (const auto& [path, fact] : attribution.facts.all()) report.facts.set(path, fact);
@@ -366,7 +369,8 @@ policy::Attribution attribute_host(const std::string& name, const Recording& dns
   } else if (const auto* r = dns.find(name)) {
     add_dns(*r, obs, unused, obs.cname_chain);
   }
-  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings);
+  std::vector<geo::SourcedAnswer> answers;
+  for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings, answers);
   return policy::attribute(rules, obs, as_of);
 }
 

@@ -109,18 +109,6 @@ std::string format_prefix(const Prefix& prefix) {
   return fmt::format("{}/{}", format_ip(prefix.address), prefix.length);
 }
 
-Prefix prefix_of(const IpAddress& ip, int length) {
-  const int len = length < 0 ? 0 : (length > ip.bits() ? ip.bits() : length);
-  // Byte-wise (GeoIP lookups call this once per answer; mask_to works bit by bit).
-  Prefix out{ip, len};
-  const auto full = static_cast<std::size_t>(len / 8);
-  if (full < out.address.bytes.size()) {
-    out.address.bytes[full] &= static_cast<std::uint8_t>(0xff00u >> (len % 8));
-    for (std::size_t i = full + 1; i < out.address.bytes.size(); ++i) out.address.bytes[i] = 0;
-  }
-  return out;
-}
-
 namespace {
 
 __extension__ typedef unsigned __int128 U128;  // GCC extension; -Wpedantic wants the marker

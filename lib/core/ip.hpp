@@ -5,8 +5,10 @@
 #include "core/error.hpp"
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,7 +52,22 @@ struct Prefix {
 Result<Prefix> parse_prefix(std::string_view text);
 std::string format_prefix(const Prefix& prefix);
 // Return the prefix of `length` bits containing `ip` (host bits cleared, length clamped to 0..bits).
-Prefix prefix_of(const IpAddress& ip, int length);
+// Inline, eight bytes at a time: GeoIP lookups call it once per answer (bench/geo_lookup.cpp), and
+// byte-wise stores read back as one 16-byte Prefix stall the store forwarding.
+inline Prefix prefix_of(const IpAddress& ip, int length) {
+  const int len = length < 0 ? 0 : (length > ip.bits() ? ip.bits() : length);
+  Prefix out{ip, len};
+  for (int half = 0; half < 2; ++half) {
+    const int kept = len - 64 * half;  // leading bits of this half inside the prefix
+    std::uint64_t mask = kept <= 0 ? 0 : (kept >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - kept));
+    if constexpr (std::endian::native == std::endian::little) mask = std::byteswap(mask);  // bytes are big-endian
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &out.address.bytes[static_cast<std::size_t>(8 * half)], 8);
+    bits &= mask;
+    std::memcpy(&out.address.bytes[static_cast<std::size_t>(8 * half)], &bits, 8);
+  }
+  return out;
+}
 
 // Return the smallest set of prefixes exactly covering [first, last] (same family, first <= last).
 std::vector<Prefix> range_to_prefixes(const IpAddress& first, const IpAddress& last);

@@ -383,9 +383,10 @@ Provenance read_provenance(const MMDB_s& mmdb) {
   return provenance_from_metadata_json(json->dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-std::optional<std::string> as_string(const MMDB_entry_data_s& d) {
+// The UTF-8 string `d` holds, or nullopt for any other type (a view into the mapped file).
+std::optional<std::string_view> as_text(const MMDB_entry_data_s& d) {
   if (d.type != MMDB_DATA_TYPE_UTF8_STRING) return std::nullopt;
-  return std::string(d.utf8_string, d.data_size);
+  return std::string_view(d.utf8_string, d.data_size);
 }
 
 std::optional<std::uint32_t> as_u32(const MMDB_entry_data_s& d) {
@@ -417,54 +418,86 @@ std::optional<std::uint32_t> parse_asn_text(std::string_view s) {
   return static_cast<std::uint32_t>(v);
 }
 
-// Forget a previous answer, keeping the strings' storage for reuse.
-void clear(GeoRecord& rec) {
-  rec.country.reset();
-  rec.registered_country.reset();
-  rec.asn.reset();
-  rec.as_org.reset();
-  rec.is_anycast.reset();
-  rec.provider.reset();
-  rec.region.reset();
-  rec.service.reset();
-  rec.raw_json.clear();
-}
+// Fills one GeoRecord from one entry's values. A string the record held from a previous answer
+// keeps its storage (assigned, not rebuilt: no allocation per lookup on a reused record); what
+// the entry does not set is reset by finish(), so the record equals one filled from scratch.
+class RecordFill {
+ public:
+  explicit RecordFill(GeoRecord& rec) : m_rec(rec) {}
 
-// Store `d` in `rec` when its type fits the target; otherwise leave `rec` unchanged.
-void assign(GeoRecord& rec, Target target, const MMDB_entry_data_s& d) {
-  switch (target) {
-    case Target::country:
-      if (auto s = as_string(d)) rec.country = std::move(s);
-      break;
-    case Target::country_if_code:
-      if (auto s = as_string(d); s && s->size() == 2 && !rec.country) rec.country = std::move(s);
-      break;
-    case Target::registered_country:
-      if (auto s = as_string(d)) rec.registered_country = std::move(s);
-      break;
-    case Target::asn:
-      if (auto v = as_u32(d)) rec.asn = v;
-      break;
-    case Target::asn_text:
-      if (auto s = as_string(d)) rec.asn = parse_asn_text(*s);
-      break;
-    case Target::as_org:
-      if (auto s = as_string(d)) rec.as_org = std::move(s);
-      break;
-    case Target::is_anycast:
-      if (d.type == MMDB_DATA_TYPE_BOOLEAN) rec.is_anycast = d.boolean;
-      break;
-    case Target::provider:
-      if (auto s = as_string(d)) rec.provider = std::move(s);
-      break;
-    case Target::region:
-      if (auto s = as_string(d)) rec.region = std::move(s);
-      break;
-    case Target::service:
-      if (auto s = as_string(d)) rec.service = std::move(s);
-      break;
+  // Store `d` when its type fits the target; otherwise leave the record unchanged.
+  void assign(Target target, const MMDB_entry_data_s& d) {
+    switch (target) {
+      case Target::country:
+        if (auto s = as_text(d)) text(m_rec.country, k_country, *s);
+        break;
+      case Target::country_if_code:
+        if (auto s = as_text(d); s && s->size() == 2 && !(m_set & k_country)) text(m_rec.country, k_country, *s);
+        break;
+      case Target::registered_country:
+        if (auto s = as_text(d)) text(m_rec.registered_country, k_registered_country, *s);
+        break;
+      case Target::asn:
+        if (auto v = as_u32(d)) scalar(m_rec.asn, k_asn, *v);
+        break;
+      case Target::asn_text:
+        if (auto s = as_text(d)) scalar(m_rec.asn, k_asn, parse_asn_text(*s));
+        break;
+      case Target::as_org:
+        if (auto s = as_text(d)) text(m_rec.as_org, k_as_org, *s);
+        break;
+      case Target::is_anycast:
+        if (d.type == MMDB_DATA_TYPE_BOOLEAN) scalar(m_rec.is_anycast, k_is_anycast, d.boolean);
+        break;
+      case Target::provider:
+        if (auto s = as_text(d)) text(m_rec.provider, k_provider, *s);
+        break;
+      case Target::region:
+        if (auto s = as_text(d)) text(m_rec.region, k_region, *s);
+        break;
+      case Target::service:
+        if (auto s = as_text(d)) text(m_rec.service, k_service, *s);
+        break;
+    }
   }
-}
+
+  // Forget what a previous answer set and this entry did not.
+  void finish() {
+    const auto keep = [this](auto& field, unsigned member) {
+      if (!(m_set & member)) field.reset();
+    };
+    keep(m_rec.country, k_country);
+    keep(m_rec.registered_country, k_registered_country);
+    keep(m_rec.asn, k_asn);
+    keep(m_rec.as_org, k_as_org);
+    keep(m_rec.is_anycast, k_is_anycast);
+    keep(m_rec.provider, k_provider);
+    keep(m_rec.region, k_region);
+    keep(m_rec.service, k_service);
+  }
+
+ private:
+  // One bit per GeoRecord member this entry has set.
+  static constexpr unsigned k_country = 1, k_registered_country = 2, k_asn = 4, k_as_org = 8, k_is_anycast = 16,
+                            k_provider = 32, k_region = 64, k_service = 128;
+
+  void text(std::optional<std::string>& field, unsigned member, std::string_view s) {
+    if (field)
+      field->assign(s);
+    else
+      field.emplace(s);
+    m_set |= member;
+  }
+
+  template <typename T, typename V>
+  void scalar(std::optional<T>& field, unsigned member, const V& value) {
+    field = value;
+    m_set |= member;
+  }
+
+  GeoRecord& m_rec;
+  unsigned m_set = 0;
+};
 
 // A sockaddr for either family, without the 128-byte sockaddr_storage to clear on every lookup.
 union SockAddr {
@@ -513,6 +546,13 @@ struct Database::Impl {
   core::Error lookup_error(const core::IpAddress& ip, std::string_view what) const {
     return error(fmt::format("lookup of {} failed: {}", core::format_ip(ip), what));
   }
+  // Walk the tree for `ip`: true with `res` set when the database has a record for it.
+  core::Result<bool> find(const core::IpAddress& ip, MMDB_lookup_result_s& res) const;
+  // Fill `rec` (whatever it held before) from the record `res` found for `ip`.
+  core::Result<void> decode(const core::IpAddress& ip, const MMDB_lookup_result_s& res, GeoRecord& rec,
+                            RawEntry raw) const;
+  // Set `out` to the answer for `ip`, building the record in place (no GeoRecord is moved).
+  void lookup_to(const core::IpAddress& ip, RawEntry raw, core::Result<std::optional<GeoRecord>>& out) const;
   void read_metadata();
   core::Result<void> check_layout() const;
   std::set<std::string, std::less<>> sample_keys() const;
@@ -654,39 +694,68 @@ core::Result<void> Database::verify() const {
   return {};
 }
 
+core::Result<bool> Database::Impl::find(const core::IpAddress& ip, MMDB_lookup_result_s& res) const {
+  SockAddr addr;
+  to_sockaddr(ip, info.ip_version, addr);
+  int mmdb_error = MMDB_SUCCESS;
+  res = MMDB_lookup_sockaddr(&mmdb, &addr.sa, &mmdb_error);
+  if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) return false;
+  if (mmdb_error != MMDB_SUCCESS) return std::unexpected(lookup_error(ip, MMDB_strerror(mmdb_error)));
+  return res.found_entry;
+}
+
+core::Result<void> Database::Impl::decode(const core::IpAddress& ip, const MMDB_lookup_result_s& res, GeoRecord& rec,
+                                          RawEntry raw) const {
+  rec.network = network_of(ip, info.ip_version, res.netmask);
+  MMDB_entry_s entry = res.entry;
+  RecordFill fill(rec);
+  for (const Field& field : fields) {
+    MMDB_entry_data_s data;
+    const int status = MMDB_aget_value(&entry, &data, field.path.data());
+    if (status == MMDB_SUCCESS) {
+      if (data.has_data) fill.assign(field.target, data);
+    } else if (status != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR && status != MMDB_INVALID_LOOKUP_PATH_ERROR) {
+      return std::unexpected(lookup_error(ip, MMDB_strerror(status)));
+    }
+  }
+  fill.finish();
+  rec.raw_json.clear();
+  if (raw == RawEntry::include) {
+    auto json = entry_to_json(entry);
+    if (!json) return std::unexpected(lookup_error(ip, json.error().message));
+    rec.raw_json = json->dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return {};
+}
+
+void Database::Impl::lookup_to(const core::IpAddress& ip, RawEntry raw,
+                               core::Result<std::optional<GeoRecord>>& out) const {
+  MMDB_lookup_result_s res;
+  auto found = find(ip, res);
+  if (!found) {
+    out = std::unexpected(std::move(found.error()));
+    return;
+  }
+  if (!out) out.emplace();
+  if (!*found) {
+    out->reset();
+    return;
+  }
+  GeoRecord& rec = *out ? **out : out->emplace();  // a previous answer's record is reused
+  if (auto ok = decode(ip, res, rec, raw); !ok) out = std::unexpected(std::move(ok.error()));
+}
+
 core::Result<std::optional<GeoRecord>> Database::lookup(const core::IpAddress& ip, RawEntry raw) const {
-  GeoRecord rec;
-  auto found = lookup_into(ip, rec, raw);
-  if (!found) return std::unexpected(std::move(found.error()));
-  if (!*found) return std::optional<GeoRecord>();
-  return std::optional<GeoRecord>(std::move(rec));
+  core::Result<std::optional<GeoRecord>> out;
+  m_impl->lookup_to(ip, raw, out);
+  return out;
 }
 
 core::Result<bool> Database::lookup_into(const core::IpAddress& ip, GeoRecord& rec, RawEntry raw) const {
-  const int tree_version = m_impl->info.ip_version;
-  SockAddr addr;
-  to_sockaddr(ip, tree_version, addr);
-  int mmdb_error = MMDB_SUCCESS;
-  MMDB_lookup_result_s res = MMDB_lookup_sockaddr(&m_impl->mmdb, &addr.sa, &mmdb_error);
-  if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) return false;
-  if (mmdb_error != MMDB_SUCCESS) return std::unexpected(m_impl->lookup_error(ip, MMDB_strerror(mmdb_error)));
-  if (!res.found_entry) return false;
-  clear(rec);
-  rec.network = network_of(ip, tree_version, res.netmask);
-  for (const Field& field : m_impl->fields) {
-    MMDB_entry_data_s data;
-    const int status = MMDB_aget_value(&res.entry, &data, field.path.data());
-    if (status == MMDB_SUCCESS) {
-      if (data.has_data) assign(rec, field.target, data);
-    } else if (status != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR && status != MMDB_INVALID_LOOKUP_PATH_ERROR) {
-      return std::unexpected(m_impl->lookup_error(ip, MMDB_strerror(status)));
-    }
-  }
-  if (raw == RawEntry::include) {
-    auto json = entry_to_json(res.entry);
-    if (!json) return std::unexpected(m_impl->lookup_error(ip, json.error().message));
-    rec.raw_json = json->dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
+  MMDB_lookup_result_s res;
+  auto found = m_impl->find(ip, res);
+  if (!found || !*found) return found;
+  if (auto ok = m_impl->decode(ip, res, rec, raw); !ok) return std::unexpected(std::move(ok.error()));
   return true;
 }
 
@@ -702,9 +771,21 @@ core::Result<DatabaseSet> DatabaseSet::open(const std::vector<std::filesystem::p
 
 std::vector<SourcedAnswer> DatabaseSet::lookup_all(const core::IpAddress& ip, RawEntry raw) const {
   std::vector<SourcedAnswer> out;
-  out.reserve(m_databases.size());
-  for (const Database& db : m_databases) out.push_back(SourcedAnswer{&db.info(), db.lookup(ip, raw)});
+  lookup_all_into(ip, out, raw);
   return out;
+}
+
+void DatabaseSet::lookup_all_into(const core::IpAddress& ip, std::vector<SourcedAnswer>& answers, RawEntry raw) const {
+  if (answers.size() != m_databases.size()) {
+    answers.clear();
+    answers.reserve(m_databases.size());
+    // From nullopt, not value-initialised: that would zero the whole GeoRecord's storage first.
+    for (const Database& db : m_databases) answers.emplace_back(&db.info(), std::nullopt);
+  }
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    answers[i].source = &m_databases[i].info();
+    m_databases[i].m_impl->lookup_to(ip, raw, answers[i].result);
+  }
 }
 
 }  // namespace geo

@@ -84,6 +84,7 @@ class Database {
   core::Result<void> verify() const;
 
  private:
+  friend class DatabaseSet;  // lookup_all fills its answers in place through Impl
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
@@ -107,6 +108,11 @@ class DatabaseSet {
 
   // Return every database's answer for `ip`, in the set's order.
   std::vector<SourcedAnswer> lookup_all(const core::IpAddress& ip, RawEntry raw = RawEntry::include) const;
+
+  // Set `answers` to what lookup_all returns. The hot path: the caller reuses one vector for many
+  // addresses, and the records (and their strings' storage) of the previous answers are reused.
+  void lookup_all_into(const core::IpAddress& ip, std::vector<SourcedAnswer>& answers,
+                       RawEntry raw = RawEntry::skip) const;
 
  private:
   std::vector<Database> m_databases;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 using namespace core;
@@ -92,4 +93,26 @@ TEST_CASE("core::Prefix::contains: the same answer as masking the address, for e
     }
   }
   CHECK(inside > 8000);  // the cases are not all one way
+}
+
+TEST_CASE("core::prefix_of: keeps exactly the first `length` bits, length clamped", "[core]") {
+  // Against a bit-by-bit reference, for every length of both families (prefix_of masks 8 bytes
+  // at a time).
+  for (const char* text : {"255.255.255.255", "203.0.113.77", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                           "2001:db8:85a3:8d3:1319:8a2e:370:7348"}) {
+    const IpAddress ip = *parse_ip(text);
+    for (int length = -2; length <= ip.bits() + 2; ++length) {
+      INFO(text << "/" << length);
+      const Prefix p = prefix_of(ip, length);
+      const int kept = std::clamp(length, 0, ip.bits());
+      CHECK(p.length == kept);
+      CHECK(p.address.family == ip.family);
+      for (int bit = 0; bit < 128; ++bit) {
+        const bool want = bit < kept && bit < ip.bits() && ip.bit(bit);
+        CHECK(p.address.bit(bit) == want);
+      }
+    }
+  }
+  CHECK(format_prefix(prefix_of(*parse_ip("203.0.113.77"), 20)) == "203.0.112.0/20");
+  CHECK(format_prefix(prefix_of(*parse_ip("2001:db8:85a3::1"), 36)) == "2001:db8:8000::/36");
 }

@@ -330,3 +330,113 @@ TEST_CASE("geo::reader: metadata with invalid UTF-8 is read without throwing (fu
   auto db = geo::Database::open(path, geo::Verify::always);
   if (!db) CHECK_FALSE(db.error().message.empty());
 }
+
+namespace {
+
+// Every field of two records equal (GeoRecord has no operator==).
+void check_same(const geo::GeoRecord& a, const geo::GeoRecord& b) {
+  CHECK(a.country == b.country);
+  CHECK(a.registered_country == b.registered_country);
+  CHECK(a.asn == b.asn);
+  CHECK(a.as_org == b.as_org);
+  CHECK(a.is_anycast == b.is_anycast);
+  CHECK(a.provider == b.provider);
+  CHECK(a.region == b.region);
+  CHECK(a.service == b.service);
+  CHECK(a.network == b.network);
+  CHECK(a.raw_json == b.raw_json);
+}
+
+geo::MmdbValue provider_entry(const char* provider, const char* region, const char* service,
+                              const char* country = nullptr) {
+  std::vector<std::pair<std::string, geo::MmdbValue>> fields{{"provider", geo::MmdbValue::string(provider)},
+                                                             {"region", geo::MmdbValue::string(region)},
+                                                             {"service", geo::MmdbValue::string(service)}};
+  if (country != nullptr) fields.emplace_back("country", geo::MmdbValue::string(country));
+  return geo::MmdbValue::map(fields);
+}
+
+}  // namespace
+
+TEST_CASE("geo::reader: lookup_all_into gives lookup_all's answers while reusing one vector", "[geo]") {
+  // One database of each layout the audit opens (country map, ASN, country code, provider feed),
+  // plus a corrupt one: every answer of the reused vector must equal a fresh lookup_all, whatever
+  // the previous address left in it (found, not found, an error, longer or shorter strings).
+  const auto dir = geo_test::scratch("lookup-all-into");
+  geo::WriterOptions country_options;
+  country_options.database_type = "country ipvAll";
+  country_options.build_epoch = 1780000000;
+  geo::MmdbWriter country(country_options);
+  country.insert(*core::parse_prefix("51.210.0.0/16"),
+                 geo::MmdbValue::map({{"country_code", geo::MmdbValue::string("FR")}}));
+  country.insert(*core::parse_prefix("2a01:4f8::/32"),
+                 geo::MmdbValue::map({{"country_code", geo::MmdbValue::string("DE")}}));
+  REQUIRE(country.write(dir / "country.mmdb"));
+  geo::WriterOptions feed_options;
+  feed_options.database_type = "residency-provider-ranges";
+  feed_options.build_epoch = 1780000000;
+  geo::MmdbWriter feed(feed_options);
+  feed.insert(*core::parse_prefix("3.5.140.0/22"), provider_entry("aws", "ap-northeast-2", "S3"));
+  feed.insert(*core::parse_prefix("13.32.0.0/15"),
+              provider_entry("aws", "GLOBAL", "CLOUDFRONT_ORIGIN_FACING_AND_MORE", "US"));
+  feed.insert(*core::parse_prefix("51.210.1.0/24"), provider_entry("ovh", "eu-west-gra-long-region-name", "x", "FR"));
+  feed.insert(*core::parse_prefix("2600:1f00::/24"), provider_entry("aws", "us-east-1", "EC2"));
+  REQUIRE(feed.write(dir / "providers.mmdb"));
+
+  auto set = geo::DatabaseSet::open({fixture("GeoIP2-City-Test.mmdb"), fixture("GeoLite2-ASN-Test.mmdb"),
+                                     dir / "country.mmdb", dir / "providers.mmdb"});
+  REQUIRE(set);
+  set->add(open_ok(corrupted("lookup-all-into-broken", 0, k_city_tree_bytes, '\xff'), geo::Verify::never));
+  REQUIRE(set->databases().size() == 5);
+  CHECK(set->databases()[2].info().schema == geo::Schema::ip_location_db_country);
+  CHECK(set->databases()[3].info().schema == geo::Schema::residency_provider_ranges);
+
+  const char* addresses[] = {"81.2.69.160", "13.32.0.1",     "10.0.0.1",  "51.210.1.7", "1.128.0.1",
+                             "2001:218::1", "2a01:4f8::1",   "3.5.140.9", "214.1.1.1",  "2600:1f00::5",
+                             "51.210.9.9",  "89.160.20.112", "::1",       "13.32.0.1",  "81.2.69.160"};
+  for (auto raw : {geo::RawEntry::skip, geo::RawEntry::include}) {
+    std::vector<geo::SourcedAnswer> reused;
+    int found = 0, errors = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const char* text : addresses) {
+        INFO(text);
+        const auto fresh = set->lookup_all(ip(text), raw);
+        set->lookup_all_into(ip(text), reused, raw);
+        REQUIRE(reused.size() == fresh.size());
+        for (std::size_t i = 0; i < fresh.size(); ++i) {
+          INFO(fresh[i].source->path);
+          CHECK(reused[i].source == fresh[i].source);
+          REQUIRE(reused[i].result.has_value() == fresh[i].result.has_value());
+          if (!fresh[i].result) {
+            ++errors;
+            CHECK(reused[i].result.error().message == fresh[i].result.error().message);
+            CHECK(reused[i].result.error().where == fresh[i].result.error().where);
+            continue;
+          }
+          REQUIRE(reused[i].result->has_value() == fresh[i].result->has_value());
+          if (*fresh[i].result) {
+            ++found;
+            check_same(**reused[i].result, **fresh[i].result);
+          }
+        }
+      }
+    }
+    CHECK(found > 20);  // the addresses hit each database
+    CHECK(errors > 0);  // and the corrupt one fails, between answers
+  }
+  // The values themselves, for one address of each new database.
+  std::vector<geo::SourcedAnswer> answers;
+  set->lookup_all_into(ip("51.210.1.7"), answers);
+  REQUIRE(answers[2].result);
+  REQUIRE(*answers[2].result);
+  CHECK((*answers[2].result)->country == "FR");
+  CHECK((*answers[2].result)->network == *core::parse_prefix("51.210.0.0/16"));
+  REQUIRE(answers[3].result);
+  REQUIRE(*answers[3].result);
+  CHECK((*answers[3].result)->region == "eu-west-gra-long-region-name");
+  set->lookup_all_into(ip("2600:1f00::5"), answers);
+  REQUIRE(*answers[3].result);
+  CHECK((*answers[3].result)->region == "us-east-1");  // shorter, in the longer one's storage
+  CHECK_FALSE((*answers[3].result)->country);          // not left over from 51.210.1.7
+  CHECK_FALSE(*answers[2].result);                     // 2600:1f00::5 has no country here
+}

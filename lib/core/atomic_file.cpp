@@ -21,6 +21,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <streambuf>
+#include <vector>
 
 namespace core {
 
@@ -112,6 +114,40 @@ Result<void> write_all(int fd, std::string_view content) {
   return {};
 }
 
+// An output stream buffer over a file descriptor: 64 KiB at a time through write_all; the first
+// error is kept and every later write fails.
+class FdStreambuf : public std::streambuf {
+ public:
+  explicit FdStreambuf(int fd) : m_fd(fd), m_buffer(64 * 1024) {
+    setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+  }
+  const Result<void>& result() const { return m_result; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    if (!m_result) return false;
+    const auto n = static_cast<std::size_t>(pptr() - pbase());
+    if (n > 0) m_result = write_all(m_fd, std::string_view(pbase(), n));
+    setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+    return m_result.has_value();
+  }
+
+  int m_fd;
+  std::vector<char> m_buffer;
+  Result<void> m_result;
+};
+
 Result<void> stream_special(const OutputPath& out, std::string_view content) {
   const int fd = ::open(out.target.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::io, fmt::format("cannot open: {}", errno_text(errno)), out.requested.string());
@@ -186,9 +222,16 @@ void OutputBatch::discard() {
 }
 
 Result<void> OutputBatch::stage(const OutputPath& output, std::string_view content) {
+  return stage(output,
+               [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+}
+
+Result<void> OutputBatch::stage(const OutputPath& output, const std::function<void(std::ostream&)>& write) {
   Staged s{output, {}, {}, -1};
   if (output.kind == OutputKind::special) {
-    s.content = std::string(content);
+    std::ostringstream buffer;
+    write(buffer);
+    s.content = std::move(buffer).str();
     m_staged.push_back(std::move(s));
     return {};
   }
@@ -211,7 +254,14 @@ Result<void> OutputBatch::stage(const OutputPath& output, std::string_view conte
   struct stat st {};
   const mode_t mode =
       ::stat(output.target.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 07777) : (0666 & ~current_umask());
-  auto ok = write_all(fd, content);
+  Result<void> ok;
+  {
+    FdStreambuf buffer(fd);
+    std::ostream out(&buffer);
+    write(out);
+    out.flush();
+    ok = buffer.result();
+  }
   if (ok && ::fchmod(fd, mode) != 0)
     ok = fail(ErrorCode::io, fmt::format("cannot set permissions: {}", errno_text(errno)));
   if (ok && ::fsync(fd) != 0) ok = fail(ErrorCode::io, fmt::format("cannot sync: {}", errno_text(errno)));

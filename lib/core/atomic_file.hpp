@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,9 @@ class OutputBatch {
   ~OutputBatch();
 
   Result<void> stage(const OutputPath& output, std::string_view content);
+  // Stage what `write` writes: straight to the temporary file (a 100,000-target report is never
+  // held in memory whole); to memory for a special file.
+  Result<void> stage(const OutputPath& output, const std::function<void(std::ostream&)>& write);
   Result<void> commit();
 
  private:

@@ -1,5 +1,6 @@
 // The format table (bloaty style) that drives `--list-formats` and format validation, and
-// write_reports(), which renders each requested format to memory and writes it atomically: one
+// write_reports(), which renders each requested format into a temporary file (to memory for
+// standard output and special files) and renames them all into place at the end: one
 // format to exactly --output (or stdout), several to <output>/report.<ext> (report.md for
 // Markdown, report.xml for JUnit).
 #include "report/report.hpp"
@@ -14,7 +15,6 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
-#include <sstream>
 #include <system_error>
 
 namespace report {
@@ -28,12 +28,6 @@ void plain(const core::AuditResult& result, std::ostream& out, bool /*colour*/) 
 
 void text_writer(const core::AuditResult& result, std::ostream& out, bool colour) {
   write_text(result, out, TextOptions{colour ? Colour::yes : Colour::no});
-}
-
-std::string render(const Format& format, const core::AuditResult& result, bool colour) {
-  std::ostringstream out;
-  format.writer(result, out, colour);
-  return out.str();
 }
 
 std::vector<std::string> format_names() {
@@ -155,7 +149,7 @@ core::Result<void> write_reports(const core::AuditResult& result, const std::vec
   if (!checked) return std::unexpected(checked.error());
   const auto unique = unique_formats(formats);
   if (!output) {
-    stdout_stream << render(*find_format(unique.front()), result, colour);
+    find_format(unique.front())->writer(result, stdout_stream, colour);
     stdout_stream.flush();
     if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
     return {};
@@ -169,7 +163,8 @@ core::Result<void> write_reports(const core::AuditResult& result, const std::vec
     const std::filesystem::path path = unique.size() == 1 ? *output : *output / report_file_name(name);
     auto out = core::check_output_path(path, "--output");
     if (!out) return std::unexpected(out.error());
-    if (auto ok = batch.stage(*out, render(*find_format(name), result, false)); !ok) return ok;
+    const Format& format = *find_format(name);
+    if (auto ok = batch.stage(*out, [&](std::ostream& o) { format.writer(result, o, false); }); !ok) return ok;
   }
   return batch.commit();
 }

@@ -7,11 +7,19 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace report::detail {
 
 std::string clean(std::string_view s) { return core::terminal_safe(s, core::Newlines::keep); }
+
+bool already_clean(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n';
+  });
+}
 
 std::string one_line(std::string_view s) {
   std::string out = clean(s);

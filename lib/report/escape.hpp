@@ -10,6 +10,9 @@ namespace report::detail {
 // and newline, DEL and invalid bytes read \xNN (\r as \r), C1 controls and bidi overrides and
 // isolates <U+NNNN>; nothing can move a cursor, forge a line or reorder text.
 std::string clean(std::string_view s);
+// True when clean(s) == s for certain: printable ASCII, tabs and newlines only (a writer can
+// then skip the copy).
+bool already_clean(std::string_view s);
 // clean() and fold tabs and newlines to single spaces: for one-line fields.
 std::string one_line(std::string_view s);
 // one_line() cut to at most `max_bytes` bytes at a character boundary, with "…" when cut.

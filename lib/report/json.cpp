@@ -34,6 +34,15 @@ Json location_json(const core::SourceLocation& loc) {
   return Json{{"file", clean(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
 
+// `value` cleaned, as a JSON string (the copy clean() makes is skipped for plain text).
+void put(std::string& out, std::string_view value) {
+  if (detail::already_clean(value)) {
+    core::append_json_string(out, value);
+  } else {
+    core::append_json_string(out, clean(value));
+  }
+}
+
 // One JSON object written as text on one line: keys in the order they are added, values cleaned
 // and escaped by core::append_json_string.
 class Object {
@@ -45,7 +54,7 @@ class Object {
 
   Object& str(std::string_view key, std::string_view value) {
     name(key);
-    core::append_json_string(m_out, clean(value));
+    put(m_out, value);
     return *this;
   }
   // A fixed ASCII word (an enum's name): no cleaning needed.
@@ -70,7 +79,7 @@ class Object {
     m_out += '[';
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (i > 0) m_out += ',';
-      core::append_json_string(m_out, clean(values[i]));
+      put(m_out, values[i]);
     }
     m_out += ']';
     return *this;
@@ -178,7 +187,7 @@ void write_target(const core::TargetReport& t, const ProvenanceTable& table, std
     for (const auto& [path, fact] : t.facts.all()) {
       if (!first) facts += ',';
       first = false;
-      core::append_json_string(facts, clean(path));
+      put(facts, path);
       facts += ':';
       write_fact(fact, table, facts);
     }

@@ -7,6 +7,7 @@
 // result points at the manifest line that declared the target, relative to the repository root
 // (%SRCROOT%, declared in originalUriBaseIds), and carries a partial fingerprint from the model
 // so code-scanning services track it across runs. Exit code and start time come from the model.
+// Written as a stream: one result per line.
 #include "core/json_text.hpp"
 #include "report/common.hpp"
 #include "report/escape.hpp"
@@ -240,7 +241,24 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
     index[{r->policy_id, r->id}] = static_cast<int>(rules.size());
     rules.push_back(rule_json(*r, ids.at({r->policy_id, r->id})));
   }
-  Json results = Json::array();
+  Json driver{{"name", "residency"},
+              {"version", clean(result.tool_version)},
+              {"informationUri", std::string(k_information_uri)},
+              {"rules", rules}};
+  // Streamed: the document's frame by hand, each result dumped on its own line as soon as it is
+  // built, so a report of 100,000 findings never exists as one document tree.
+  out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
+      << "  \"runs\": [\n    {\n"
+      << "      \"tool\": " << core::dump_json(Json{{"driver", driver}}, -1) << ",\n"
+      << "      \"invocations\": " << core::dump_json(Json::array({invocation_json(result)}), -1) << ",\n";
+  if (!result.source_root.empty()) {
+    std::string root = detail::uri_encode_path(std::filesystem::path(result.source_root).generic_string());
+    if (!root.ends_with('/')) root += '/';
+    out << "      \"originalUriBaseIds\": " << core::dump_json(Json{{"%SRCROOT%", Json{{"uri", "file://" + root}}}}, -1)
+        << ",\n";
+  }
+  out << "      \"results\": [";
+  bool first = true;
   for (const auto* f : detail::sorted_findings(result)) {
     if (f->verdict == core::Verdict::pass) continue;
     const auto key = std::make_pair(f->policy_id, f->requirement_id);
@@ -248,23 +266,11 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
     Json res = result_json(result, *f, it == index.end() ? f->requirement_id : ids.at(key),
                            it == index.end() ? -1 : it->second);
     if (it == index.end()) res.erase("ruleIndex");
-    results.push_back(std::move(res));
+    out << (first ? "\n        " : ",\n        ") << core::dump_json(res, -1);
+    first = false;
   }
-  Json driver{{"name", "residency"},
-              {"version", clean(result.tool_version)},
-              {"informationUri", std::string(k_information_uri)},
-              {"rules", rules}};
-  Json run{{"tool", Json{{"driver", driver}}}, {"invocations", Json::array({invocation_json(result)})}};
-  if (!result.source_root.empty()) {
-    std::string root = detail::uri_encode_path(std::filesystem::path(result.source_root).generic_string());
-    if (!root.ends_with('/')) root += '/';
-    run["originalUriBaseIds"] = Json{{"%SRCROOT%", Json{{"uri", "file://" + root}}}};
-  }
-  run["results"] = results;
-  run["properties"] = run_properties(result);
-  Json doc{
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}};
-  out << core::dump_json(doc) << '\n';
+  out << (first ? "],\n" : "\n      ],\n");
+  out << "      \"properties\": " << core::dump_json(run_properties(result), -1) << "\n    }\n  ]\n}\n";
 }
 
 }  // namespace report

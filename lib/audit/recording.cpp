@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <limits>
 
 namespace audit {
@@ -88,14 +89,17 @@ probe::DnsResult dns_from_json(const json& j, const std::string& where) {
   for (const auto& a : j.value("addresses", json::array())) {
     auto ip = core::parse_ip(a.at("ip").get<std::string>());
     if (!ip) throw std::runtime_error(fmt::format("{}.addresses: {}", where, ip.error().message));
-    r.addresses.push_back({*ip, a.value("ttl", 0u), a.value("ptr", std::vector<std::string>{})});
+    const auto ttl = checked_integer(a, "ttl", 0, 0, std::numeric_limits<std::uint32_t>::max(), where + ".addresses");
+    r.addresses.push_back({*ip, static_cast<std::uint32_t>(ttl), a.value("ptr", std::vector<std::string>{})});
   }
   r.cname_chain = j.value("cname_chain", std::vector<std::string>{});
   r.ns = j.value("ns", std::vector<std::string>{});
   r.ns_zone = j.value("ns_zone", "");
   if (j.contains("ns_status")) r.ns_status = status(j.at("ns_status"), "ns_status");
   for (const auto& m : j.value("mx", json::array())) {
-    r.mx.push_back({m.at("preference").get<int>(), m.at("host").get<std::string>()});
+    if (!m.contains("preference")) throw std::runtime_error(where + ".mx: missing key 'preference'");
+    const auto preference = checked_integer(m, "preference", 0, INT_MIN, INT_MAX, where + ".mx");
+    r.mx.push_back({static_cast<int>(preference), m.at("host").get<std::string>()});
   }
   if (j.contains("mx_status")) r.mx_status = status(j.at("mx_status"), "mx_status");
   r.ptr_asked = j.value("ptr_asked", true);  // files without the key asked PTR for every address
@@ -273,8 +277,8 @@ bool read_dns(dom::element v, probe::DnsResult& r) {
     } else if (key == "aaaa_status") {
       ok = read_status(field.value, r.aaaa_status);
     } else if (key == "addresses") {
-      dom::array list;
-      ok = field.value.get_array().get(list) == simdjson::SUCCESS;
+      dom::array list;  // a default array has no document: never iterate one that did not parse
+      if (field.value.get_array().get(list) != simdjson::SUCCESS) return false;
       r.addresses.clear();
       for (dom::element a : list) ok = ok && read_address(a, r.addresses.emplace_back());
     } else if (key == "cname_chain") {
@@ -287,7 +291,7 @@ bool read_dns(dom::element v, probe::DnsResult& r) {
       ok = read_status(field.value, r.ns_status);
     } else if (key == "mx") {
       dom::array list;
-      ok = field.value.get_array().get(list) == simdjson::SUCCESS;
+      if (field.value.get_array().get(list) != simdjson::SUCCESS) return false;
       r.mx.clear();
       for (dom::element m : list) ok = ok && read_mx(m, r.mx.emplace_back());
     } else if (key == "mx_status") {

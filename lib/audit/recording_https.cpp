@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <climits>
+#include <cstdint>
+
 #include <stdexcept>
 
 namespace audit {
@@ -27,7 +30,7 @@ json cert_to_json(const probe::Certificate& c) {
           {"sha256", c.sha256}};
 }
 
-probe::Certificate cert_from_json(const json& j) {
+probe::Certificate cert_from_json(const json& j, const std::string& where) {
   probe::Certificate c;
   c.subject = j.value("subject", "");
   c.issuer = j.value("issuer", "");
@@ -37,7 +40,7 @@ probe::Certificate cert_from_json(const json& j) {
   c.not_before = j.value("not_before", "");
   c.not_after = j.value("not_after", "");
   c.key_type = j.value("key_type", "");
-  c.key_bits = j.value("key_bits", 0);
+  c.key_bits = static_cast<int>(checked_integer(j, "key_bits", 0, 0, INT_MAX, where));
   c.signature = j.value("signature", "");
   c.serial = j.value("serial", "");
   c.sha256 = j.value("sha256", "");
@@ -78,7 +81,7 @@ probe::HttpsEndpoint endpoint_from_json(const json& j, const std::string& where)
   auto ip = core::parse_ip(j.at("address").get<std::string>());
   if (!ip) throw std::runtime_error(fmt::format("{}.address: {}", where, ip.error().message));
   e.address = *ip;
-  e.port = j.value("port", std::uint16_t{443});
+  e.port = static_cast<std::uint16_t>(checked_integer(j, "port", 443, 0, 65535, where));
   e.connected_to = j.value("connected_to", "");
   const std::string status = j.at("status").get<std::string>();
   auto st = probe::parse_https_status(status);
@@ -91,22 +94,37 @@ probe::HttpsEndpoint endpoint_from_json(const json& j, const std::string& where)
   e.verified = j.value("verified", false);
   e.verify_error = j.value("verify_error", "");
   e.verify_code = j.value("verify_code", "");
-  for (const auto& c : j.value("chain", json::array())) e.chain.push_back(cert_from_json(c));
+  for (const auto& c : j.value("chain", json::array())) e.chain.push_back(cert_from_json(c, where + ".chain"));
   e.http_version = j.value("http_version", "");
-  e.status_code = j.value("status_code", 0);
+  e.status_code = static_cast<int>(checked_integer(j, "status_code", 0, 0, 999, where));
   for (const auto& h : j.value("headers", json::array())) {
     e.headers.push_back({h.at("name").get<std::string>(), h.at("value").get<std::string>()});
   }
   e.headers_truncated = j.value("headers_truncated", false);
   e.redirect = j.value("redirect", "");
   const json t = j.value("timings_us", json::object());
-  e.timings = {t.value("connect", std::int64_t{0}), t.value("tls", std::int64_t{0}),
-               t.value("first_byte", std::int64_t{0}), t.value("total", std::int64_t{0})};
+  const std::string at = where + ".timings_us";
+  e.timings = {checked_integer(t, "connect", 0, 0, LLONG_MAX, at), checked_integer(t, "tls", 0, 0, LLONG_MAX, at),
+               checked_integer(t, "first_byte", 0, 0, LLONG_MAX, at), checked_integer(t, "total", 0, 0, LLONG_MAX, at)};
   e.time = j.value("time", "");
   return e;
 }
 
 }  // namespace
+
+long long checked_integer(const json& obj, const char* key, long long fallback, long long lo, long long hi,
+                          const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return fallback;
+  if (it->is_number_unsigned()) {
+    const auto n = it->get<std::uint64_t>();
+    if (n <= static_cast<std::uint64_t>(hi) && static_cast<long long>(n) >= lo) return static_cast<long long>(n);
+  } else if (it->is_number_integer()) {
+    const auto n = it->get<std::int64_t>();
+    if (n >= lo && n <= hi) return n;
+  }
+  throw std::runtime_error(fmt::format("{}.{}: {} is not an integer from {} to {}", where, key, it->dump(), lo, hi));
+}
 
 json https_to_json(const probe::HttpsChain& chain) {
   json j;
@@ -132,7 +150,7 @@ probe::HttpsChain https_from_json(const json& j, const std::string& where) {
     probe::HttpsHop hop;
     hop.url = h.at("url").get<std::string>();
     hop.host = h.value("host", "");
-    hop.depth = h.value("depth", 0);
+    hop.depth = static_cast<int>(checked_integer(h, "depth", 0, 0, INT_MAX, at));
     hop.from = h.value("from", "");
     hop.problem = h.value("problem", "");
     std::size_t k = 0;

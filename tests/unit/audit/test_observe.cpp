@@ -186,7 +186,12 @@ TEST_CASE("audit::recording: JSON round trip and malformed files", "[audit]") {
       {"", "{", "[]", "[1E400]", R"({"schema": "other"})",
        R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-13-01", "dns": []})",
        R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "weird"}]})",
-       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "1.2.3"}]}]})"}) {
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "1.2.3"}]}]})",
+       // Found by the facts fuzz target: numbers no integer field can hold (converting them was
+       // undefined behaviour in nlohmann-json).
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "192.0.2.1", "ttl": 3e81}]}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "mx": [{"preference": -1e30, "host": "m"}]}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "x", "as_of": "2026-11-30", "dns": [], "https": [{"url": "u", "hops": [{"url": "u", "depth": 1e300}]}]})"}) {
     auto r = audit::parse_recording(bad, "facts.json");
     INFO(bad);
     CHECK_FALSE(r);
@@ -230,6 +235,10 @@ TEST_CASE("audit::recording: the simdjson and nlohmann-json readers read every f
       const char* odd :
       {R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": [{"ip": "192.0.2.1", "ttl": 3.0}]}]})",
        R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": {"k": {"name": "a", "status": "ok"}}})",
+       // Found by the facts fuzz target: a list key holding another type (the fast reader
+       // iterated an array that had not parsed).
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "mx": "x"}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok", "addresses": {"ip": "192.0.2.1"}}]})",
        "\xEF\xBB\xBF{\"schema\": \"residency/facts/v1\", \"started_at\": \"t\", \"as_of\": \"2026-11-30\", \"dns\": "
        "[]}"}) {
     INFO(odd);

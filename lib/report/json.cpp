@@ -43,6 +43,19 @@ void put(std::string& out, std::string_view value) {
   }
 }
 
+// A JSON array of `items` appended to `out`, each written by `write(item, out)`.
+template <typename Items, typename Write>
+void list(std::string& out, const Items& items, Write write) {
+  out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ',';
+    first = false;
+    write(item, out);
+  }
+  out += ']';
+}
+
 // One JSON object written as text on one line: keys in the order they are added, values cleaned
 // and escaped by core::append_json_string.
 class Object {
@@ -76,15 +89,10 @@ class Object {
   }
   Object& strings(std::string_view key, const std::vector<std::string>& values) {
     name(key);
-    m_out += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i > 0) m_out += ',';
-      put(m_out, values[i]);
-    }
-    m_out += ']';
+    list(m_out, values, [](const std::string& v, std::string& out) { put(out, v); });
     return *this;
   }
-  // The key; the caller writes the value (an array or an Object) into out().
+  // The key; the caller appends the value (an array or an Object) to the string returned.
   std::string& value(std::string_view key) {
     name(key);
     return m_out;
@@ -132,33 +140,36 @@ class ProvenanceTable {
   std::vector<const core::Provenance*> m_entries;
 };
 
-void write_evidence(const core::Evidence& evidence, std::string& out) {
-  out += '[';
-  for (std::size_t i = 0; i < evidence.size(); ++i) {
-    if (i > 0) out += ',';
-    const auto& s = evidence[i];
-    Object(out)
-        .str("kind", s.kind)
-        .str("subject", s.subject)
-        .str("value", s.value)
-        .str("method", s.method)
-        .str("confidence", s.confidence)
-        .str("source", s.source);
-  }
-  out += ']';
+void write_step(const core::EvidenceStep& s, std::string& out) {
+  Object(out)
+      .str("kind", s.kind)
+      .str("subject", s.subject)
+      .str("value", s.value)
+      .str("method", s.method)
+      .str("confidence", s.confidence)
+      .str("source", s.source);
+}
+
+void write_certification(const core::CertificationStatus& c, std::string& out) {
+  Object(out)
+      .str("provider", c.provider)
+      .str("scheme", c.scheme)
+      .str("offer", c.offer)
+      .str("title", c.title)
+      .str("reference", c.reference)
+      .str("state", c.state)
+      .str("why", c.why)
+      .str("from", c.from)
+      .str("until", c.until)
+      .str("source", c.source);
 }
 
 void write_fact(const core::Fact& fact, const ProvenanceTable& table, std::string& out) {
   Object o(out);
   o.strings("values", fact.values).word("status", core::to_string(fact.status)).str_if("detail", fact.detail);
   if (!fact.provenance.empty()) {
-    std::string& from = o.value("from");
-    from += '[';
-    for (std::size_t i = 0; i < fact.provenance.size(); ++i) {
-      if (i > 0) from += ',';
-      from += std::to_string(table.find(fact.provenance[i]));
-    }
-    from += ']';
+    list(o.value("from"), fact.provenance,
+         [&](const core::Provenance& p, std::string& ids) { ids += std::to_string(table.find(p)); });
   }
   o.str_if("confidence", fact.confidence);
   if (!fact.possible.empty()) o.strings("possible", fact.possible);
@@ -193,28 +204,9 @@ void write_target(const core::TargetReport& t, const ProvenanceTable& table, std
     }
     facts += '}';
   }
-  write_evidence(t.evidence, o.value("evidence"));
+  list(o.value("evidence"), t.evidence, write_step);
   if (!t.target.tls_terminated_by.empty()) o.strings("tls_terminated_by", t.target.tls_terminated_by);
-  if (!t.certifications.empty()) {
-    std::string& certs = o.value("certifications");
-    certs += '[';
-    for (std::size_t i = 0; i < t.certifications.size(); ++i) {
-      if (i > 0) certs += ',';
-      const auto& c = t.certifications[i];
-      Object(certs)
-          .str("provider", c.provider)
-          .str("scheme", c.scheme)
-          .str("offer", c.offer)
-          .str("title", c.title)
-          .str("reference", c.reference)
-          .str("state", c.state)
-          .str("why", c.why)
-          .str("from", c.from)
-          .str("until", c.until)
-          .str("source", c.source);
-    }
-    certs += ']';
-  }
+  if (!t.certifications.empty()) list(o.value("certifications"), t.certifications, write_certification);
   Object(o.value("placement"))
       .word("served", core::to_string(t.placement.served))
       .str("served_note", t.placement.served_note)

@@ -332,11 +332,13 @@ std::vector<std::string> certification_notices(const std::vector<core::TargetRep
 }
 
 void sort_result(core::AuditResult& result) {
-  std::sort(result.targets.begin(), result.targets.end(),
-            [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
-  std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.target_id, a.policy_id, a.requirement_id) < std::tie(b.target_id, b.policy_id, b.requirement_id);
-  });
+  auto by_id = [](const core::TargetReport& a, const core::TargetReport& b) { return a.target.id < b.target.id; };
+  if (!std::is_sorted(result.targets.begin(), result.targets.end(), by_id))
+    std::sort(result.targets.begin(), result.targets.end(), by_id);
+  // run() judges targets in id order, so this is usually one linear check (sorting 300,000
+  // findings by string keys was 6 % of a 100k replay).
+  if (!std::is_sorted(result.findings.begin(), result.findings.end(), core::finding_before))
+    std::sort(result.findings.begin(), result.findings.end(), core::finding_before);
   std::sort(result.requirements.begin(), result.requirements.end(),
             [](const auto& a, const auto& b) { return std::tie(a.policy_id, a.id) < std::tie(b.policy_id, b.id); });
 }
@@ -417,7 +419,9 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   for (const auto& p : inv->targets) {
     if (!p.plan) declared.push_back(p.target);
   }
-  if (int n = check_declared_ids(declared, *rules, diag); n > 0) {
+  const int unknown_ids = check_declared_ids(declared, *rules, diag);
+  declared = {};  // a copy of the inventory: freed before the facts are built
+  if (int n = unknown_ids; n > 0) {
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
   }
@@ -478,7 +482,17 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
   std::map<std::string, std::vector<const PlannedTarget*>> unjudged;  // plan file → resources no requirement applies to
-  for (const auto& planned : inv->targets) {
+  // Targets are judged in id order, so findings come out in report order (sort_result then only
+  // checks it) and targets need no sort.
+  std::vector<const PlannedTarget*> order;
+  order.reserve(inv->targets.size());
+  for (const auto& planned : inv->targets) order.push_back(&planned);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const PlannedTarget* a, const PlannedTarget* b) { return a->target.id < b->target.id; });
+  result.targets.reserve(order.size());
+  for (const PlannedTarget* p : order) {
+    const PlannedTarget& planned = *p;
+    const std::size_t first_finding = result.findings.size();
     core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
     std::size_t applicable = 0;
     if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
@@ -497,6 +511,8 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
         result.findings.push_back(std::move(f));
       }
     }
+    std::sort(result.findings.begin() + static_cast<std::ptrdiff_t>(first_finding), result.findings.end(),
+              core::finding_before);
     if (applicable == 0) {
       // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
       if (planned.plan) unjudged[planned.target.declared_at.file].push_back(&planned);

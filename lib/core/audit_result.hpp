@@ -189,4 +189,11 @@ struct AuditResult {
 
 std::string_view to_string(WaiverInfo::State state);
 
+// The order of findings in every result and report: by target, policy, requirement.
+inline bool finding_before(const Finding& a, const Finding& b) {
+  if (int c = a.target_id.compare(b.target_id); c != 0) return c < 0;
+  if (int c = a.policy_id.compare(b.policy_id); c != 0) return c < 0;
+  return a.requirement_id < b.requirement_id;
+}
+
 }  // namespace core

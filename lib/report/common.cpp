@@ -13,10 +13,9 @@ namespace report::detail {
 std::vector<const core::Finding*> sorted_findings(const core::AuditResult& result) {
   std::vector<const core::Finding*> out;
   for (const auto& f : result.findings) out.push_back(&f);
-  std::stable_sort(out.begin(), out.end(), [](const core::Finding* a, const core::Finding* b) {
-    return std::tie(a->target_id, a->policy_id, a->requirement_id) <
-           std::tie(b->target_id, b->policy_id, b->requirement_id);
-  });
+  auto before = [](const core::Finding* a, const core::Finding* b) { return core::finding_before(*a, *b); };
+  // Results from lib/audit are in this order already: then this is one linear check.
+  if (!std::is_sorted(out.begin(), out.end(), before)) std::stable_sort(out.begin(), out.end(), before);
   return out;
 }
 

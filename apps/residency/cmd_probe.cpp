@@ -105,7 +105,8 @@ Json to_json(const core::TargetReport& t) {
   Json facts = Json::object();
   for (const auto& [path, f] : t.facts.all()) {
     Json prov = Json::array();
-    for (const auto& p : f.provenance) prov.push_back({{"source", p.source}, {"detail", p.detail}, {"time", p.time}});
+    for (const auto& p : f.provenance)
+      prov.push_back({{"source", p->source}, {"detail", p->detail}, {"time", p->time}});
     facts[path] = {{"values", f.values}, {"status", core::to_string(f.status)}, {"detail", f.detail}, {"provenance", prov}};
   }
   Json ev = Json::array();

@@ -258,7 +258,7 @@ void infer_tls_terminators(const core::Target& target, const probe::DnsResult* r
   const core::Fact* providers_fact = report.facts.find("controlled_by.providers");
   if (providers_fact != nullptr && providers_fact->status != core::FactStatus::known && !attribution.matches.empty()) {
     // Some addresses are not attributed (or the answers are partial): the list may be short.
-    core::Fact f{providers, core::FactStatus::unknown, providers_fact->detail, {prov}};
+    core::Fact f{providers, core::FactStatus::unknown, providers_fact->detail, {core::intern(prov)}};
     f.partial = !providers.empty();
     report.facts.set("tls.terminated_by", std::move(f));
     return;

@@ -250,7 +250,7 @@ class ChainObserver {
       return;
     }
     const std::string why = !gaps.empty() ? gaps.front() : "nothing observed";
-    m_report.facts.set(path, core::Fact{values, core::FactStatus::unknown, why, {prov}});
+    m_report.facts.set(path, core::Fact{values, core::FactStatus::unknown, why, {core::intern(prov)}});
   }
 
   void set_facts(const probe::HttpsChain& chain) {
@@ -264,7 +264,8 @@ class ChainObserver {
     } else {
       std::string why = m_c.problems.empty() ? "no TLS terminator identified" : m_c.problems.front();
       if (m_c.problems.size() > 1) why += fmt::format(" (and {} more)", m_c.problems.size() - 1);
-      m_report.facts.set("tls.terminated_by", core::Fact{m_c.terminators, core::FactStatus::unknown, why, {prov}});
+      m_report.facts.set("tls.terminated_by",
+                         core::Fact{m_c.terminators, core::FactStatus::unknown, why, {core::intern(prov)}});
     }
     set_list("tls.issuer.organisation", m_c.issuers, m_c.cert_gaps, prov);
     set_list("tls.issuer.country", m_c.countries, m_c.cert_gaps, prov);

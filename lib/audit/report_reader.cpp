@@ -184,7 +184,7 @@ core::Provenance provenance(In& in, const json& obj, const std::string& ptr) {
 // What differs between the report versions the reader accepts (docs/reports.md, "json").
 struct Version {
   int number = 2;
-  std::vector<core::Provenance> provenance;  // v2: the report's table that facts' `from` indexes
+  std::vector<const core::Provenance*> provenance;  // v2: the report's table that facts' `from` indexes
 };
 
 core::Fact fact(In& in, const json& obj, const std::string& ptr, const Version& version) {
@@ -198,7 +198,7 @@ core::Fact fact(In& in, const json& obj, const std::string& ptr, const Version& 
     for (std::size_t i = 0; i < prov.size() && !in.failed(); ++i) {
       const std::string p = fmt::format("{}/provenance/{}", ptr, i);
       if (!in.is_object(prov[i], p, "a provenance object")) break;
-      f.provenance.push_back(provenance(in, prov[i], p));
+      f.provenance.push_back(core::intern(provenance(in, prov[i], p)));
     }
   } else {
     const json& from = in.array(obj, "from", ptr, false);
@@ -385,8 +385,9 @@ core::Result<core::AuditResult> parse_report(std::string_view text, const std::s
        [&](const json& v, const std::string& p) { r.requirements.push_back(requirement(in, v, p)); });
   if (version.number >= 2) {
     r.explain = in.boolean(*doc, "explain", "");
-    each(in, *doc, "provenance", "a provenance object",
-         [&](const json& v, const std::string& p) { version.provenance.push_back(provenance(in, v, p)); });
+    each(in, *doc, "provenance", "a provenance object", [&](const json& v, const std::string& p) {
+      version.provenance.push_back(core::intern(provenance(in, v, p)));
+    });
   }
   each(in, *doc, "targets", "a target object",
        [&](const json& v, const std::string& p) { r.targets.push_back(target(in, v, p, version)); });

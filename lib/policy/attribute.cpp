@@ -420,7 +420,7 @@ class Attributor {
     core::Fact f{status == core::FactStatus::known ? countries : std::vector<std::string>{},
                  status,
                  status == core::FactStatus::known ? "" : why,
-                 {prov},
+                 {core::intern(prov)},
                  {},
                  confidence};
     if (status != core::FactStatus::known) f.values = countries;
@@ -649,7 +649,7 @@ class Attributor {
   // A known list, or — with `partial_why` — the observed part of an unknown one.
   void set_listed(const std::string& path, std::vector<std::string> values, const std::string& confidence,
                   const std::string& partial_why, core::Provenance prov) {
-    core::Fact f{std::move(values), core::FactStatus::known, "", {std::move(prov)}, {}, confidence};
+    core::Fact f{std::move(values), core::FactStatus::known, "", {core::intern(prov)}, {}, confidence};
     if (!partial_why.empty()) {
       f.status = core::FactStatus::unknown;
       f.detail = partial_why;
@@ -769,7 +769,7 @@ class Attributor {
                       fmt::join(m_providers, ", "), fmt::join(valid_offers, ", ")));
       return;
     }
-    core::Fact certs{{}, core::FactStatus::known, "", {rules_provenance()}, {}, "high"};
+    core::Fact certs{{}, core::FactStatus::known, "", {core::intern(rules_provenance())}, {}, "high"};
     core::Fact schemes = certs;
     std::vector<std::string> doubts;
     for (const auto& [scheme, s] : best) {

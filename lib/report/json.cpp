@@ -111,32 +111,24 @@ class Object {
 };
 
 // The report's provenance table: each distinct {source, detail, time} once, in first-use order.
+// Provenance records are interned (core::intern), so one address is one value.
 class ProvenanceTable {
  public:
   explicit ProvenanceTable(const std::vector<const core::TargetReport*>& targets) {
     for (const auto* t : targets) {
       for (const auto& [path, fact] : t->facts.all()) {
-        for (const auto& p : fact.provenance) index(p);
+        for (const auto* p : fact.provenance) {
+          if (m_ids.try_emplace(p, m_entries.size()).second) m_entries.push_back(p);
+        }
       }
     }
   }
-  void index(const core::Provenance& p) {
-    std::string key = p.source;
-    key += '\x1f';
-    key += p.detail;
-    key += '\x1f';
-    key += p.time;
-    auto [it, added] = m_ids.try_emplace(std::move(key), m_entries.size());
-    if (added) m_entries.push_back(&p);
-    m_by_address.emplace(&p, it->second);
-  }
-  // The index of a provenance entry of one of the table's targets (looked up by address).
-  std::size_t find(const core::Provenance& p) const { return m_by_address.at(&p); }
+  // The index of a provenance entry of one of the table's targets.
+  std::size_t find(const core::Provenance* p) const { return m_ids.at(p); }
   const std::vector<const core::Provenance*>& entries() const { return m_entries; }
 
  private:
-  std::unordered_map<std::string, std::size_t> m_ids;
-  std::unordered_map<const core::Provenance*, std::size_t> m_by_address;
+  std::unordered_map<const core::Provenance*, std::size_t> m_ids;
   std::vector<const core::Provenance*> m_entries;
 };
 
@@ -169,7 +161,7 @@ void write_fact(const core::Fact& fact, const ProvenanceTable& table, std::strin
   o.strings("values", fact.values).word("status", core::to_string(fact.status)).str_if("detail", fact.detail);
   if (!fact.provenance.empty()) {
     list(o.value("from"), fact.provenance,
-         [&](const core::Provenance& p, std::string& ids) { ids += std::to_string(table.find(p)); });
+         [&](const core::Provenance* p, std::string& ids) { ids += std::to_string(table.find(p)); });
   }
   o.str_if("confidence", fact.confidence);
   if (!fact.possible.empty()) o.strings("possible", fact.possible);

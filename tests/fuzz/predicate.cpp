@@ -62,7 +62,8 @@ void add_fact(core::Facts& facts, std::string_view line) {
   fact.values = list(fields[3]);
   fact.possible = list(fields[4]);
   fact.partial = fields[2].find('p') != std::string_view::npos;
-  fact.provenance.push_back({fields[2].find('d') != std::string_view::npos ? "declared" : "dns", "fuzz", ""});
+  fact.provenance.push_back(
+      core::intern(core::Provenance{fields[2].find('d') != std::string_view::npos ? "declared" : "dns", "fuzz", ""}));
   for (const char* level : {"high", "medium", "low"}) {
     if (fields[2].find(level[0]) != std::string_view::npos) fact.confidence = level;
   }

@@ -159,7 +159,7 @@ TEST_CASE("audit::run: without --allow-private, local targets are refused with a
   const auto& cdn = fact(*r, "cdn", "tls.terminated_by");
   CHECK(cdn.status == core::FactStatus::known);
   CHECK(cdn.values == std::vector<std::string>{"aws"});
-  CHECK(cdn.provenance.at(0).source == "https");
+  CHECK(cdn.provenance.at(0)->source == "https");
   CHECK(finding(*r, "cdn", "HDH-NO-FOREIGN-CDN").verdict == core::Verdict::fail);
   CHECK(s.nginx->requests(0) == before + 1);  // only the cdn target reached nginx
   CHECK(r->exit_code == 1);

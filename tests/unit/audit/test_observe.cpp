@@ -134,7 +134,7 @@ TEST_CASE("audit::observe: precedence / declared over network evidence / TLS ter
   CHECK(std::find(providers.begin(), providers.end(), "aws") != providers.end());
   CHECK(std::find(providers.begin(), providers.end(), "ovhcloud") != providers.end());
   const auto& tls = fact(r, "tls.terminated_by");
-  CHECK(tls.provenance.at(0).detail.find("inferred") != std::string::npos);
+  CHECK(tls.provenance.at(0)->detail.find("inferred") != std::string::npos);
   CHECK(std::find(tls.values.begin(), tls.values.end(), "aws") != tls.values.end());
   // A declared cloud resource is attributed by its declaration, with no DNS at all.
   core::Target res;

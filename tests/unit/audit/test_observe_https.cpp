@@ -151,8 +151,8 @@ TEST_CASE("audit::observe_https: a CloudFront header, issuer and address make th
   const auto& tls = fact(r, "tls.terminated_by");
   CHECK(tls.status == core::FactStatus::known);
   CHECK(tls.values == Values{"aws"});
-  CHECK(tls.provenance.at(0).source == "https");
-  CHECK(tls.provenance.at(0).detail.find("inferred") == std::string::npos);
+  CHECK(tls.provenance.at(0)->source == "https");
+  CHECK(tls.provenance.at(0)->detail.find("inferred") == std::string::npos);
   CHECK(has_step(r, "tls", "aws", "header: x-amz-cf-pop: CDG50-C1"));
   CHECK(has_step(r, "tls", "aws", "certificate: issuer O=Amazon, C=US"));
   CHECK(has_step(r, "tls", "aws", "ip-range: the address 13.32.0.10"));
@@ -300,9 +300,9 @@ TEST_CASE("audit::observe_https: a host target's chain is https://HOST/ / withou
   auto observed =
       observe(host, {answer("portal.test", {"13.32.0.10"})},
               {chain_of("https://portal.test/", "portal.test", {ok_endpoint("13.32.0.10", {{"x-amz-cf-id", "x"}})})});
-  CHECK(fact(observed, "tls.terminated_by").provenance.at(0).source == "https");
+  CHECK(fact(observed, "tls.terminated_by").provenance.at(0)->source == "https");
   auto inferred = observe(host, {answer("portal.test", {"13.32.0.10"})}, {});
-  CHECK(fact(inferred, "tls.terminated_by").provenance.at(0).detail.starts_with("inferred"));
+  CHECK(fact(inferred, "tls.terminated_by").provenance.at(0)->detail.starts_with("inferred"));
   CHECK(inferred.facts.find("tls.version") == nullptr);
 }
 

@@ -1,0 +1,78 @@
+// core::Facts (a vector sorted by path) and core::intern (paths and provenance records kept once
+// per process): the order reports rely on, replacement, lookup, and the identity of interned values.
+#include "core/facts.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+TEST_CASE("core::intern: equal text gives one view that outlives its argument", "[core][facts]") {
+  std::string a = "served_from.countries";
+  const std::string_view first = core::intern(a);
+  a.assign("overwritten, so the view must not point into it");
+  CHECK(first == "served_from.countries");
+  CHECK(core::intern(std::string("served_from.countries")).data() == first.data());
+  CHECK(core::intern("served_from.regions").data() != first.data());
+  // Thousands more entries (rehashes of the pool) move nothing.
+  for (int i = 0; i < 5000; ++i) (void)core::intern(fmt::format("target.tags.t{}", i));
+  CHECK(core::intern("served_from.countries").data() == first.data());
+  CHECK(first == "served_from.countries");
+}
+
+TEST_CASE("core::intern: one record per distinct provenance", "[core][facts]") {
+  const core::Provenance* dns = core::intern(core::Provenance{"dns", "127.0.0.1:53", "2026-12-01T10:00:00Z"});
+  CHECK(core::intern(core::Provenance{"dns", "127.0.0.1:53", "2026-12-01T10:00:00Z"}) == dns);
+  CHECK(core::intern(core::Provenance{"dns", "127.0.0.1:53", "2026-12-01T10:00:01Z"}) != dns);
+  CHECK(core::intern(core::Provenance{"dns", "127.0.0.1:5", "3"}) != dns);  // fields are not concatenated
+  CHECK(dns->source == "dns");
+  CHECK(dns->detail == "127.0.0.1:53");
+  CHECK(dns->time == "2026-12-01T10:00:00Z");
+}
+
+TEST_CASE("core::Facts: sorted by path, replaced in place, found by path", "[core][facts]") {
+  // Paths in a shuffled order end up in byte order, as the map before them kept them.
+  std::vector<std::string> paths;
+  for (int i = 0; i < 40; ++i) paths.push_back(fmt::format("p.{:02}", i));
+  paths.push_back("p");
+  paths.push_back("P.upper");
+  paths.push_back("p.00.deeper");
+  std::mt19937 rng(7);
+  std::shuffle(paths.begin(), paths.end(), rng);
+  core::Facts facts;
+  for (const auto& p : paths) facts.set_known(p, {p}, {"test", p, ""});
+  REQUIRE(facts.all().size() == paths.size());
+  std::set<std::string> expected(paths.begin(), paths.end());
+  auto it = expected.begin();
+  for (const auto& [path, fact] : facts.all()) {
+    CHECK(path == *it);
+    CHECK(fact.values == std::vector<std::string>{*it});
+    REQUIRE(fact.provenance.size() == 1);
+    CHECK(fact.provenance[0]->detail == *it);
+    ++it;
+  }
+  facts.set_status("p.07", core::FactStatus::unknown, "timeout");
+  CHECK(facts.all().size() == paths.size());
+  const core::Fact* f = facts.find("p.07");
+  REQUIRE(f != nullptr);
+  CHECK(f->status == core::FactStatus::unknown);
+  CHECK(f->detail == "timeout");
+  CHECK(f->provenance.empty());
+  CHECK(facts.find("p.7") == nullptr);
+  CHECK(facts.find("") == nullptr);
+  CHECK(facts.find("zzz") == nullptr);
+  CHECK(facts.find("P.upper") != nullptr);
+  CHECK(core::Facts{}.find("p") == nullptr);
+}
+
+TEST_CASE("core::Fact::declared reads the interned records", "[core][facts]") {
+  core::Fact f;
+  CHECK_FALSE(f.declared());
+  f.provenance.push_back(core::intern(core::Provenance{"declared", "manifest", ""}));
+  CHECK(f.declared());
+  f.provenance.push_back(core::intern(core::Provenance{"dns", "x", ""}));
+  CHECK_FALSE(f.declared());
+}

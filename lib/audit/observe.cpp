@@ -349,10 +349,11 @@ core::TargetReport observe_target(const core::Target& target, const Recording& d
   for (const auto& a : obs.addresses) look_up(a, geoip, obs, warnings, answers);
   set_address_facts(obs, result != nullptr && result->ptr_asked, obs.observed_at, report.facts);
   policy::Attribution attribution = policy::attribute(rules, obs, as_of);
-  for (const auto& [path, fact] : attribution.facts.all()) report.facts.set(path, fact);
+  report.facts.set_all(std::move(attribution.facts));  // observe_https reads only its matches
   set_target_facts(target, report.facts);
   report.evidence = std::move(dns_evidence);
-  report.evidence.insert(report.evidence.end(), attribution.evidence.begin(), attribution.evidence.end());
+  report.evidence.insert(report.evidence.end(), std::make_move_iterator(attribution.evidence.begin()),
+                         std::make_move_iterator(attribution.evidence.end()));
   report.certifications = std::move(attribution.certifications);
   observe_https(target, dns, geoip, rules, as_of, attribution, warnings, report);  // observed, when probed
   infer_tls_terminators(target, obs.unobserved.empty() ? result : nullptr, attribution, report);  // else inferred

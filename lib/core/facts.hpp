@@ -81,6 +81,8 @@ class Facts {
   void set_known(std::string_view path, std::vector<std::string> values, Provenance provenance = {});
   // Set a fact that could not be established, with the reason.
   void set_status(std::string_view path, FactStatus status, std::string detail, Provenance provenance = {});
+  // Move every fact of `other` here, replacing the facts at the same paths.
+  void set_all(Facts&& other);
   // Return the fact at `path`, or nullptr.
   const Fact* find(std::string_view path) const;
   // Every fact, sorted by path.

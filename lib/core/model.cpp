@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cstdint>
 #include <mutex>
 #include <unordered_set>
 
@@ -45,12 +47,22 @@ std::mutex& intern_mutex() {
 }  // namespace
 
 std::string_view intern(std::string_view text) {
+  // Most calls pass the same literal paths again: a small per-thread cache keyed by the caller's
+  // address, confirmed by comparing the text, skips the lock and the hash.
+  struct Slot {
+    const char* data = nullptr;
+    std::string_view value;
+  };
+  thread_local std::array<Slot, 64> cache{};
+  Slot& slot = cache[(reinterpret_cast<std::uintptr_t>(text.data()) >> 4) % cache.size()];
+  if (slot.data == text.data() && slot.value == text) return slot.value;
   // Leaked on purpose: facts keep views into it until exit. Set nodes never move, so neither do
   // the strings they hold.
   static auto* pool = new std::unordered_set<std::string, TextHash, std::equal_to<>>();
   const std::lock_guard lock(intern_mutex());
   auto it = pool->find(text);
   if (it == pool->end()) it = pool->emplace(text).first;
+  slot = {text.data(), *it};
   return *it;
 }
 
@@ -67,14 +79,19 @@ void Facts::set(std::string_view path, Fact fact) {
     it->second = std::move(fact);
   } else {
     if (m_facts.size() == m_facts.capacity()) {
-      // Grow by a few entries, not by doubling: 100,000 targets × a half-empty vector of
-      // 170-byte entries was 2.5 KB per target.
+      // Room for a host target's facts at once (17 to 19), then a few more at a time, not
+      // doubling: 100,000 targets × a half-empty vector of 170-byte entries was 2.5 KB per target.
       const auto at = it - m_facts.begin();
-      m_facts.reserve(m_facts.size() + 4);
+      m_facts.reserve(m_facts.empty() ? 20 : m_facts.size() + 4);
       it = m_facts.begin() + at;
     }
     m_facts.emplace(it, intern(path), std::move(fact));
   }
+}
+
+void Facts::set_all(Facts&& other) {
+  for (auto& [path, fact] : other.m_facts) set(path, std::move(fact));
+  other.m_facts.clear();
 }
 
 void Facts::set_known(std::string_view path, std::vector<std::string> values, Provenance provenance) {

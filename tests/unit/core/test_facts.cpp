@@ -76,3 +76,34 @@ TEST_CASE("core::Fact::declared reads the interned records", "[core][facts]") {
   f.provenance.push_back(core::intern(core::Provenance{"dns", "x", ""}));
   CHECK_FALSE(f.declared());
 }
+
+TEST_CASE("core::intern: a reused buffer with new text gives the new text", "[core][facts]") {
+  // The per-thread cache is keyed by the caller's address: the text must still be compared.
+  std::string buffer = "dns.addresses";
+  const std::string_view first = core::intern(buffer);
+  buffer[0] = 'x';  // same address, same size, other text
+  const std::string_view second = core::intern(buffer);
+  CHECK(first == "dns.addresses");
+  CHECK(second == "xns.addresses");
+  buffer = "dns.addresses";
+  CHECK(core::intern(buffer).data() == first.data());
+}
+
+TEST_CASE("core::Facts::set_all moves facts over, replacing the same paths", "[core][facts]") {
+  core::Facts into;
+  into.set_known("a", {"1"});
+  into.set_known("c", {"3"});
+  core::Facts from;
+  from.set_known("b", {"2"}, {"rules", "r.yaml", ""});
+  from.set_status("c", core::FactStatus::inconclusive, "sources disagree");
+  into.set_all(std::move(from));
+  REQUIRE(into.all().size() == 3);
+  CHECK(into.all()[0].first == "a");
+  CHECK(into.all()[1].first == "b");
+  CHECK(into.all()[2].first == "c");
+  CHECK(into.find("b")->values == std::vector<std::string>{"2"});
+  CHECK(into.find("b")->provenance.at(0)->source == "rules");
+  CHECK(into.find("c")->status == core::FactStatus::inconclusive);
+  CHECK(into.find("c")->values.empty());
+  CHECK(from.all().empty());  // NOLINT(bugprone-use-after-move): set_all leaves it empty
+}

@@ -1,8 +1,15 @@
 #include "core/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <string>
 
 namespace fs = std::filesystem;
 
@@ -118,5 +125,47 @@ TEST_CASE("core::OutputBatch: a rename that fails puts back the files already re
   CHECK(*core::read_file(dir / "a.txt") == "old a");  // the old report again, not a mix
   CHECK_FALSE(fs::exists(dir / "new.txt"));           // it did not exist before the batch
   CHECK(entry_count(dir) == 2);                       // a.txt and the folder: no temporary, no backup
+  fs::remove_all(dir);
+}
+
+TEST_CASE("core::read_file: regular files, files without a size, pipes, and errors", "[core][atomic]") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("residency-read-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // Larger than one read chunk, with every byte value and NULs.
+  std::string big;
+  for (int i = 0; i < 300000; ++i) big += static_cast<char>(i * 7 % 256);
+  REQUIRE(core::write_file_atomic(dir / "big.bin", big, "test"));
+  auto read = core::read_file(dir / "big.bin");
+  REQUIRE(read);
+  CHECK(*read == big);
+  REQUIRE(core::write_file_atomic(dir / "empty", "", "test"));
+  CHECK(*core::read_file(dir / "empty") == "");
+  // /proc files say they are 0 bytes long and are not.
+  auto status = core::read_file("/proc/self/status");
+  REQUIRE(status);
+  CHECK(status->find("VmRSS") != std::string::npos);
+  // A FIFO has no size either; a child writes 200,000 bytes into it.
+  const fs::path fifo = dir / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    const std::string chunk(1000, 'f');
+    for (int i = 0; i < 200 && fd >= 0; ++i) (void)!::write(fd, chunk.data(), chunk.size());
+    ::_exit(0);
+  }
+  auto piped = core::read_file(fifo);
+  int wstatus = 0;
+  ::waitpid(child, &wstatus, 0);
+  REQUIRE(piped);
+  CHECK(*piped == std::string(200000, 'f'));
+  auto missing = core::read_file(dir / "missing");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "cannot open: No such file or directory");
+  auto folder = core::read_file(dir);
+  REQUIRE_FALSE(folder);
+  CHECK(folder.error().message == "read error: Is a directory");
   fs::remove_all(dir);
 }

@@ -4,11 +4,14 @@
 // gets one precise error, then lets libmaxminddb parse the metadata, samples a few records by
 // walking the search tree to recognise the layout (schema.cpp), and verifies every node of small
 // trees. lookup() reads only the fields the schema defines, each through MMDB_aget_value with
-// its type checked (a field of the wrong type is ignored), so the hot path costs one tree walk
-// plus one or a few value reads. The raw entry is rendered as JSON from the entry data list on
+// its type checked (a field of the wrong type is ignored), and keeps what it read by the entry's
+// offset (entry_cache.hpp), so the hot path costs one tree walk plus, for an entry not read
+// recently, one or a few value reads. The raw entry is rendered as JSON from the entry data list on
 // request. Every libmaxminddb status is checked: a corrupt tree or data section is an error
 // naming the file, never a crash.
 #include "geo/mmdb_reader.hpp"
+
+#include "geo/entry_cache.hpp"
 
 #include <maxminddb.h>
 #include <nlohmann/json.hpp>
@@ -418,86 +421,42 @@ std::optional<std::uint32_t> parse_asn_text(std::string_view s) {
   return static_cast<std::uint32_t>(v);
 }
 
-// Fills one GeoRecord from one entry's values. A string the record held from a previous answer
-// keeps its storage (assigned, not rebuilt: no allocation per lookup on a reused record); what
-// the entry does not set is reset by finish(), so the record equals one filled from scratch.
-class RecordFill {
- public:
-  explicit RecordFill(GeoRecord& rec) : m_rec(rec) {}
-
-  // Store `d` when its type fits the target; otherwise leave the record unchanged.
-  void assign(Target target, const MMDB_entry_data_s& d) {
-    switch (target) {
-      case Target::country:
-        if (auto s = as_text(d)) text(m_rec.country, k_country, *s);
-        break;
-      case Target::country_if_code:
-        if (auto s = as_text(d); s && s->size() == 2 && !(m_set & k_country)) text(m_rec.country, k_country, *s);
-        break;
-      case Target::registered_country:
-        if (auto s = as_text(d)) text(m_rec.registered_country, k_registered_country, *s);
-        break;
-      case Target::asn:
-        if (auto v = as_u32(d)) scalar(m_rec.asn, k_asn, *v);
-        break;
-      case Target::asn_text:
-        if (auto s = as_text(d)) scalar(m_rec.asn, k_asn, parse_asn_text(*s));
-        break;
-      case Target::as_org:
-        if (auto s = as_text(d)) text(m_rec.as_org, k_as_org, *s);
-        break;
-      case Target::is_anycast:
-        if (d.type == MMDB_DATA_TYPE_BOOLEAN) scalar(m_rec.is_anycast, k_is_anycast, d.boolean);
-        break;
-      case Target::provider:
-        if (auto s = as_text(d)) text(m_rec.provider, k_provider, *s);
-        break;
-      case Target::region:
-        if (auto s = as_text(d)) text(m_rec.region, k_region, *s);
-        break;
-      case Target::service:
-        if (auto s = as_text(d)) text(m_rec.service, k_service, *s);
-        break;
-    }
+// Store `d` in `v` when its type fits the target; otherwise leave `v` unchanged.
+void assign(detail::EntryValues& v, Target target, const MMDB_entry_data_s& d) {
+  using T = detail::EntryValues;
+  switch (target) {
+    case Target::country:
+      if (auto s = as_text(d)) v.put(T::country, *s);
+      break;
+    case Target::country_if_code:
+      if (auto s = as_text(d); s && s->size() == 2 && !v.has(T::country)) v.put(T::country, *s);
+      break;
+    case Target::registered_country:
+      if (auto s = as_text(d)) v.put(T::registered_country, *s);
+      break;
+    case Target::asn:
+      if (auto n = as_u32(d)) v.put_asn(*n);
+      break;
+    case Target::asn_text:
+      if (auto s = as_text(d)) v.put_asn(parse_asn_text(*s));
+      break;
+    case Target::as_org:
+      if (auto s = as_text(d)) v.put(T::as_org, *s);
+      break;
+    case Target::is_anycast:
+      if (d.type == MMDB_DATA_TYPE_BOOLEAN) v.put_anycast(d.boolean);
+      break;
+    case Target::provider:
+      if (auto s = as_text(d)) v.put(T::provider, *s);
+      break;
+    case Target::region:
+      if (auto s = as_text(d)) v.put(T::region, *s);
+      break;
+    case Target::service:
+      if (auto s = as_text(d)) v.put(T::service, *s);
+      break;
   }
-
-  // Forget what a previous answer set and this entry did not.
-  void finish() {
-    const auto keep = [this](auto& field, unsigned member) {
-      if (!(m_set & member)) field.reset();
-    };
-    keep(m_rec.country, k_country);
-    keep(m_rec.registered_country, k_registered_country);
-    keep(m_rec.asn, k_asn);
-    keep(m_rec.as_org, k_as_org);
-    keep(m_rec.is_anycast, k_is_anycast);
-    keep(m_rec.provider, k_provider);
-    keep(m_rec.region, k_region);
-    keep(m_rec.service, k_service);
-  }
-
- private:
-  // One bit per GeoRecord member this entry has set.
-  static constexpr unsigned k_country = 1, k_registered_country = 2, k_asn = 4, k_as_org = 8, k_is_anycast = 16,
-                            k_provider = 32, k_region = 64, k_service = 128;
-
-  void text(std::optional<std::string>& field, unsigned member, std::string_view s) {
-    if (field)
-      field->assign(s);
-    else
-      field.emplace(s);
-    m_set |= member;
-  }
-
-  template <typename T, typename V>
-  void scalar(std::optional<T>& field, unsigned member, const V& value) {
-    field = value;
-    m_set |= member;
-  }
-
-  GeoRecord& m_rec;
-  unsigned m_set = 0;
-};
+}
 
 // A sockaddr for either family, without the 128-byte sockaddr_storage to clear on every lookup.
 union SockAddr {
@@ -537,6 +496,7 @@ struct Database::Impl {
   bool is_open = false;
   DatabaseInfo info;
   std::vector<Field> fields;
+  mutable detail::EntryCache cache;  // filled by const lookups: hence not thread-safe
 
   ~Impl() {
     if (is_open) MMDB_close(&mmdb);
@@ -548,6 +508,9 @@ struct Database::Impl {
   }
   // Walk the tree for `ip`: true with `res` set when the database has a record for it.
   core::Result<bool> find(const core::IpAddress& ip, MMDB_lookup_result_s& res) const;
+  // Read the fields of the entry `res` found for `ip` into `values` (views into the file).
+  core::Result<void> read_values(const core::IpAddress& ip, const MMDB_lookup_result_s& res,
+                                 detail::EntryValues& values) const;
   // Fill `rec` (whatever it held before) from the record `res` found for `ip`.
   core::Result<void> decode(const core::IpAddress& ip, const MMDB_lookup_result_s& res, GeoRecord& rec,
                             RawEntry raw) const;
@@ -642,7 +605,9 @@ Database::~Database() = default;
 
 const DatabaseInfo& Database::info() const { return m_impl->info; }
 
-core::Result<Database> Database::open(const std::filesystem::path& path, Verify verify) {
+CacheStats Database::cache_stats() const { return m_impl->cache.stats(); }
+
+core::Result<Database> Database::open(const std::filesystem::path& path, Verify verify, CacheMode cache) {
   const std::string name = path.string();
   if (auto ok = preflight(name); !ok) return std::unexpected(ok.error());
   auto impl = std::make_unique<Impl>();
@@ -663,6 +628,7 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   // A database built by residency data update names its kind itself (residency_kind).
   if (auto recorded = parse_data_kind(impl->info.provenance.kind)) impl->info.kind = *recorded;
   impl->fields = fields_for(schema);
+  impl->cache.configure(cache, impl->info.node_count);
   Database db(std::move(impl));
   if (verify == Verify::always || (verify == Verify::if_small && db.info().node_count <= k_verify_node_limit)) {
     if (auto ok = db.verify(); !ok) return std::unexpected(ok.error());
@@ -704,24 +670,37 @@ core::Result<bool> Database::Impl::find(const core::IpAddress& ip, MMDB_lookup_r
   return res.found_entry;
 }
 
-core::Result<void> Database::Impl::decode(const core::IpAddress& ip, const MMDB_lookup_result_s& res, GeoRecord& rec,
-                                          RawEntry raw) const {
-  rec.network = network_of(ip, info.ip_version, res.netmask);
+core::Result<void> Database::Impl::read_values(const core::IpAddress& ip, const MMDB_lookup_result_s& res,
+                                               detail::EntryValues& values) const {
   MMDB_entry_s entry = res.entry;
-  RecordFill fill(rec);
   for (const Field& field : fields) {
     MMDB_entry_data_s data;
     const int status = MMDB_aget_value(&entry, &data, field.path.data());
     if (status == MMDB_SUCCESS) {
-      if (data.has_data) fill.assign(field.target, data);
+      if (data.has_data) assign(values, field.target, data);
     } else if (status != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR && status != MMDB_INVALID_LOOKUP_PATH_ERROR) {
       return std::unexpected(lookup_error(ip, MMDB_strerror(status)));
     }
   }
-  fill.finish();
+  return {};
+}
+
+// The fields come from the cache when an earlier lookup read the same entry; a read that fails is
+// not cached. The matched network and the raw JSON are made for every lookup.
+core::Result<void> Database::Impl::decode(const core::IpAddress& ip, const MMDB_lookup_result_s& res, GeoRecord& rec,
+                                          RawEntry raw) const {
+  rec.network = network_of(ip, info.ip_version, res.netmask);
+  if (const detail::EntryValues* cached = cache.find(res.entry.offset)) {
+    cached->copy_to(rec);
+  } else {
+    detail::EntryValues values{};
+    if (auto ok = read_values(ip, res, values); !ok) return ok;
+    cache.store(res.entry.offset, values);
+    values.copy_to(rec);
+  }
   rec.raw_json.clear();
   if (raw == RawEntry::include) {
-    auto json = entry_to_json(entry);
+    auto json = entry_to_json(res.entry);
     if (!json) return std::unexpected(lookup_error(ip, json.error().message));
     rec.raw_json = json->dump(-1, ' ', false, Json::error_handler_t::replace);
   }

@@ -8,6 +8,7 @@
 #include "geo/provenance.hpp"
 #include "geo/schema.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -56,11 +57,30 @@ enum class Verify { if_small, always, never };
 // Whether a lookup also renders the whole entry as JSON (costly; the hot path skips it).
 enum class RawEntry { include, skip };
 
+// Whether a Database keeps the records it decoded, by entry, for later lookups of the same entry
+// (on: the default; off: every lookup decodes, for comparisons in tests and benchmarks). Either
+// way every answer is the same.
+enum class CacheMode { on, off };
+
+// What a Database's record cache did: lookups answered from it (hits), lookups that decoded their
+// entry (misses), and its size in entries (slots; 0 when off).
+struct CacheStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::size_t slots = 0;
+};
+
+// One open database. Lookups keep the normalised fields of the entries they decode in a bounded
+// cache by the entry's offset in the file (at most 8,192 entries, under 1 MiB: see
+// lib/geo/entry_cache.hpp), so many addresses of one entry decode it once. That cache makes a
+// Database (and a DatabaseSet) NOT safe for concurrent lookups, const as they are: use one per
+// thread. (residency looks up from one thread only.)
 class Database {
  public:
   // Open `path` (memory-mapped), check it is a MaxMind DB, and recognise its schema; verify the
   // tree too when asked (if_small: trees of up to 200,000 nodes, a few milliseconds).
-  static core::Result<Database> open(const std::filesystem::path& path, Verify verify = Verify::if_small);
+  static core::Result<Database> open(const std::filesystem::path& path, Verify verify = Verify::if_small,
+                                     CacheMode cache = CacheMode::on);
 
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
@@ -82,6 +102,9 @@ class Database {
   // Check every node of the search tree and decode every record it points to (cost grows with
   // the database: open() does it for small ones only unless asked).
   core::Result<void> verify() const;
+
+  // What the record cache has done since open.
+  CacheStats cache_stats() const;
 
  private:
   friend class DatabaseSet;  // lookup_all fills its answers in place through Impl

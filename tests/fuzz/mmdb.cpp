@@ -1,8 +1,10 @@
 // Fuzz target: our opening of a hostile .mmdb file. The input is the whole file; it is written to
 // a private temporary file and opened as every command opens a GeoIP database (libmaxminddb,
 // metadata and tree checks, schema recognition, the verify walk for small trees), then looked up
-// for IPv4 and IPv6 addresses (with the entry rendered as JSON) and verified again. libmaxminddb
-// trusts the metadata, so every check that keeps it from reading outside the file is ours.
+// for IPv4 and IPv6 addresses (with the entry rendered as JSON, then twice without, so that the
+// record cache answers; every answer must equal that of the same file opened with the cache off)
+// and verified again. libmaxminddb trusts the metadata, so every check that keeps it from reading
+// outside the file is ours.
 #include <unistd.h>
 #include "core/ip.hpp"
 #include "geo/mmdb_reader.hpp"
@@ -35,6 +37,19 @@ const std::vector<core::IpAddress>& addresses() {
   return ips;
 }
 
+bool same(const geo::GeoRecord& a, const geo::GeoRecord& b) {
+  return a.country == b.country && a.registered_country == b.registered_country && a.asn == b.asn &&
+         a.as_org == b.as_org && a.is_anycast == b.is_anycast && a.provider == b.provider && a.region == b.region &&
+         a.service == b.service && a.network == b.network && a.raw_json == b.raw_json;
+}
+
+bool same(const core::Result<std::optional<geo::GeoRecord>>& a, const core::Result<std::optional<geo::GeoRecord>>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return a.error().message == b.error().message && a.error().where == b.error().where;
+  if (a->has_value() != b->has_value()) return false;
+  return !*a || same(**a, **b);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -45,7 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto db = geo::Database::open(scratch_file(), geo::Verify::if_small);
   if (!db) return 0;
-  for (const auto& ip : addresses()) (void)db->lookup(ip, geo::RawEntry::include);
+  // The file opened once opens again (without the verify walk it just passed), uncached.
+  auto uncached = geo::Database::open(scratch_file(), geo::Verify::never, geo::CacheMode::off);
+  if (!uncached) std::abort();
+  for (const auto& ip : addresses()) {
+    for (auto raw : {geo::RawEntry::include, geo::RawEntry::skip, geo::RawEntry::skip}) {
+      if (!same(db->lookup(ip, raw), uncached->lookup(ip, raw))) std::abort();  // the cache changed an answer
+    }
+  }
   (void)db->verify();
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <random>
 
+using geo_test::check_same;
 using geo_test::fixture;
 
 namespace {
@@ -26,8 +27,9 @@ geo::GeoRecord found(const geo::Database& db, const char* address) {
   return **result;
 }
 
-geo::Database open_ok(const std::filesystem::path& path, geo::Verify verify = geo::Verify::if_small) {
-  auto db = geo::Database::open(path, verify);
+geo::Database open_ok(const std::filesystem::path& path, geo::Verify verify = geo::Verify::if_small,
+                      geo::CacheMode cache = geo::CacheMode::on) {
+  auto db = geo::Database::open(path, verify, cache);
   if (!db) FAIL(db.error().to_string());
   return std::move(*db);
 }
@@ -333,20 +335,6 @@ TEST_CASE("geo::reader: metadata with invalid UTF-8 is read without throwing (fu
 
 namespace {
 
-// Every field of two records equal (GeoRecord has no operator==).
-void check_same(const geo::GeoRecord& a, const geo::GeoRecord& b) {
-  CHECK(a.country == b.country);
-  CHECK(a.registered_country == b.registered_country);
-  CHECK(a.asn == b.asn);
-  CHECK(a.as_org == b.as_org);
-  CHECK(a.is_anycast == b.is_anycast);
-  CHECK(a.provider == b.provider);
-  CHECK(a.region == b.region);
-  CHECK(a.service == b.service);
-  CHECK(a.network == b.network);
-  CHECK(a.raw_json == b.raw_json);
-}
-
 geo::MmdbValue provider_entry(const char* provider, const char* region, const char* service,
                               const char* country = nullptr) {
   std::vector<std::pair<std::string, geo::MmdbValue>> fields{{"provider", geo::MmdbValue::string(provider)},
@@ -390,6 +378,11 @@ TEST_CASE("geo::reader: lookup_all_into gives lookup_all's answers while reusing
   REQUIRE(set->databases().size() == 5);
   CHECK(set->databases()[2].info().schema == geo::Schema::ip_location_db_country);
   CHECK(set->databases()[3].info().schema == geo::Schema::residency_provider_ranges);
+  // The same five with the record cache off: every answer decoded afresh, to compare with.
+  geo::DatabaseSet uncached;
+  for (const auto& db : set->databases()) {
+    uncached.add(open_ok(db.info().path, geo::Verify::never, geo::CacheMode::off));
+  }
 
   const char* addresses[] = {"81.2.69.160", "13.32.0.1",     "10.0.0.1",  "51.210.1.7", "1.128.0.1",
                              "2001:218::1", "2a01:4f8::1",   "3.5.140.9", "214.1.1.1",  "2600:1f00::5",
@@ -403,6 +396,9 @@ TEST_CASE("geo::reader: lookup_all_into gives lookup_all's answers while reusing
         const auto fresh = set->lookup_all(ip(text), raw);
         set->lookup_all_into(ip(text), reused, raw);
         REQUIRE(reused.size() == fresh.size());
+        const auto decoded = uncached.lookup_all(ip(text), raw);  // cached answers == uncached ones
+        REQUIRE(decoded.size() == fresh.size());
+        for (std::size_t i = 0; i < fresh.size(); ++i) check_same(fresh[i].result, decoded[i].result);
         for (std::size_t i = 0; i < fresh.size(); ++i) {
           INFO(fresh[i].source->path);
           CHECK(reused[i].source == fresh[i].source);
@@ -423,6 +419,12 @@ TEST_CASE("geo::reader: lookup_all_into gives lookup_all's answers while reusing
     }
     CHECK(found > 20);  // the addresses hit each database
     CHECK(errors > 0);  // and the corrupt one fails, between answers
+  }
+  for (std::size_t i = 0; i < 4; ++i) {  // the repeated addresses were answered from the caches
+    INFO(set->databases()[i].info().path);
+    CHECK(set->databases()[i].cache_stats().hits > 0);
+    CHECK(uncached.databases()[i].cache_stats().hits == 0);
+    CHECK(uncached.databases()[i].cache_stats().slots == 0);
   }
   // The values themselves, for one address of each new database.
   std::vector<geo::SourcedAnswer> answers;

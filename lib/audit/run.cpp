@@ -419,9 +419,9 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   for (const auto& p : inv->targets) {
     if (!p.plan) declared.push_back(p.target);
   }
-  const int unknown_ids = check_declared_ids(declared, *rules, diag);
+  const int n = check_declared_ids(declared, *rules, diag);
   declared = {};  // a copy of the inventory: freed before the facts are built
-  if (int n = unknown_ids; n > 0) {
+  if (n > 0) {
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
   }

@@ -89,6 +89,9 @@ class Facts {
   const std::vector<Entry>& all() const { return m_facts; }
 
  private:
+  // The first entry whose path is not less than `path` (where it is, or would be inserted).
+  std::vector<Entry>::const_iterator lower(std::string_view path) const;
+
   std::vector<Entry> m_facts;
 };
 

@@ -72,9 +72,13 @@ const Provenance* intern(const Provenance& provenance) {
   return &*pool->insert(provenance).first;
 }
 
+std::vector<Facts::Entry>::const_iterator Facts::lower(std::string_view path) const {
+  return std::lower_bound(m_facts.begin(), m_facts.end(), path,
+                          [](const Entry& e, std::string_view p) { return e.first < p; });
+}
+
 void Facts::set(std::string_view path, Fact fact) {
-  auto it = std::lower_bound(m_facts.begin(), m_facts.end(), path,
-                             [](const Entry& e, std::string_view p) { return e.first < p; });
+  auto it = m_facts.begin() + (lower(path) - m_facts.cbegin());
   if (it != m_facts.end() && it->first == path) {
     it->second = std::move(fact);
   } else {
@@ -110,8 +114,7 @@ void Facts::set_status(std::string_view path, FactStatus status, std::string det
 }
 
 const Fact* Facts::find(std::string_view path) const {
-  auto it = std::lower_bound(m_facts.begin(), m_facts.end(), path,
-                             [](const Entry& e, std::string_view p) { return e.first < p; });
+  auto it = lower(path);
   return it != m_facts.end() && it->first == path ? &it->second : nullptr;
 }
 

@@ -229,6 +229,48 @@ TEST_CASE("audit::recording: the simdjson and nlohmann-json readers read every f
   CHECK(legacy.dns[1].ns == std::vector<std::string>{"ns1.test", "ns2.test"});
   CHECK(legacy.dns[1].aaaa_status == probe::DnsStatus::timeout);
   CHECK(legacy.dns[1].ptr_asked);  // absent: asked
+  // The fast reader splits the file before parsing each piece: brackets, braces, quotes and
+  // backslashes inside strings, nesting in unknown keys, every kind of JSON whitespace and
+  // escaped keys do not move where a piece ends.
+  const auto split = same(
+      "{\"schema\":\"residency/facts/v1\",\r\n\t\"started_at\" :\"t\" , \"as_\\u006ff\": \"2026-11-30\", "
+      "\"as_of\":\"2026-11-30\",\n"
+      R"( "x": {"a": ["]", "}", "\"[{", "\\"], "b": [[], {}, [[{"c": null}]], -1.5e3, true]}, "dns" : [ )"
+      R"({"name": "q\"]}.test", "status": "ok", "detail": "a\\", "cname_chain": ["}{][", "\\\""], "u": {"]": "["}} ,)"
+      R"({"name": "b.test", "status": "nxdomain"}], "https": [], "y": "\ud83d\ude00"} )"
+      "\n");
+  REQUIRE(split.dns.size() == 2);
+  CHECK(split.dns[1].name == "q\"]}.test");
+  CHECK(split.dns[1].cname_chain == std::vector<std::string>{"}{][", "\\\""});
+  CHECK(split.dns[1].detail == "a\\");
+  // Malformed between the pieces, or in a piece that a later duplicate key replaces: the fast
+  // reader refuses and the located one says where.
+  for (
+      const char* broken :
+      {R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok"},]})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [{"name": "a", "status": "ok"} {"name": "b", "status": "ok"}]})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": []} x)",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": []}})",
+       R"({"schema": "residency/facts/v1" "started_at": "t", "as_of": "2026-11-30", "dns": []})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [1 2], "dns": []})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], "x": [1, 2)",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], "x": "open})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], "x": [}])",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], "x": tru})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], x: 1})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [], "x" 1})",
+       R"({"schema": "residency/facts/v1", "started_at": "t", "as_of": "2026-11-30", "dns": [],})",
+       "{\"schema\": \"residency/facts/v1\", \"started_at\": \"t\", \"as_of\": \"2026-11-30\", \"dns\": [], \"\xff\": "
+       "1}",
+       "{\"schema\": \"residency/facts/v1\", \"started_at\": \"t\", \"as_of\": \"2026-11-30\", \"dns\": [], \"x\": "
+       "\"a\x01\"}",
+       "{\"schema\": \"residency/facts/v1\", \"started_at\": \"t\", \"as_of\": \"2026-11-30\", \"dns\": []\f}"}) {
+    INFO(broken);
+    CHECK_FALSE(d::parse_recording_fast(broken).has_value());
+    auto located = audit::parse_recording(broken, "facts.json");
+    CHECK_FALSE(located);
+    if (!located) CHECK_THAT(located.error().where, Catch::StartsWith("facts.json"));
+  }
   // What the fast reader refuses, the located one reads the same way or explains; the result of
   // parse_recording is the located reader's.
   for (

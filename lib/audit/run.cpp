@@ -415,12 +415,15 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   auto inv = load_inventory(opt, *rules, as_of, diag);
   if (!inv) return std::unexpected(inv.error());
   if (auto ok = check_policies(*inv, *rules, diag); !ok) return std::unexpected(ok.error());
-  std::vector<core::Target> declared;  // typed by a person: a plan's unknown region is a warning instead
-  for (const auto& p : inv->targets) {
-    if (!p.plan) declared.push_back(p.target);
-  }
-  const int n = check_declared_ids(declared, *rules, diag);
-  declared = {};  // a copy of the inventory: freed before the facts are built
+  // Only targets typed by a person: a plan's unknown region is a warning instead. The copy of the
+  // inventory is gone, buffer and all, before facts are built.
+  const int n = [&] {
+    std::vector<core::Target> declared;
+    for (const auto& p : inv->targets) {
+      if (!p.plan) declared.push_back(p.target);
+    }
+    return check_declared_ids(declared, *rules, diag);
+  }();
   if (n > 0) {
     return core::fail(core::ErrorCode::config,
                       fmt::format("{} unknown id{} in the inventory; nothing was probed", n, n == 1 ? "" : "s"));
@@ -497,6 +500,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     std::size_t applicable = 0;
     if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
     t.placement = place(*rules, t.facts, as_of);  // after the plan's location replaced the facts
+    t.facts.shrink_to_fit();
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {

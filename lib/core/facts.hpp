@@ -83,6 +83,8 @@ class Facts {
   void set_status(std::string_view path, FactStatus status, std::string detail, Provenance provenance = {});
   // Move every fact of `other` here, replacing the facts at the same paths.
   void set_all(Facts&& other);
+  // Give back the room kept for facts to come, once a target's facts are final.
+  void shrink_to_fit() { m_facts.shrink_to_fit(); }
   // Return the fact at `path`, or nullptr.
   const Fact* find(std::string_view path) const;
   // Every fact, sorted by path.

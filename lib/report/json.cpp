@@ -11,6 +11,7 @@
 #include "report/common.hpp"
 #include "report/escape.hpp"
 #include "report/json_value.hpp"
+#include "report/json_writer.hpp"
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using detail::clean;
+using detail::list;
+using detail::Object;
+using detail::put;
 
 Json strings(const std::vector<std::string>& items) {
   Json out = Json::array();
@@ -33,82 +37,6 @@ Json strings(const std::vector<std::string>& items) {
 Json location_json(const core::SourceLocation& loc) {
   return Json{{"file", clean(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
-
-// `value` cleaned, as a JSON string (the copy clean() makes is skipped for plain text).
-void put(std::string& out, std::string_view value) {
-  if (detail::already_clean(value)) {
-    core::append_json_string(out, value);
-  } else {
-    core::append_json_string(out, clean(value));
-  }
-}
-
-// A JSON array of `items` appended to `out`, each written by `write(item, out)`.
-template <typename Items, typename Write>
-void list(std::string& out, const Items& items, Write write) {
-  out += '[';
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) out += ',';
-    first = false;
-    write(item, out);
-  }
-  out += ']';
-}
-
-// One JSON object written as text on one line: keys in the order they are added, values cleaned
-// and escaped by core::append_json_string.
-class Object {
- public:
-  explicit Object(std::string& out) : m_out(out) { m_out += '{'; }
-  Object(const Object&) = delete;
-  Object& operator=(const Object&) = delete;
-  ~Object() { m_out += '}'; }
-
-  Object& str(std::string_view key, std::string_view value) {
-    name(key);
-    put(m_out, value);
-    return *this;
-  }
-  // A fixed ASCII word (an enum's name): no cleaning needed.
-  Object& word(std::string_view key, std::string_view value) {
-    name(key);
-    core::append_json_string(m_out, value);
-    return *this;
-  }
-  Object& str_if(std::string_view key, std::string_view value) { return value.empty() ? *this : str(key, value); }
-  Object& boolean(std::string_view key, bool value) {
-    name(key);
-    m_out += value ? "true" : "false";
-    return *this;
-  }
-  Object& integer(std::string_view key, long long value) {
-    name(key);
-    m_out += std::to_string(value);
-    return *this;
-  }
-  Object& strings(std::string_view key, const std::vector<std::string>& values) {
-    name(key);
-    list(m_out, values, [](const std::string& v, std::string& out) { put(out, v); });
-    return *this;
-  }
-  // The key; the caller appends the value (an array or an Object) to the string returned.
-  std::string& value(std::string_view key) {
-    name(key);
-    return m_out;
-  }
-
- private:
-  void name(std::string_view key) {
-    if (!m_first) m_out += ',';
-    m_first = false;
-    core::append_json_string(m_out, key);
-    m_out += ':';
-  }
-
-  std::string& m_out;
-  bool m_first = true;
-};
 
 // The report's provenance table: each distinct {source, detail, time} once, in first-use order.
 // Provenance records are interned (core::intern), so one address is one value.

@@ -45,36 +45,69 @@ std::string_view baseline_name(core::Finding::Baseline b) {
   return "";
 }
 
-void write_row(const std::vector<std::string>& cells, std::ostream& out) {
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out << ',';
-    out << detail::csv_cell(cells[i]);
+// The cells of a row that come from its target (provider, country, region, entity, laws, and
+// the evidence chain), escaped: the same for each of a target's findings, which are adjacent.
+struct TargetCells {
+  std::string_view id;
+  std::string escaped;  // the five fact cells, comma-separated
+  std::string evidence;
+
+  void fill(const core::AuditResult& result, const core::Finding& f) {
+    const core::TargetReport* t = result.target(f.target_id);
+    id = f.target_id;
+    escaped.clear();
+    for (std::string_view path : {"controlled_by.providers", "served_from.countries", "served_from.regions",
+                                  "controlled_by.entities", "controlled_by.laws"}) {
+      if (!escaped.empty()) escaped += ',';
+      escaped += detail::csv_cell(fact_cell(t, path));
+    }
+    std::string chain;
+    for (const auto& step : result.evidence_of(f)) chain += (chain.empty() ? "" : "; ") + detail::evidence_text(step);
+    evidence = detail::csv_cell(chain);
   }
-  out << "\r\n";
-}
+};
 
 }  // namespace
 
 void write_csv(const core::AuditResult& result, std::ostream& out) {
-  write_row({k_header.begin(), k_header.end()}, out);
+  {
+    std::string header;
+    for (std::string_view name : k_header) header += (header.empty() ? "" : ",") + detail::csv_cell(name);
+    out << header << "\r\n";
+  }
   // The same on every row (a CSV has no header block): each data source with its date and age.
   std::string data = detail::data_age_summary(result);
   for (const auto& s : result.data_sources) data += "; " + detail::data_source_text(result, s);
   for (const auto& a : detail::data_attributions(result)) data += "; attribution: " + a;
+  const std::string data_cell = detail::csv_cell(data);
+  TargetCells target;
+  bool first = true;
+  std::string row;
   for (const auto* f : detail::sorted_findings(result)) {
-    const core::TargetReport* t = result.target(f->target_id);
-    std::string evidence;
-    for (const auto& step : result.evidence_of(*f)) {
-      evidence += (evidence.empty() ? "" : "; ") + detail::evidence_text(step);
-    }
-    write_row(
-        {f->target_id, fact_cell(t, "controlled_by.providers"), fact_cell(t, "served_from.countries"),
-         fact_cell(t, "served_from.regions"), fact_cell(t, "controlled_by.entities"),
-         fact_cell(t, "controlled_by.laws"), f->requirement_id, std::string(core::to_string(f->verdict)),
-         std::string(core::to_string(f->severity)), f->message, f->policy_id,
-         std::string(core::to_string(f->raw_verdict)), f->counts_as_failure ? "true" : "false", detail::waiver_text(*f),
-         f->jurisdiction, f->fingerprint, std::string(baseline_name(f->baseline)), evidence, data},
-        out);
+    if (first || f->target_id != target.id) target.fill(result, *f);
+    first = false;
+    row.clear();
+    auto cell = [&](std::string_view value) {
+      row += detail::csv_cell(value);
+      row += ',';
+    };
+    cell(f->target_id);
+    row += target.escaped;
+    row += ',';
+    for (std::string_view value :
+         {std::string_view(f->requirement_id), core::to_string(f->verdict), core::to_string(f->severity),
+          std::string_view(f->message), std::string_view(f->policy_id), core::to_string(f->raw_verdict),
+          std::string_view(f->counts_as_failure ? "true" : "false")})
+      cell(value);
+    cell(detail::waiver_text(*f));
+    for (std::string_view value :
+         {std::string_view(f->jurisdiction), std::string_view(f->fingerprint), baseline_name(f->baseline)})
+      cell(value);
+    row += target.evidence;
+    row += ',';
+    row += data_cell;
+    row += "\r\n";
+    out << row;
   }
 }
 

@@ -142,7 +142,15 @@ std::string terminal_safe(std::string_view s, Newlines newlines) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
+  auto printable_ascii = [](char ch) { return ch >= 0x20 && ch < 0x7F; };
   for (std::size_t i = 0; i < s.size();) {
+    if (printable_ascii(s[i])) {  // a run of plain ASCII, copied as it is
+      std::size_t end = i + 1;
+      while (end < s.size() && printable_ascii(s[end])) ++end;
+      out.append(s.substr(i, end - i));
+      i = end;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t n = utf8_length(s, i);
     if (n > 1) {

@@ -98,18 +98,33 @@ std::string html_escape(std::string_view s) {
 }
 
 std::string md_escape(std::string_view s) {
-  static constexpr std::string_view k_specials = "\\`*_[]|~";
+  const std::string line = one_line(s);
   std::string out;
-  for (char c : one_line(s)) {
-    if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      if (k_specials.find(c) != std::string_view::npos) out += '\\';
-      out += c;
+  out.reserve(line.size());
+  for (char c : line) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '|':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -65,8 +65,10 @@ std::string script_safe_json(std::string_view json) {
 }
 
 std::string xml_escape(std::string_view s) {
+  const std::string text = clean(s);
   std::string out;
-  for (char c : clean(s)) {
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -83,8 +85,10 @@ std::string xml_escape(std::string_view s) {
 }
 
 std::string html_escape(std::string_view s) {
+  const std::string text = clean(s);
   std::string out;
-  for (char c : clean(s)) {
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

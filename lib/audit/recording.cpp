@@ -332,39 +332,27 @@ class Pieces {
   // text is not an object or `member` returns false.
   template <class F>
   bool for_each_member(std::string_view text, F&& member) {
-    Splitter s(text);
-    if (!s.eat('{')) return false;
-    if (!s.eat('}')) {
-      do {
-        auto key_text = s.value();
-        if (!key_text || key_text->front() != '"') return false;
-        auto key = parse(*key_text);
-        std::string_view sv;
-        if (!key || key->get_string().get(sv) != simdjson::SUCCESS) return false;
-        const std::string name(sv);
-        if (!s.eat(':')) return false;
-        auto value = s.value();
-        if (!value || !member(std::string_view(name), *value)) return false;
-      } while (s.eat(','));
-      if (!s.eat('}')) return false;
-    }
-    return s.at_end();
+    return items(text, '{', '}', [&](Splitter& s) {
+      auto key_text = s.value();
+      if (!key_text || key_text->front() != '"') return false;
+      auto key = parse(*key_text);
+      std::string_view sv;
+      if (!key || key->get_string().get(sv) != simdjson::SUCCESS) return false;
+      const std::string name(sv);
+      if (!s.eat(':')) return false;
+      auto value = s.value();
+      return value && member(std::string_view(name), *value);
+    });
   }
 
   // Call `element(text)` for each element of the array `text`; false when the text is not an
   // array or `element` returns false.
   template <class F>
   bool for_each_element(std::string_view text, F&& element) {
-    Splitter s(text);
-    if (!s.eat('[')) return false;
-    if (!s.eat(']')) {
-      do {
-        auto item = s.value();
-        if (!item || !element(*item)) return false;
-      } while (s.eat(','));
-      if (!s.eat(']')) return false;
-    }
-    return s.at_end();
+    return items(text, '[', ']', [&](Splitter& s) {
+      auto item = s.value();
+      return item && element(*item);
+    });
   }
 
  private:
@@ -437,6 +425,20 @@ class Pieces {
     std::string_view m_text;
     std::size_t m_pos = 0;
   };
+
+  // `text` is `open`, then items (each read by `item`) separated by commas, then `close`.
+  template <class F>
+  static bool items(std::string_view text, char open, char close, F&& item) {
+    Splitter s(text);
+    if (!s.eat(open)) return false;
+    if (!s.eat(close)) {
+      do {
+        if (!item(s)) return false;
+      } while (s.eat(','));
+      if (!s.eat(close)) return false;
+    }
+    return s.at_end();
+  }
 
   dom::parser m_parser;
 };

@@ -12,10 +12,7 @@
 
 namespace report::detail {
 
-std::string clean(std::string_view s) {
-  // Most text is plain ASCII, which terminal_safe() would only copy after decoding it.
-  return already_clean(s) ? std::string(s) : core::terminal_safe(s, core::Newlines::keep);
-}
+std::string clean(std::string_view s) { return core::terminal_safe(s, core::Newlines::keep); }
 
 bool already_clean(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char ch) {

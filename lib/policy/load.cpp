@@ -161,6 +161,7 @@ core::Result<RuleSet> load_rules(const LoadOptions& options, core::Diag& diag) {
     return core::fail(core::ErrorCode::config, fmt::format("{} error{} in rule packs; fix them before auditing",
                                                            v.errors, v.errors == 1 ? "" : "s"));
   }
+  if (options.as_of) v.rules.freeze_sets(*options.as_of);
   return std::move(v.rules);
 }
 

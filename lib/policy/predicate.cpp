@@ -81,6 +81,10 @@ Tri decide_known(const Predicate& p, const std::vector<std::string>& values, con
   switch (p.op) {
     case Op::in:
     case Op::not_in: {
+      if (p.values.size() == 1 && p.values.front().starts_with("@")) {
+        if (const auto* members = rules.frozen_set(p.values.front(), as_of))
+          return decide_membership(p, values, *members, detail);
+      }
       std::vector<std::string> missing;
       const auto set = rules.expand(p.values, as_of, &missing);
       if (!missing.empty()) {

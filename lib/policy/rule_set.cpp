@@ -166,6 +166,7 @@ const Requirement* RuleSet::find_requirement(std::string_view id) const {
 
 std::optional<std::vector<std::string>> RuleSet::resolve_set(std::string_view name, core::Date as_of) const {
   if (name.starts_with("@")) name.remove_prefix(1);
+  if (const auto* members = frozen_set(name, as_of)) return *members;
   if (name == "adequacy" || name == "adequacy-partial") {
     std::vector<std::string> out;
     for (const auto& [id, decision] : adequacy) {
@@ -183,9 +184,31 @@ std::optional<std::vector<std::string>> RuleSet::resolve_set(std::string_view na
 
 std::vector<std::string> RuleSet::expand(const std::vector<std::string>& values, core::Date as_of,
                                          std::vector<std::string>* missing) const {
+  if (values.size() == 1 && values.front().starts_with("@")) {
+    if (const auto* members = frozen_set(values.front(), as_of)) return *members;
+  }
   std::vector<std::string> out, seen;
   expand_into(*this, values, as_of, seen, out, missing);
   return out;
+}
+
+void RuleSet::freeze_sets(core::Date as_of) {
+  frozen_as_of.reset();
+  frozen.clear();
+  std::map<std::string, std::vector<std::string>, std::less<>> table;
+  for (const std::string name : {"adequacy", "adequacy-partial"}) table[name] = *resolve_set(name, as_of);
+  for (const auto& [id, set] : sets) {
+    if (auto members = resolve_set(id, as_of)) table[id] = std::move(*members);
+  }
+  frozen = std::move(table);
+  frozen_as_of = as_of;
+}
+
+const std::vector<std::string>* RuleSet::frozen_set(std::string_view name, core::Date as_of) const {
+  if (frozen_as_of != as_of) return nullptr;
+  if (name.starts_with("@")) name.remove_prefix(1);
+  auto it = frozen.find(name);
+  return it == frozen.end() ? nullptr : &it->second;
 }
 
 }  // namespace policy

@@ -183,3 +183,39 @@ TEST_CASE("policy::Regex: linear time on hostile input (RE2)", "[policy]") {
   CHECK_FALSE((*part)->full_match("xabcx"));
   CHECK_FALSE(policy::Regex::compile("(a)\\1"));  // backreferences are not RE2
 }
+
+TEST_CASE("policy::RuleSet::freeze_sets: the table load_rules makes equals a fresh expansion", "[policy]") {
+  // The shipped packs: every named set and the derived adequacy sets, frozen at one date, hold
+  // exactly what expanding them again gives; at any other date the table is not read.
+  policy::RuleSet rules = policy_test::load_dirs({"rules"}).rules;
+  REQUIRE(rules.sets.size() > 5);
+  REQUIRE(rules.frozen_set("@EEA", k_as_of) == nullptr);  // validation alone does not freeze
+  std::map<std::string, std::vector<std::string>> fresh;
+  for (const auto& [id, set] : rules.sets) fresh[id] = *rules.resolve_set(id, k_as_of);
+  for (const auto* id : {"adequacy", "adequacy-partial"}) fresh[id] = *rules.resolve_set(id, k_as_of);
+  rules.freeze_sets(k_as_of);
+  for (const auto& [id, members] : fresh) {
+    INFO(id);
+    const auto* frozen = rules.frozen_set("@" + id, k_as_of);
+    REQUIRE(frozen != nullptr);
+    CHECK(*frozen == members);
+    CHECK(*rules.resolve_set(id, k_as_of) == members);
+    CHECK(rules.expand({"@" + id}, k_as_of) == members);
+  }
+  CHECK(rules.frozen_set("@EEA", *core::parse_date("2019-06-01")) == nullptr);
+  CHECK(rules.frozen_set("@no-such-set", k_as_of) == nullptr);
+  // Another date expands afresh: the DPF (2023-07-10) is not an adequacy decision in 2021.
+  const auto in_2021 = *rules.resolve_set("@adequacy-partial", *core::parse_date("2021-01-01"));
+  CHECK(std::find(in_2021.begin(), in_2021.end(), "US") == in_2021.end());
+  const auto now = *rules.frozen_set("@adequacy-partial", k_as_of);
+  CHECK(std::find(now.begin(), now.end(), "US") != now.end());
+  // A predicate over a frozen set decides as before; several values still expand together.
+  auto facts = facts_with("served_from.countries", {"FR", "US"});
+  CHECK(policy::evaluate_predicate(leaf("served_from.countries", Op::in, {"@EEA"}), rules, facts, k_as_of).value ==
+        Tri::no);
+  CHECK(
+      policy::evaluate_predicate(leaf("served_from.countries", Op::in, {"@EEA", "US"}), rules, facts, k_as_of).value ==
+      Tri::yes);
+  CHECK(policy::evaluate_predicate(leaf("served_from.countries", Op::not_in, {"@no-such-set"}), rules, facts, k_as_of)
+            .value == Tri::unknown);
+}

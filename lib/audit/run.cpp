@@ -196,8 +196,9 @@ std::string leaf_text(const policy::LeafResult& leaf) {
                      policy::to_string(leaf.value), leaf.detail.empty() ? "" : " (" + leaf.detail + ")");
 }
 
+// The predicate trace (explanation) is written only with --explain, so it is built only then.
 core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req, const core::TargetReport& t,
-                    core::Date as_of) {
+                    core::Date as_of, bool explain) {
   policy::RequirementResult r = policy::evaluate(rules, req, t.facts, as_of);
   core::Finding f;
   f.target_id = t.target.id;
@@ -206,7 +207,9 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
   f.severity = req.severity;
   f.verdict = f.raw_verdict = r.verdict;
   f.message = finding_sentence(rules, req, r, t, as_of);
-  for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
+  if (explain) {
+    for (const auto& leaf : r.explanation.leaves) f.explanation.push_back(leaf_text(leaf));
+  }
   f.entity = join(t.facts.find("controlled_by.entities"));
   f.jurisdiction = join(t.facts.find("controlled_by.countries"));
   f.fingerprint = fingerprint(f.target_id, f.requirement_id, f.entity, f.jurisdiction);
@@ -506,7 +509,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
       for (const auto& req : rules->policies.at(pid).requirements) {
         if (!policy::applies(req, planned.target.tags)) continue;
         ++applicable;
-        core::Finding f = judge(*rules, req, t, as_of);
+        core::Finding f = judge(*rules, req, t, as_of, opt.explain);
         f.counts_as_failure = counts(f, req, opt);
         if (f.verdict == core::Verdict::unknown && req.on_unknown == policy::OnUnknown::warn) {
           result.warnings.push_back(fmt::format("{}: {} is unknown: {}", f.target_id, f.requirement_id, f.message));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace core {
@@ -75,17 +76,33 @@ std::string json_hide_controls(std::string_view json) {
   return out;
 }
 
+std::size_t json_plain_end(std::string_view s, std::size_t from) {
+  // A word holds a byte that is not plain when one of its bytes has the high bit set, is below
+  // 0x20, or equals 0x7F, '"' or '\\' (the exact "has less" and "has zero" tests of SWAR); the
+  // byte loop then finds which. This scan was a fifth of a JSON report's instructions, byte by byte.
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL, k_highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+  std::size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t special = (w & k_highs) | ((w - k_ones * 0x20) & ~w & k_highs) | has_zero(w ^ (k_ones * 0x7F)) |
+                                  has_zero(w ^ (k_ones * '"')) | has_zero(w ^ (k_ones * '\\'));
+    if (special != 0) break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
     // Plain ASCII needs no escape: copy such runs whole.
-    std::size_t plain = i;
-    while (plain < s.size()) {
-      const auto c = static_cast<unsigned char>(s[plain]);
-      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
-      ++plain;
-    }
+    const std::size_t plain = json_plain_end(s, i);
     out.append(s.substr(i, plain - i));
     i = plain;
     if (i == s.size()) break;

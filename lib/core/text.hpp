@@ -33,6 +33,9 @@ std::string json_hide_controls(std::string_view json);
 // valid UTF-8 string (", \\ and C0 controls escaped as nlohmann-json does, hidden code points as
 // \uXXXX); an invalid byte becomes U+FFFD. For writers that stream JSON without a document tree.
 void append_json_string(std::string& out, std::string_view s);
+// The end of the run, from `from`, of printable ASCII other than " and \\ (0x20–0x7E): the bytes
+// a JSON string holds as they are and that need no cleaning. Eight bytes at a time.
+std::size_t json_plain_end(std::string_view s, std::size_t from = 0);
 
 // Split `s` on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);

@@ -14,9 +14,14 @@
 
 namespace report::detail {
 
-// `value` cleaned, as a JSON string (the copy clean() makes is skipped for plain text).
+// `value` cleaned, as a JSON string (the copy clean() makes is skipped for plain text, and
+// printable ASCII, nearly every string of a report, is copied as it is after one scan).
 inline void put(std::string& out, std::string_view value) {
-  if (detail::already_clean(value)) {
+  if (core::json_plain_end(value) == value.size()) {
+    out += '"';
+    out += value;
+    out += '"';
+  } else if (detail::already_clean(value)) {
     core::append_json_string(out, value);
   } else {
     core::append_json_string(out, clean(value));

@@ -89,3 +89,30 @@ TEST_CASE("core::append_json_string: the same bytes dump_json writes, for every 
   core::append_json_string(bad, "bad\xff");
   CHECK(bad == "\"bad\xEF\xBF\xBD\"");  // an invalid byte is replaced, as dump_json does
 }
+
+TEST_CASE("core::json_plain_end: every byte value at every position of the word scan", "[core]") {
+  // The scan reads eight bytes at a time: each byte value, at each offset of strings long enough
+  // to cross two words, must stop it exactly where a byte-by-byte test stops.
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; };
+  int checked = 0;
+  for (std::size_t len : {1u, 7u, 8u, 9u, 16u, 19u}) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s(len, 'a');
+        s[at] = static_cast<char>(b);
+        const std::size_t expected = plain(static_cast<unsigned char>(b)) ? len : at;
+        for (std::size_t from : {std::size_t{0}, at}) {
+          INFO("len " << len << " at " << at << " byte " << b << " from " << from);
+          REQUIRE(core::json_plain_end(s, from) == (from > expected ? from : expected));
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked == 2 * 256 * (1 + 7 + 8 + 9 + 16 + 19));
+  CHECK(core::json_plain_end("") == 0);
+  CHECK(core::json_plain_end("abc", 3) == 3);
+  // Neighbours of the tested values in one word: 0x1F/0x20, 0x7E/0x7F, 0x21/0x22, 0x5B/0x5C/0x5D.
+  CHECK(core::json_plain_end("\x20\x7E\x21\x23\x5B\x5D!~") == 8);
+  CHECK(core::json_plain_end("\x20\x7E\x21\x23\x5B\x5D!\x1F") == 7);
+}

@@ -325,9 +325,10 @@ core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<co
   return first;
 }
 
-core::TargetReport observe_target(const core::Target& target, const Recording& dns, const geo::DatabaseSet& geoip,
+core::TargetReport observe_target(core::Target declared, const Recording& dns, const geo::DatabaseSet& geoip,
                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings) {
-  core::TargetReport report{target, {}, {}, {}};
+  core::TargetReport report{std::move(declared), {}, {}, {}};
+  const core::Target& target = report.target;
   policy::Observations obs = policy::declared_observations(target);
   core::Evidence dns_evidence;
   const probe::DnsResult* result = nullptr;

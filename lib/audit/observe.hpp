@@ -37,9 +37,10 @@ core::Result<std::vector<probe::DnsResult>> resolve_targets(const std::vector<co
                                                             const probe::DnsProgress& progress = {},
                                                             PtrLookup ptr = PtrLookup::no);
 
-// Build the facts and evidence of `target`. Problems with a database (a corrupt entry) are
-// appended to `warnings`; they make the affected facts unknown, never a pass.
-core::TargetReport observe_target(const core::Target& target, const Recording& dns, const geo::DatabaseSet& geoip,
+// Build the facts and evidence of `target`, which the report keeps (the audit moves each entry of
+// its inventory in). Problems with a database (a corrupt entry) are appended to `warnings`; they
+// make the affected facts unknown, never a pass.
+core::TargetReport observe_target(core::Target target, const Recording& dns, const geo::DatabaseSet& geoip,
                                   const policy::RuleSet& rules, core::Date as_of, std::vector<std::string>& warnings);
 
 // Attribute what `name` (a host name or an IP address) resolved to in `dns` as a host target's

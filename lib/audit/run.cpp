@@ -230,16 +230,17 @@ core::RequirementInfo info_of(const policy::Requirement& req) {
 }
 
 // "target 'x': no requirement of fr-health-data applies to it (they select classification: health)".
-std::string not_applicable(const PlannedTarget& planned, const policy::RuleSet& rules) {
+std::string not_applicable(const core::Target& target, const std::vector<std::string>& policy_ids,
+                           const policy::RuleSet& rules) {
   std::set<std::string> selectors;
-  for (const auto& pid : planned.policies) {
+  for (const auto& pid : policy_ids) {
     for (const auto& req : rules.policies.at(pid).requirements) {
       for (const auto& [tag, values] : req.applies_to)
         selectors.insert(fmt::format("{}: {}", tag, fmt::join(values, " or ")));
     }
   }
-  return fmt::format("target '{}': no requirement of {} applies to it{}; it is not judged", planned.target.id,
-                     fmt::join(planned.policies, ", "),
+  return fmt::format("target '{}': no requirement of {} applies to it{}; it is not judged", target.id,
+                     fmt::join(policy_ids, ", "),
                      selectors.empty() ? "" : fmt::format(" (they select {})", fmt::join(selectors, "; ")));
 }
 
@@ -487,19 +488,32 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
 
   std::set<std::string> policies;
   std::set<std::pair<std::string, std::string>> requirements;
-  std::map<std::string, std::vector<const PlannedTarget*>> unjudged;  // plan file → resources no requirement applies to
+  struct Unjudged {
+    std::string first;  // the warning about the first of them
+    std::size_t count = 0;
+  };
+  std::map<std::string, Unjudged> unjudged;  // plan file → resources no requirement applies to
   // Targets are judged in id order, so findings come out in report order (sort_result then only
   // checks it) and targets need no sort.
-  std::vector<const PlannedTarget*> order;
+  std::vector<PlannedTarget*> order;
   order.reserve(inv->targets.size());
-  for (const auto& planned : inv->targets) order.push_back(&planned);
+  std::size_t judgements = 0;  // every finding to come, so the findings are never moved to grow
+  for (auto& planned : inv->targets) {
+    order.push_back(&planned);
+    for (const auto& pid : planned.policies) {
+      for (const auto& req : rules->policies.at(pid).requirements)
+        judgements += policy::applies(req, planned.target.tags);
+    }
+  }
   std::stable_sort(order.begin(), order.end(),
                    [](const PlannedTarget* a, const PlannedTarget* b) { return a->target.id < b->target.id; });
   result.targets.reserve(order.size());
-  for (const PlannedTarget* p : order) {
-    const PlannedTarget& planned = *p;
+  result.findings.reserve(judgements);
+  for (PlannedTarget* p : order) {
+    PlannedTarget& planned = *p;
     const std::size_t first_finding = result.findings.size();
-    core::TargetReport t = observe_target(planned.target, rec, *geoip, *rules, as_of, result.warnings);
+    // The report takes the inventory's entry: one copy of each target, not two.
+    core::TargetReport t = observe_target(std::move(planned.target), rec, *geoip, *rules, as_of, result.warnings);
     std::size_t applicable = 0;
     if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
     t.placement = place(*rules, t.facts, as_of);  // after the plan's location replaced the facts
@@ -507,7 +521,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     for (const auto& pid : planned.policies) {
       policies.insert(pid);
       for (const auto& req : rules->policies.at(pid).requirements) {
-        if (!policy::applies(req, planned.target.tags)) continue;
+        if (!policy::applies(req, t.target.tags)) continue;
         ++applicable;
         core::Finding f = judge(*rules, req, t, as_of, opt.explain);
         f.counts_as_failure = counts(f, req, opt);
@@ -522,15 +536,19 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
               core::finding_before);
     if (applicable == 0) {
       // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
-      if (planned.plan) unjudged[planned.target.declared_at.file].push_back(&planned);
-      else result.warnings.push_back(not_applicable(planned, *rules));
+      if (planned.plan) {
+        Unjudged& u = unjudged[t.target.declared_at.file];
+        if (u.count++ == 0) u.first = not_applicable(t.target, planned.policies, *rules);
+      } else {
+        result.warnings.push_back(not_applicable(t.target, planned.policies, *rules));
+      }
     }
     result.targets.push_back(std::move(t));
   }
   result.policies.assign(policies.begin(), policies.end());
-  for (const auto& [file, list] : unjudged) {
-    std::string w = not_applicable(*list.front(), *rules);
-    if (list.size() > 1) w += fmt::format(" (and so are {} more resources of {})", list.size() - 1, file);
+  for (auto& [file, u] : unjudged) {
+    std::string w = std::move(u.first);
+    if (u.count > 1) w += fmt::format(" (and so are {} more resources of {})", u.count - 1, file);
     result.warnings.push_back(std::move(w));
   }
   for (auto& w : certification_notices(result.targets, as_of)) result.warnings.push_back(std::move(w));

@@ -44,7 +44,8 @@ std::string fact_text(const core::Facts& facts, std::string_view path) {
   if (f == nullptr) return "(not observed)";
   std::string v = f->values.empty() ? "none" : fmt::format("{}", fmt::join(f->values, ", "));
   if (f->status != core::FactStatus::known) {
-    return fmt::format("{} ({}{})", f->values.empty() ? "?" : v, core::to_string(f->status), f->detail.empty() ? "" : ": " + f->detail);
+    return fmt::format("{} ({}{})", f->values.empty() ? "?" : v, core::to_string(f->status),
+                       f->detail.empty() ? "" : ": " + f->detail.str());
   }
   return v;
 }
@@ -62,7 +63,9 @@ std::string chain_line(const core::TargetReport& t, const policy::RuleSet& rules
       if (s.subject != step.value) continue;
       if (s.kind == "asn") notes.push_back(s.value);
       if (s.kind == "region") notes.push_back(s.value);
-      if (s.kind == "country") notes.push_back(fmt::format("{} by {}", s.value, s.method.starts_with("region") ? "region" : "registry"));
+      if (s.kind == "country")
+        notes.push_back(
+            fmt::format("{} by {}", s.value, s.method.view().starts_with("region") ? "region" : "registry"));
     }
     addrs.push_back(notes.empty() ? step.value : fmt::format("{} ({})", step.value, fmt::join(notes, ", ")));
   }
@@ -97,7 +100,7 @@ void print_text(const core::TargetReport& t, const policy::RuleSet& rules) {
   print_line("  evidence:");
   for (const auto& s : t.evidence) {
     print_line(fmt::format("    {:<15} {} → {}  [{}{}]", s.kind, s.subject, s.value, s.method,
-                           s.confidence.empty() ? "" : ", " + s.confidence));
+                           s.confidence.empty() ? "" : ", " + s.confidence.str()));
   }
 }
 

@@ -93,7 +93,8 @@ std::vector<Link> chain_of(const core::TargetReport& t) {
   std::vector<Link> out;
   for (const auto& s : t.evidence) {
     if (s.kind == "entity") {
-      std::string role = s.method.starts_with("control chain: ") ? s.method.substr(15) : "operator";
+      std::string role =
+          s.method.view().starts_with("control chain: ") ? std::string(s.method.view().substr(15)) : "operator";
       if (std::none_of(out.begin(), out.end(), [&](const Link& l) { return l.entity == s.value; }))
         out.push_back({s.value, role, ""});
     } else if (s.kind == "control_country") {
@@ -115,7 +116,7 @@ const core::Fact* known_fact(const core::TargetReport& t, std::string_view path)
 std::string fact_detail(const core::TargetReport& t, std::string_view path) {
   const core::Fact* f = t.facts.find(path);
   if (f == nullptr) return fmt::format("{} is not established", path);
-  return f->detail.empty() ? fmt::format("{} is {}", path, core::to_string(f->status)) : f->detail;
+  return f->detail.empty() ? fmt::format("{} is {}", path, core::to_string(f->status)) : f->detail.str();
 }
 
 class Phraser {

@@ -40,7 +40,7 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
 // The note of a fact that does not decide: its detail, else its status.
 std::string why_unknown(const core::Fact* fact, std::string_view path) {
   if (fact == nullptr) return fmt::format("{} was not observed", path);
-  if (!fact->detail.empty()) return fact->detail;
+  if (!fact->detail.empty()) return fact->detail.str();
   if (fact->status == core::FactStatus::known) return fmt::format("{} is empty", path);
   return fmt::format("{} is {}", path, core::to_string(fact->status));
 }

@@ -215,15 +215,15 @@ class Words {
     if (f == nullptr) return missing(m_leaf->fact);
     if (m_leaf->fact == "served_from.status") {  // the status names the outcome; the countries say why
       const core::Fact* countries = m_t.facts.find("served_from.countries");
-      if (countries != nullptr && !countries->detail.empty()) return plain(countries->detail);
+      if (countries != nullptr && !countries->detail.empty()) return plain(countries->detail.str());
       return fmt::format("its location is {}", fmt::join(f->values, ", "));
     }
     if (!m_leaf->detail.empty() && !m_leaf->detail.starts_with("the fact is") &&
         !m_leaf->detail.starts_with("not confirmed")) {
-      if (f->status != core::FactStatus::known) return f->detail.empty() ? m_leaf->detail : plain(f->detail);
+      if (f->status != core::FactStatus::known) return f->detail.empty() ? m_leaf->detail : plain(f->detail.str());
       return m_leaf->detail;
     }
-    return f->detail.empty() ? std::string(core::to_string(f->status)) : plain(f->detail);
+    return f->detail.empty() ? std::string(core::to_string(f->status)) : plain(f->detail.str());
   }
 
  private:
@@ -325,7 +325,7 @@ class Words {
       auto& chain = by[s.subject];
       if (chain.empty()) order.push_back(s.subject);
       if (std::none_of(chain.begin(), chain.end(), [&](const Link& l) { return l.entity == s.value; })) {
-        chain.push_back({s.value, code, s.method.find("parent") != std::string::npos});
+        chain.push_back({s.value, code, s.method.view().find("parent") != std::string::npos});
       }
     }
     std::vector<std::vector<Link>> out;

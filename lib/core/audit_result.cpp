@@ -37,7 +37,7 @@ Counts AuditResult::counts_for_policy(const std::string& policy_id) const {
   return c;
 }
 
-const RequirementInfo* AuditResult::requirement(const std::string& policy_id, const std::string& id) const {
+const RequirementInfo* AuditResult::requirement(std::string_view policy_id, std::string_view id) const {
   for (const auto& r : requirements) {
     if (r.policy_id == policy_id && r.id == id) return &r;
   }

@@ -47,24 +47,27 @@ struct WaiverInfo {
 };
 
 // One (target, requirement) judgement.
+// The ids, entity and jurisdiction come from the rule packs' few hundred texts, and targets with
+// the same facts get the same sentence: interned, so a 300,000-finding audit does not hold
+// 300,000 copies of "gdpr-eea-residency" or of "Served from the United States (…)".
 struct Finding {
   std::string target_id;
-  std::string requirement_id;
-  std::string policy_id;
+  Interned requirement_id;
+  Interned policy_id;
   Severity severity = Severity::medium;
   Verdict verdict = Verdict::unknown;      // final verdict (after waivers)
   Verdict raw_verdict = Verdict::unknown;  // before waivers
   bool counts_as_failure = false;          // fail at/above --fail-on, or unknown that counts (on_unknown)
-  std::string message;                     // one sentence: why this verdict
+  Interned message;                        // one sentence: why this verdict (targets with the same facts share it)
   std::vector<std::string> explanation;    // the predicate's leaf results, e.g.
                                            // "controlled_by.laws = [us-cloud-act] not_in […]: false"
   // The chain behind it is its target's (TargetReport::evidence, AuditResult::evidence_of): stored
   // once per target, never copied into each finding.
-  std::string waiver_id;                   // set when waived, or when an expired waiver matched
+  Interned waiver_id;                      // set when waived, or when an expired waiver matched
   std::string waiver_note;                 // e.g. "waiver W2 expired on 2026-10-01"
   // Baseline key parts: stable across runs, independent of IP addresses.
-  std::string entity;        // controlling legal entity, e.g. "Microsoft Corporation"
-  std::string jurisdiction;  // control countries joined, e.g. "US"
+  Interned entity;           // controlling legal entities joined, e.g. "Microsoft Corporation"
+  Interned jurisdiction;     // control countries joined, e.g. "US"
   std::string fingerprint;   // hash of (target, requirement, entity, jurisdiction)
   enum class Baseline { none, is_new, existing } baseline = Baseline::none;
 };
@@ -179,7 +182,7 @@ struct AuditResult {
   Counts counts() const;
   // Counts for one policy.
   Counts counts_for_policy(const std::string& policy_id) const;
-  const RequirementInfo* requirement(const std::string& policy_id, const std::string& id) const;
+  const RequirementInfo* requirement(std::string_view policy_id, std::string_view id) const;
   // The target with this id, or nullptr: a binary search when `targets` is sorted by id (as every
   // result from lib/audit is), else a scan.
   const TargetReport* target(std::string_view id) const;
@@ -192,7 +195,7 @@ std::string_view to_string(WaiverInfo::State state);
 // The order of findings in every result and report: by target, policy, requirement.
 inline bool finding_before(const Finding& a, const Finding& b) {
   if (int c = a.target_id.compare(b.target_id); c != 0) return c < 0;
-  if (int c = a.policy_id.compare(b.policy_id); c != 0) return c < 0;
+  if (int c = a.policy_id.view().compare(b.policy_id.view()); c != 0) return c < 0;
   return a.requirement_id < b.requirement_id;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <mutex>
+#include <ostream>
 #include <unordered_set>
 
 namespace core {
@@ -71,6 +72,8 @@ const Provenance* intern(const Provenance& provenance) {
   const std::lock_guard lock(intern_mutex());
   return &*pool->insert(provenance).first;
 }
+
+std::ostream& operator<<(std::ostream& out, const Interned& text) { return out << text.view(); }
 
 std::vector<Facts::Entry>::const_iterator Facts::lower(std::string_view path) const {
   return std::lower_bound(m_facts.begin(), m_facts.end(), path,

@@ -44,7 +44,7 @@ std::vector<const core::WaiverInfo*> sorted_waivers(const core::AuditResult& res
 
 std::vector<std::string> policy_ids(const core::AuditResult& result) {
   std::set<std::string> ids(result.policies.begin(), result.policies.end());
-  for (const auto& f : result.findings) ids.insert(f.policy_id);
+  for (const auto& f : result.findings) ids.insert(f.policy_id.str());
   return {ids.begin(), ids.end()};
 }
 
@@ -115,7 +115,7 @@ std::string evidence_text(const core::EvidenceStep& s) {
   std::string text = fmt::format("{}: {} → {}", s.kind, s.subject, s.value);
   std::vector<std::string> how;
   for (const auto* part : {&s.method, &s.confidence, &s.source}) {
-    if (!part->empty()) how.push_back(*part);
+    if (!part->empty()) how.push_back(part->str());
   }
   if (!how.empty()) text += fmt::format(" ({})", fmt::join(how, ", "));
   return text;

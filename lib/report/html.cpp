@@ -116,7 +116,7 @@ class Page {
     for (const auto* t : detail::sorted_targets(r)) by_id[t->target.id].report = t;
     for (const auto* f : detail::sorted_findings(r)) {
       by_id[f->target_id].findings.push_back(f);
-      m_by_policy[f->policy_id].push_back(f);
+      m_by_policy[f->policy_id.str()].push_back(f);
     }
     for (const auto* q : detail::sorted_requirements(r)) m_requirements.emplace(std::pair{q->policy_id, q->id}, q);
     m_views.reserve(by_id.size());
@@ -145,7 +145,7 @@ class Page {
 
  private:
   const core::RequirementInfo* requirement(const core::Finding& f) const {
-    auto it = m_requirements.find(std::pair{f.policy_id, f.requirement_id});
+    auto it = m_requirements.find(std::pair{f.policy_id.str(), f.requirement_id.str()});
     return it == m_requirements.end() ? nullptr : it->second;
   }
 

@@ -41,7 +41,7 @@ SuiteCounts count(const std::vector<const core::Finding*>& findings) {
 
 // The body of a failure/error element: message, explanation and evidence, one per line.
 std::string details(const core::AuditResult& r, const core::Finding& f) {
-  std::string body = f.message + "\n";
+  std::string body = f.message.str() + "\n";
   if (r.explain) {
     for (const auto& line : f.explanation) body += "why: " + line + "\n";
   }
@@ -74,7 +74,7 @@ void write_outcome(const core::AuditResult& r, const core::Finding& f, std::ostr
 
 void write_testcase(const core::AuditResult& r, const core::Finding& f, std::ostream& out) {
   out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
-                     xml_escape(detail::one_line(f.target_id + " :: " + f.requirement_id)),
+                     xml_escape(detail::one_line(f.target_id + " :: " + f.requirement_id.str())),
                      xml_escape(detail::one_line(f.policy_id)));
   if (f.verdict == core::Verdict::pass) {
     out << "/>\n";

@@ -194,7 +194,7 @@ std::string justification(const core::AuditResult& result, const core::Finding& 
                        w.owner.empty() ? "(none given)" : w.owner,
                        w.legal_basis.empty() ? "(none given)" : w.legal_basis, w.expires.to_string());
   }
-  return f.waiver_note.empty() ? "waiver " + f.waiver_id : f.waiver_note;
+  return f.waiver_note.empty() ? "waiver " + f.waiver_id.str() : f.waiver_note;
 }
 
 // One result as one line of JSON text; `index` is the rule's, or -1 for a finding whose
@@ -309,11 +309,12 @@ void write_sarif(const core::AuditResult& result, std::ostream& out) {
   Locations locations(result);
   for (const auto* f : detail::sorted_findings(result)) {
     if (f->verdict == core::Verdict::pass) continue;
-    const auto key = std::make_pair(f->policy_id, f->requirement_id);
+    const auto key = std::make_pair(f->policy_id.str(), f->requirement_id.str());
     auto it = index.find(key);
     const bool known = it != index.end();
     out << (first ? "\n        " : ",\n        ")
-        << result_line(result, *f, known ? ids.at(key) : f->requirement_id, known ? it->second : -1, locations);
+        << result_line(result, *f, known ? std::string_view(ids.at(key)) : f->requirement_id.view(),
+                       known ? it->second : -1, locations);
     first = false;
   }
   out << (first ? "],\n" : "\n      ],\n");

@@ -122,7 +122,8 @@ class TextWriter {
   void write_passes() {
     std::map<std::string, std::vector<std::string>> by_target;
     for (const auto* f : m_findings) {
-      if (f->verdict == core::Verdict::pass) by_target[f->target_id].push_back(f->policy_id + "/" + f->requirement_id);
+      if (f->verdict == core::Verdict::pass)
+        by_target[f->target_id].push_back(fmt::format("{}/{}", f->policy_id, f->requirement_id));
     }
     if (by_target.empty()) return;
     m_out << '\n' << paint(fmt::format("Passes ({})", m_result.counts().pass), "1") << '\n';

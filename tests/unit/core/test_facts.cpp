@@ -23,6 +23,32 @@ TEST_CASE("core::intern: equal text gives one view that outlives its argument", 
   CHECK(first == "served_from.countries");
 }
 
+TEST_CASE("core::Interned: holds the text of a temporary, compares and orders as text", "[core][facts]") {
+  core::EvidenceStep step;
+  {
+    std::string method = fmt::format("geoip country ({}, built {})", "country.mmdb", "2026-06-17");
+    step.method = method;
+    step.source = std::string("rules/providers/azure.yaml (as of 2026-11-30)");
+    method.assign("overwritten, so the step must not point into it");
+  }
+  CHECK(step.method == "geoip country (country.mmdb, built 2026-06-17)");
+  CHECK(step.source.view() == "rules/providers/azure.yaml (as of 2026-11-30)");
+  CHECK(fmt::format("[{}]", step.method) == "[geoip country (country.mmdb, built 2026-06-17)]");
+  // Equal texts share one copy: a million steps hold a few hundred of them.
+  const core::Interned again(std::string("geoip country (country.mmdb, built 2026-06-17)"));
+  CHECK(again.view().data() == step.method.view().data());
+  CHECK(again == step.method);
+  // Empty stays empty; order is the order of the texts.
+  CHECK(step.confidence.empty());
+  CHECK(step.confidence == "");
+  CHECK(core::Interned("high") < core::Interned("low"));
+  core::EvidenceStep other = step;
+  CHECK(other == step);
+  other.method = "dns A";
+  CHECK(other != step);
+  CHECK((other < step) == (std::string_view("dns A") < step.method.view()));
+}
+
 TEST_CASE("core::intern: one record per distinct provenance", "[core][facts]") {
   const core::Provenance* dns = core::intern(core::Provenance{"dns", "127.0.0.1:53", "2026-12-01T10:00:00Z"});
   CHECK(core::intern(core::Provenance{"dns", "127.0.0.1:53", "2026-12-01T10:00:00Z"}) == dns);

@@ -163,14 +163,33 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
   opts->report_outputs = *outputs;
+  // A JSON report alone is written while the audit runs: each target's part goes to a scratch
+  // file as soon as it is judged, so memory does not hold every target's facts and evidence.
+  std::optional<report::JsonTargetStream> stream;
+  if (std::all_of(formats.begin(), formats.end(), [](const std::string& name) { return name == "json"; })) {
+    const bool to_file = !outputs->empty() && outputs->front().kind == core::OutputKind::regular;
+    auto opened = report::JsonTargetStream::open(to_file ? outputs->front().target.parent_path()
+                                                         : std::filesystem::temp_directory_path());
+    if (!opened) return ctx.fail(opened.error());
+    stream = std::move(*opened);
+    opts->on_target = [&](const core::TargetReport& t) { stream->add(t); };
+  }
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();
   if (!result) return ctx.fail(result.error());
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
   if (auto ok = set_source_root(*result, formats, f.sarif_root); !ok) return ctx.fail(ok.error());
-  if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, stdout_colour(ctx)); !ok)
+  if (stream) {
+    core::Result<void> streamed;
+    auto written = report::write_report([&](std::ostream& o) { streamed = stream->write(*result, o); },
+                                        opt_path(f.output), std::cout);
+    if (!streamed) return ctx.fail(streamed.error());  // the cause, rather than "could not be written"
+    if (!written) return ctx.fail(written.error());
+  } else if (auto ok = report::write_reports(*result, formats, opt_path(f.output), std::cout, stdout_colour(ctx));
+             !ok) {
     return ctx.fail(ok.error());
+  }
   if (auto ok = append_step_summary(*result, formats); !ok) return ctx.fail(ok.error());
   ctx.exit_code = result->exit_code;
   // The process ends after this command. Freeing every target's facts and evidence took 10-15 %

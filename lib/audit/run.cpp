@@ -507,8 +507,9 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const PlannedTarget* a, const PlannedTarget* b) { return a->target.id < b->target.id; });
-  result.targets.reserve(order.size());
+  if (!opt.on_target) result.targets.reserve(order.size());
   result.findings.reserve(judgements);
+  CertificationNotices notices;
   for (PlannedTarget* p : order) {
     PlannedTarget& planned = *p;
     const std::size_t first_finding = result.findings.size();
@@ -543,7 +544,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
         result.warnings.push_back(not_applicable(t.target, planned.policies, *rules));
       }
     }
-    result.targets.push_back(std::move(t));
+    notices.add(t, as_of);
+    if (opt.on_target) {
+      opt.on_target(t);
+    } else {
+      result.targets.push_back(std::move(t));
+    }
   }
   result.policies.assign(policies.begin(), policies.end());
   for (auto& [file, u] : unjudged) {
@@ -551,7 +557,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     if (u.count > 1) w += fmt::format(" (and so are {} more resources of {})", u.count - 1, file);
     result.warnings.push_back(std::move(w));
   }
-  for (auto& w : certification_notices(result.targets, as_of)) result.warnings.push_back(std::move(w));
+  notices.write(result.warnings);
   if (shard && result.findings.empty()) {
     // One part of a split inventory may hold no judged target; the merged report is what counts.
     result.warnings.push_back(fmt::format("shard {}/{} holds {} of the inventory's {} targets and no finding",

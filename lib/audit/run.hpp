@@ -12,6 +12,7 @@
 #include "probe/http.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,11 @@ struct AuditOptions {
   std::string tool_version;
   std::string host;        // where the run happens (ignored on replay: the recording's)
   std::string started_at;  // ISO 8601 UTC (ignored on replay)
+  // When set, each target goes here as soon as it is judged and is then forgotten: the result's
+  // `targets` stays empty, all else (findings, counts, warnings, exit code) is whole. For a
+  // report written while the audit runs (report::JsonTargetStream), so memory does not grow
+  // with every target's facts and evidence.
+  std::function<void(const core::TargetReport&)> on_target;
 };
 
 // Run the audit. Errors (usage, rules, manifests, databases, facts files) come back as an Error

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <sstream>
 #include <streambuf>
+#include <utility>
 #include <vector>
 
 namespace core {
@@ -232,6 +233,7 @@ Result<void> OutputBatch::stage(const OutputPath& output, const std::function<vo
   if (output.kind == OutputKind::special) {
     std::ostringstream buffer;
     write(buffer);
+    if (!buffer) return fail(ErrorCode::io, "the report could not be written in full", output.requested.string());
     s.content = std::move(buffer).str();
     m_staged.push_back(std::move(s));
     return {};
@@ -262,6 +264,9 @@ Result<void> OutputBatch::stage(const OutputPath& output, const std::function<vo
     write(out);
     out.flush();
     ok = buffer.result();
+    // A writer that could not produce all of its report (a scratch file it copies from failed)
+    // says so by failing the stream: the temporary is then discarded, never renamed into place.
+    if (ok && !out) ok = fail(ErrorCode::io, "the report could not be written in full");
   }
   if (ok && ::fchmod(fd, mode) != 0)
     ok = fail(ErrorCode::io, fmt::format("cannot set permissions: {}", errno_text(errno)));
@@ -350,6 +355,78 @@ void install_temp_file_cleanup() {
     if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;  // keep nohup's choice
     ::sigaction(sig, &sa, nullptr);
   }
+}
+
+Result<SpillFile> SpillFile::open(const std::filesystem::path& folder) {
+  const std::filesystem::path dir = folder.empty() ? std::filesystem::path(".") : folder;
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    // A file system without O_TMPFILE: a named temporary, unlinked at once.
+    std::string tmpl = (dir / ".residency-spill.XXXXXX").string();
+    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(tmpl.c_str());
+  }
+  if (fd < 0) {
+    return fail(ErrorCode::io, fmt::format("cannot create a scratch file in '{}': {}", dir.string(), errno_text(errno)),
+                dir.string());
+  }
+  return SpillFile(fd);
+}
+
+SpillFile::SpillFile(SpillFile&& other) noexcept
+    : m_fd(std::exchange(other.m_fd, -1)),
+      m_buffer(std::move(other.m_buffer)),
+      m_written(other.m_written),
+      m_result(std::move(other.m_result)) {}
+
+SpillFile& SpillFile::operator=(SpillFile&& other) noexcept {
+  if (this != &other) {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = std::exchange(other.m_fd, -1);
+    m_buffer = std::move(other.m_buffer);
+    m_written = other.m_written;
+    m_result = std::move(other.m_result);
+  }
+  return *this;
+}
+
+SpillFile::~SpillFile() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+void SpillFile::append(std::string_view text) {
+  append_with([&](std::string& buffer) { buffer += text; });
+}
+
+void SpillFile::append_with(const std::function<void(std::string&)>& write) {
+  write(m_buffer);
+  if (m_buffer.size() >= 1024 * 1024) drain();
+}
+
+void SpillFile::drain() {
+  if (m_result && !m_buffer.empty()) m_result = write_all(m_fd, m_buffer);
+  m_written += m_buffer.size();
+  m_buffer.clear();
+}
+
+Result<void> SpillFile::copy_to(std::ostream& out) {
+  drain();
+  if (!m_result) return m_result;
+  std::vector<char> chunk(1024 * 1024);
+  off_t at = 0;
+  for (;;) {
+    const ssize_t n = ::pread(m_fd, chunk.data(), chunk.size(), at);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(ErrorCode::io, fmt::format("cannot read a scratch file back: {}", errno_text(errno)));
+    }
+    out.write(chunk.data(), n);
+    at += n;
+  }
+  if (static_cast<std::uint64_t>(at) != m_written)
+    return fail(ErrorCode::io, fmt::format("a scratch file holds {} bytes, not the {} written", at, m_written));
+  return {};
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {

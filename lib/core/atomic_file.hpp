@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <filesystem>
 #include <functional>
 #include <ostream>
@@ -74,6 +76,35 @@ class OutputBatch {
   // Undo the renames of the first `renamed` entries: each old file back from its backup link.
   void roll_back(const std::vector<Backup>& backups, std::size_t renamed);
   std::vector<Staged> m_staged;
+};
+
+// A scratch file for the parts of a report written before its head can be (a streamed JSON
+// report's targets): anonymous (O_TMPFILE, else mkstemp + unlink at once), so nothing is left
+// behind by a crash or a signal, and it lives in the report's own folder rather than in a /tmp
+// that may be memory. append() buffers; the first error is kept and returned by copy_to().
+class SpillFile {
+ public:
+  static Result<SpillFile> open(const std::filesystem::path& folder);
+  SpillFile(SpillFile&& other) noexcept;
+  SpillFile& operator=(SpillFile&& other) noexcept;
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+  ~SpillFile();
+
+  void append(std::string_view text);
+  // Append what `write` adds to the end of the string it is given (the buffer itself: no copy).
+  void append_with(const std::function<void(std::string&)>& write);
+  std::uint64_t size() const { return m_written + m_buffer.size(); }
+  // Everything appended, from the start, into `out`; an io error when a write or read failed.
+  Result<void> copy_to(std::ostream& out);
+
+ private:
+  explicit SpillFile(int fd) : m_fd(fd) {}
+  void drain();
+  int m_fd = -1;
+  std::string m_buffer;
+  std::uint64_t m_written = 0;
+  Result<void> m_result;
 };
 
 // Write `content` to `path`: check_output_path, then a one-file OutputBatch.

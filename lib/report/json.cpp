@@ -5,7 +5,10 @@
 // their provenance by index into the report's `provenance` table; keys whose value is empty are
 // left out where docs/reports.md says so. Strings are cleaned (valid UTF-8, no control characters)
 // before they are written. The small parts (metadata, requirements, waivers, sources) are
-// nlohmann values dumped on one line each.
+// nlohmann values dumped on one line each. JsonTargetStream writes the same bytes while the audit
+// runs: each target's line goes to a scratch file as soon as it is judged, and the head (which
+// needs the provenance table of every target) is written at the end, before the lines are
+// copied back.
 #include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "report/common.hpp"
@@ -38,20 +41,19 @@ Json location_json(const core::SourceLocation& loc) {
   return Json{{"file", clean(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
 
-// The report's provenance table: each distinct {source, detail, time} once, in first-use order.
-// Provenance records are interned (core::intern), so one address is one value.
+// The report's provenance table: each distinct {source, detail, time} once, in first-use order
+// over the targets as they are written. Provenance records are interned (core::intern), so one
+// address is one value, and it outlives the target it came from.
 class ProvenanceTable {
  public:
-  explicit ProvenanceTable(const std::vector<const core::TargetReport*>& targets) {
-    for (const auto* t : targets) {
-      for (const auto& [path, fact] : t->facts.all()) {
-        for (const auto* p : fact.provenance) {
-          if (m_ids.try_emplace(p, m_entries.size()).second) m_entries.push_back(p);
-        }
+  void add(const core::TargetReport& t) {
+    for (const auto& [path, fact] : t.facts.all()) {
+      for (const auto* p : fact.provenance) {
+        if (m_ids.try_emplace(p, m_entries.size()).second) m_entries.push_back(p);
       }
     }
   }
-  // The index of a provenance entry of one of the table's targets.
+  // The index of a provenance entry of one of the targets added.
   std::size_t find(const core::Provenance* p) const { return m_ids.at(p); }
   const std::vector<const core::Provenance*>& entries() const { return m_entries; }
 
@@ -211,82 +213,158 @@ Json data_source_json(const core::DataSource& s) {
 
 }  // namespace detail
 
-void write_json(const core::AuditResult& r, std::ostream& out) {
-  // Top-level keys one per line; the items of the long arrays one per line, each written out as
-  // soon as it is built.
-  std::string line;
-  bool first_key = true;
-  auto key = [&](std::string_view name) {
-    line += first_key ? "{\n  " : ",\n  ";
-    first_key = false;
-    core::append_json_string(line, name);
-    line += ": ";
-  };
-  auto flush = [&] {
-    out << line;
-    line.clear();
-  };
-  auto value = [&](std::string_view name, const Json& v) {
+namespace {
+
+// The top level of the report: keys one per line; the items of the long arrays one per line,
+// each written out as soon as it is built.
+class TopLevel {
+ public:
+  explicit TopLevel(std::ostream& out) : m_out(out) {}
+
+  void key(std::string_view name) {
+    m_line += m_first_key ? "{\n  " : ",\n  ";
+    m_first_key = false;
+    core::append_json_string(m_line, name);
+    m_line += ": ";
+  }
+  void flush() {
+    m_out << m_line;
+    m_line.clear();
+  }
+  void value(std::string_view name, const Json& v) {
     key(name);
-    line += core::dump_json(v, -1);
-  };
+    m_line += core::dump_json(v, -1);
+  }
   // An array of `items`, one per line, each written by `write(item, line)`.
-  auto array = [&](std::string_view name, const auto& items, auto write) {
+  template <typename Items, typename Write>
+  void array(std::string_view name, const Items& items, Write write) {
     key(name);
-    line += '[';
+    m_line += '[';
     bool first = true;
     for (const auto& item : items) {
-      line += first ? "\n    " : ",\n    ";
+      m_line += first ? "\n    " : ",\n    ";
       first = false;
-      write(item, line);
+      write(item, m_line);
       flush();
     }
-    line += first ? "]" : "\n  ]";
-  };
-  auto json_array = [&](std::string_view name, const auto& items, auto to_json) {
+    m_line += first ? "]" : "\n  ]";
+  }
+  template <typename Items, typename ToJson>
+  void json_array(std::string_view name, const Items& items, ToJson to_json) {
     array(name, items, [&](const auto& item, std::string& o) { o += core::dump_json(to_json(item), -1); });
-  };
+  }
+  void end() {
+    m_line += "\n}\n";
+    flush();
+  }
 
-  value("schema", "residency/report/v2");
-  value("tool_version", clean(r.tool_version));
-  value("started_at", clean(r.started_at));
-  value("as_of", r.as_of.to_string());
-  value("host", clean(r.host));
-  value("metadata", metadata_json(r));
-  value("policies", strings(detail::policy_ids(r)));
+ private:
+  std::ostream& m_out;
+  std::string m_line;
+  bool m_first_key = true;
+};
+
+// The item separator of the targets array before the item `index` (as TopLevel::array writes it).
+std::string_view item_separator(std::size_t index) { return index == 0 ? "\n    " : ",\n    "; }
+
+// Everything before `targets`, which needs every target (the provenance table).
+void write_head(const core::AuditResult& r, const ProvenanceTable& table, TopLevel& top) {
+  top.value("schema", "residency/report/v2");
+  top.value("tool_version", clean(r.tool_version));
+  top.value("started_at", clean(r.started_at));
+  top.value("as_of", r.as_of.to_string());
+  top.value("host", clean(r.host));
+  top.value("metadata", metadata_json(r));
+  top.value("policies", strings(detail::policy_ids(r)));
   // SARIF's %SRCROOT% and the folder inputs are relative to, so `report render` writes the same SARIF.
-  if (!r.source_root.empty()) value("source_root", clean(r.source_root));
-  if (!r.working_dir.empty()) value("working_dir", clean(r.working_dir));
-  value("explain", r.explain);
-  json_array("requirements", detail::sorted_requirements(r), [](const auto* q) { return requirement_json(*q); });
-  const auto targets = detail::sorted_targets(r);
-  const ProvenanceTable table(targets);
-  json_array("provenance", table.entries(), [](const core::Provenance* p) {
+  if (!r.source_root.empty()) top.value("source_root", clean(r.source_root));
+  if (!r.working_dir.empty()) top.value("working_dir", clean(r.working_dir));
+  top.value("explain", r.explain);
+  top.json_array("requirements", detail::sorted_requirements(r), [](const auto* q) { return requirement_json(*q); });
+  top.json_array("provenance", table.entries(), [](const core::Provenance* p) {
     return Json{{"source", clean(p->source)}, {"detail", clean(p->detail)}, {"time", clean(p->time)}};
   });
-  array("targets", targets, [&](const core::TargetReport* t, std::string& o) { write_target(*t, table, o); });
-  array("findings", detail::sorted_findings(r),
-        [&](const core::Finding* f, std::string& o) { write_finding(*f, r.explain, o); });
-  json_array("waivers", detail::sorted_waivers(r), [](const auto* w) { return waiver_json(*w); });
-  json_array("sources", r.sources, [](const core::DataSource& s) {
+}
+
+// Everything after `targets`.
+void write_tail(const core::AuditResult& r, TopLevel& top) {
+  top.array("findings", detail::sorted_findings(r),
+            [&](const core::Finding* f, std::string& o) { write_finding(*f, r.explain, o); });
+  top.json_array("waivers", detail::sorted_waivers(r), [](const auto* w) { return waiver_json(*w); });
+  top.json_array("sources", r.sources, [](const core::DataSource& s) {
     return Json{{"kind", clean(s.kind)}, {"name", clean(s.name)}, {"version", clean(s.version)}};
   });
-  json_array("data_sources", r.data_sources, [](const core::DataSource& s) { return detail::data_source_json(s); });
-  value("warnings", strings(r.warnings));
-  value("counts", counts_json(r.counts()));
-  value("fail_on", detail::fail_on_text(r));
-  value("fail_on_unknown", r.fail_on_unknown);
-  value("max_data_age_days", r.max_data_age_days);
-  value("fail_on_stale_data", r.fail_on_stale_data);
-  value("baseline_used", r.baseline_used);
+  top.json_array("data_sources", r.data_sources, [](const core::DataSource& s) { return detail::data_source_json(s); });
+  top.value("warnings", strings(r.warnings));
+  top.value("counts", counts_json(r.counts()));
+  top.value("fail_on", detail::fail_on_text(r));
+  top.value("fail_on_unknown", r.fail_on_unknown);
+  top.value("max_data_age_days", r.max_data_age_days);
+  top.value("fail_on_stale_data", r.fail_on_stale_data);
+  top.value("baseline_used", r.baseline_used);
   if (r.shard) {
-    value(
+    top.value(
         "shard",
         Json{{"index", r.shard->index}, {"count", r.shard->count}, {"inventory_targets", r.shard->inventory_targets}});
   }
-  value("exit_code", r.exit_code);
-  line += "\n}\n";
-  flush();
+  top.value("exit_code", r.exit_code);
+  top.end();
+}
+
+}  // namespace
+
+void write_json(const core::AuditResult& r, std::ostream& out) {
+  const auto targets = detail::sorted_targets(r);
+  ProvenanceTable table;
+  for (const auto* t : targets) table.add(*t);
+  TopLevel top(out);
+  write_head(r, table, top);
+  top.array("targets", targets, [&](const core::TargetReport* t, std::string& o) { write_target(*t, table, o); });
+  write_tail(r, top);
+}
+
+struct JsonTargetStream::Impl {
+  core::SpillFile spill;
+  ProvenanceTable table;
+  std::size_t count = 0;
+};
+
+core::Result<JsonTargetStream> JsonTargetStream::open(const std::filesystem::path& folder) {
+  auto spill = core::SpillFile::open(folder);
+  if (!spill) return std::unexpected(spill.error());
+  JsonTargetStream stream;
+  stream.m_impl = std::make_unique<Impl>(Impl{std::move(*spill), {}, 0});
+  return stream;
+}
+
+JsonTargetStream::JsonTargetStream() = default;
+JsonTargetStream::JsonTargetStream(JsonTargetStream&&) noexcept = default;
+JsonTargetStream& JsonTargetStream::operator=(JsonTargetStream&&) noexcept = default;
+JsonTargetStream::~JsonTargetStream() = default;
+
+void JsonTargetStream::add(const core::TargetReport& target) {
+  Impl& s = *m_impl;
+  s.table.add(target);
+  s.spill.append_with([&](std::string& buffer) {
+    buffer += item_separator(s.count++);
+    write_target(target, s.table, buffer);
+  });
+}
+
+core::Result<void> JsonTargetStream::write(const core::AuditResult& r, std::ostream& out) {
+  Impl& s = *m_impl;
+  TopLevel top(out);
+  write_head(r, s.table, top);
+  top.key("targets");
+  top.flush();
+  out << '[';
+  if (auto ok = s.spill.copy_to(out); !ok) {
+    out.setstate(std::ios::badbit);
+    return ok;
+  }
+  out << (s.count == 0 ? "]" : "\n  ]");
+  write_tail(r, top);
+  return {};  // a failed `out` is the caller's to report, as for write_json
 }
 
 }  // namespace report

@@ -142,26 +142,37 @@ core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vect
   return paths;
 }
 
+core::Result<void> write_report(const std::function<void(std::ostream&)>& write,
+                                const std::optional<std::filesystem::path>& output, std::ostream& stdout_stream) {
+  if (!output) {
+    write(stdout_stream);
+    stdout_stream.flush();
+    if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
+    return {};
+  }
+  auto out = core::check_output_path(*output, "--output");
+  if (!out) return std::unexpected(out.error());
+  core::OutputBatch batch;
+  if (auto ok = batch.stage(*out, write); !ok) return ok;
+  return batch.commit();
+}
+
 core::Result<void> write_reports(const core::AuditResult& result, const std::vector<std::string>& formats,
                                  const std::optional<std::filesystem::path>& output, std::ostream& stdout_stream,
                                  bool colour) {
   auto checked = check_report_outputs(formats, output);
   if (!checked) return std::unexpected(checked.error());
   const auto unique = unique_formats(formats);
-  if (!output) {
-    find_format(unique.front())->writer(result, stdout_stream, colour);
-    stdout_stream.flush();
-    if (!stdout_stream) return core::fail(core::ErrorCode::io, "cannot write the report to standard output");
-    return {};
+  if (unique.size() == 1) {
+    const Format& format = *find_format(unique.front());
+    const bool coloured = colour && !output;  // colour is for a terminal, never for a file
+    return write_report([&](std::ostream& o) { format.writer(result, o, coloured); }, output, stdout_stream);
   }
-  if (unique.size() > 1) {
-    if (auto ok = ensure_folder(*output); !ok) return ok;
-  }
+  if (auto ok = ensure_folder(*output); !ok) return ok;
   // Render and stage every report first, then rename them all: no mix of old and new reports.
   core::OutputBatch batch;
   for (const auto& name : unique) {
-    const std::filesystem::path path = unique.size() == 1 ? *output : *output / report_file_name(name);
-    auto out = core::check_output_path(path, "--output");
+    auto out = core::check_output_path(*output / report_file_name(name), "--output");
     if (!out) return std::unexpected(out.error());
     const Format& format = *find_format(name);
     if (auto ok = batch.stage(*out, [&](std::ostream& o) { format.writer(result, o, false); }); !ok) return ok;

@@ -8,6 +8,8 @@
 #include "core/error.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -27,6 +29,29 @@ struct TextOptions {
 void write_text(const core::AuditResult& result, std::ostream& out, TextOptions options = {});
 // The versioned JSON report ("schema": "residency/report/v2"; docs/report.schema.json), streamed.
 void write_json(const core::AuditResult& result, std::ostream& out);
+
+// The same JSON report, byte for byte, with its targets written while the audit runs: each
+// judged target goes to an anonymous scratch file in `folder` (add(), fed by
+// audit::AuditOptions::on_target) and is forgotten, so memory holds the findings but not every
+// target's facts and evidence; write() then emits the head, copies the targets back and ends
+// with the findings and counts. write() returns an io error (and fails `out`) when the scratch
+// file could not be written or read back in full.
+class JsonTargetStream {
+ public:
+  static core::Result<JsonTargetStream> open(const std::filesystem::path& folder);
+  JsonTargetStream(JsonTargetStream&&) noexcept;
+  JsonTargetStream& operator=(JsonTargetStream&&) noexcept;
+  ~JsonTargetStream();
+
+  void add(const core::TargetReport& target);
+  // `result` is the audit's, whose `targets` are those added (and usually empty).
+  core::Result<void> write(const core::AuditResult& result, std::ostream& out);
+
+ private:
+  JsonTargetStream();
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 // SARIF 2.1.0: one run, rules = requirements, results for fail, unknown and waived findings.
 void write_sarif(const core::AuditResult& result, std::ostream& out);
 // JUnit XML: one <testsuite> per policy, one <testcase> per (target, requirement).
@@ -63,6 +88,11 @@ core::Result<void> validate_formats(const std::vector<std::string>& names);
 // input; empty for stdout.
 core::Result<std::vector<core::OutputPath>> check_report_outputs(const std::vector<std::string>& formats,
                                                                  const std::optional<std::filesystem::path>& output);
+
+// Write one report through `write`: to `output` (exactly that path, atomically for a regular
+// file, streamed to a special one) or, without `output`, to `stdout_stream`.
+core::Result<void> write_report(const std::function<void(std::ostream&)>& write,
+                                const std::optional<std::filesystem::path>& output, std::ostream& stdout_stream);
 
 // Render `formats`: one format goes to `output` (exactly that path) or to `stdout_stream`;
 // several go to `output`/<file_name> (folder created if missing) and require `output`.

@@ -158,6 +158,17 @@ write_batch 2026-11-30 "$tmp/new" 2>/dev/null; full_rc=$?
 full_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 reports=(report.text report.json report.html report.csv)
 [[ $(ls "$tmp/old" | wc -l) -eq 4 && $(ls "$tmp/new" | wc -l) -eq 4 ]] && ok "a replayed audit writes four reports (${full_ms} ms)" || bad "the reference reports are missing"
+# A JSON report alone is streamed (each target to a scratch file as it is judged, issue 13): the
+# same report as the one written beside other formats, to a file and to stdout, no file left.
+mkdir "$tmp/streamed"
+"$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of 2026-11-30 --format json \
+  -o "$tmp/streamed/report.json" 2>/dev/null
+"$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of 2026-11-30 --format json \
+  >"$tmp/stdout.json" 2>/dev/null
+same_report "$tmp/streamed/report.json" "$tmp/new/report.json" && same_report "$tmp/stdout.json" "$tmp/new/report.json" \
+  && [[ $(ls -A "$tmp/streamed") == report.json ]] \
+  && ok "a streamed JSON report (file and stdout) equals the one written with other formats, no scratch file left" \
+  || bad "the streamed JSON report differs from the batch one, or a scratch file was left: $(ls -A "$tmp/streamed")"
 runs=0 killed=0 mixed=0 stray=0 badrc=0 olds=0 news=0
 for k in $(seq 1 10); do
   cp "$tmp"/old/* "$tmp/batch/"

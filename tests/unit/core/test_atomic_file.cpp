@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -168,4 +169,30 @@ TEST_CASE("core::read_file: regular files, files without a size, pipes, and erro
   REQUIRE_FALSE(folder);
   CHECK(folder.error().message == "read error: Is a directory");
   fs::remove_all(dir);
+}
+
+TEST_CASE("core::SpillFile: gives back every byte appended and leaves nothing behind", "[core][atomic]") {
+  const fs::path dir = fresh_dir("residency-test-spill");
+  auto spill = core::SpillFile::open(dir);
+  REQUIRE(spill);
+  CHECK(entry_count(dir) == 0);  // anonymous from the start: a crash leaves no file
+  std::string expected;
+  for (int i = 0; i < 40000; ++i) {  // about 2.5 MB: more than one buffer's worth goes to the file
+    std::string piece = fmt::format("{{\"id\": \"target-{}\"}},\n", i);
+    spill->append(piece);
+    expected += piece;
+  }
+  CHECK(spill->size() == expected.size());
+  std::ostringstream out;
+  REQUIRE(spill->copy_to(out));
+  CHECK(out.str() == expected);
+  CHECK(entry_count(dir) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("core::SpillFile: a folder that cannot hold it is an io error", "[core][atomic]") {
+  auto spill = core::SpillFile::open("/nonexistent-dir-residency");
+  REQUIRE_FALSE(spill);
+  CHECK(spill.error().code == core::ErrorCode::io);
+  CHECK(spill.error().message.find("cannot create a scratch file") != std::string::npos);
 }

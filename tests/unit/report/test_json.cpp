@@ -2,6 +2,7 @@
 // which also validates v1 reports), the exact keys of a finding, evidence written once per target,
 // the provenance table, the one-item-per-line layout, and byte stability.
 #include "fixture.hpp"
+#include "report/report.hpp"
 #include "support/run_command.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <iterator>
 #include <ranges>
 #include <set>
+#include <sstream>
 
 using namespace report_test;
 using namespace test_support;
@@ -160,4 +162,42 @@ TEST_CASE("report::write_json: byte-stable whatever the model's order", "[report
   const auto hostile_json = render("json", hostile());
   CHECK_NOTHROW(nlohmann::json::parse(hostile_json));
   CHECK(hostile_json.find('\0') == std::string::npos);
+}
+
+namespace {
+
+// The report written by JsonTargetStream, its targets added in the audit's order (by id) and
+// then dropped from the result, as `residency audit --format json` does.
+std::string streamed_json(core::AuditResult result, const std::string& name) {
+  const auto dir = fresh_dir(name);
+  auto stream = report::JsonTargetStream::open(dir);
+  REQUIRE(stream);
+  std::stable_sort(result.targets.begin(), result.targets.end(),
+                   [](const auto& a, const auto& b) { return a.target.id < b.target.id; });
+  for (const auto& t : result.targets) stream->add(t);
+  result.targets.clear();
+  std::ostringstream out;
+  REQUIRE(stream->write(result, out));
+  CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 0);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("report::JsonTargetStream: the same bytes as write_json", "[report]") {
+  CHECK(streamed_json(health_data_hub(), "json-stream-hdh") == render("json", health_data_hub()));
+  CHECK(streamed_json(hostile(), "json-stream-hostile") == render("json", hostile()));
+  auto shuffled = large(3000, 4);  // several MB of targets: the scratch file is read back in chunks
+  std::reverse(shuffled.targets.begin(), shuffled.targets.end());
+  CHECK(streamed_json(shuffled, "json-stream-large") == render("json", large(3000, 4)));
+  core::AuditResult empty = health_data_hub();
+  empty.targets.clear();
+  empty.findings.clear();
+  CHECK(streamed_json(empty, "json-stream-empty") == render("json", empty));
+}
+
+TEST_CASE("report::JsonTargetStream: a folder that cannot hold the scratch file is an error", "[report]") {
+  auto stream = report::JsonTargetStream::open("/nonexistent-dir-residency");
+  REQUIRE_FALSE(stream);
+  CHECK(stream.error().code == core::ErrorCode::io);
 }

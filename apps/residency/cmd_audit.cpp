@@ -18,10 +18,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <system_error>
 
 namespace app {
 
@@ -167,12 +170,15 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   // file as soon as it is judged, so memory does not hold every target's facts and evidence.
   std::optional<report::JsonTargetStream> stream;
   if (std::all_of(formats.begin(), formats.end(), [](const std::string& name) { return name == "json"; })) {
+    // The scratch file goes beside the report, or in $TMPDIR for standard output and devices.
+    // Where it cannot be made, the report is written from memory as for the other formats.
     const bool to_file = !outputs->empty() && outputs->front().kind == core::OutputKind::regular;
-    auto opened = report::JsonTargetStream::open(to_file ? outputs->front().target.parent_path()
-                                                         : std::filesystem::temp_directory_path());
-    if (!opened) return ctx.fail(opened.error());
-    stream = std::move(*opened);
-    opts->on_target = [&](const core::TargetReport& t) { stream->add(t); };
+    std::error_code ec;
+    const auto folder = to_file ? outputs->front().target.parent_path() : std::filesystem::temp_directory_path(ec);
+    if (!ec) {
+      if (auto opened = report::JsonTargetStream::open(folder)) stream = std::move(*opened);
+    }
+    if (stream) opts->on_target = [&](const core::TargetReport& t) { stream->add(t); };
   }
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });

@@ -169,6 +169,11 @@ same_report "$tmp/streamed/report.json" "$tmp/new/report.json" && same_report "$
   && [[ $(ls -A "$tmp/streamed") == report.json ]] \
   && ok "a streamed JSON report (file and stdout) equals the one written with other formats, no scratch file left" \
   || bad "the streamed JSON report differs from the batch one, or a scratch file was left: $(ls -A "$tmp/streamed")"
+TMPDIR=$tmp/missing "$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of 2026-11-30 \
+  --format json >"$tmp/no-tmpdir.json" 2>"$tmp/err"
+same_report "$tmp/no-tmpdir.json" "$tmp/new/report.json" \
+  && ok "without a folder for the scratch file (a missing \$TMPDIR) the JSON report is written from memory, the same" \
+  || bad "a missing \$TMPDIR changed the JSON report: $(grep -v warning "$tmp/err" | head -2)"
 runs=0 killed=0 mixed=0 stray=0 badrc=0 olds=0 news=0
 for k in $(seq 1 10); do
   cp "$tmp"/old/* "$tmp/batch/"

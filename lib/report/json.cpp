@@ -215,6 +215,9 @@ Json data_source_json(const core::DataSource& s) {
 
 namespace {
 
+// What comes before the item `index` of a top-level array: items are one per line.
+std::string_view item_separator(std::size_t index) { return index == 0 ? "\n    " : ",\n    "; }
+
 // The top level of the report: keys one per line; the items of the long arrays one per line,
 // each written out as soon as it is built.
 class TopLevel {
@@ -240,14 +243,13 @@ class TopLevel {
   void array(std::string_view name, const Items& items, Write write) {
     key(name);
     m_line += '[';
-    bool first = true;
+    std::size_t index = 0;
     for (const auto& item : items) {
-      m_line += first ? "\n    " : ",\n    ";
-      first = false;
+      m_line += item_separator(index++);
       write(item, m_line);
       flush();
     }
-    m_line += first ? "]" : "\n  ]";
+    m_line += index == 0 ? "]" : "\n  ]";
   }
   template <typename Items, typename ToJson>
   void json_array(std::string_view name, const Items& items, ToJson to_json) {
@@ -263,9 +265,6 @@ class TopLevel {
   std::string m_line;
   bool m_first_key = true;
 };
-
-// The item separator of the targets array before the item `index` (as TopLevel::array writes it).
-std::string_view item_separator(std::size_t index) { return index == 0 ? "\n    " : ",\n    "; }
 
 // Everything before `targets`, which needs every target (the provenance table).
 void write_head(const core::AuditResult& r, const ProvenanceTable& table, TopLevel& top) {

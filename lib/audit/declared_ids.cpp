@@ -109,9 +109,10 @@ class IdChecker {
 
 }  // namespace
 
-int check_declared_ids(const std::vector<core::Target>& targets, const policy::RuleSet& rules, core::Diag& diag) {
+int check_declared_ids(const std::vector<const core::Target*>& targets, const policy::RuleSet& rules,
+                       core::Diag& diag) {
   IdChecker checker(rules, diag);
-  for (const auto& t : targets) checker.check(t);
+  for (const auto* t : targets) checker.check(*t);
   return checker.errors();
 }
 

@@ -14,6 +14,6 @@ namespace audit {
 
 // Report every unknown id at the file:line:column it was written, with a did-you-mean; return
 // how many were reported.
-int check_declared_ids(const std::vector<core::Target>& targets, const policy::RuleSet& rules, core::Diag& diag);
+int check_declared_ids(const std::vector<const core::Target*>& targets, const policy::RuleSet& rules, core::Diag& diag);
 
 }  // namespace audit

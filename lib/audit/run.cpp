@@ -25,6 +25,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
+#include <memory>
 #include <set>
 
 namespace audit {
@@ -35,11 +37,15 @@ namespace {
 struct PlannedTarget {
   core::Target target;
   std::vector<std::string> policies;
-  std::optional<PlanLocation> plan;  // where a Terraform plan puts it
+  // Where a Terraform plan puts it; null for targets typed by a person. A pointer, not an
+  // optional: the 192 bytes of a PlanLocation in every slot were 19 MB at 100,000 targets.
+  std::unique_ptr<PlanLocation> plan;
 };
 
 struct Inventory {
-  std::vector<PlannedTarget> targets;
+  // A deque, so the judging loop frees each target's slot once judged, for the findings to
+  // reuse: a slot is 408 bytes before its strings, 41 MB for 100,000 targets.
+  std::deque<PlannedTarget> targets;
   std::vector<core::WaiverInfo> waivers;
   inventory::Metadata metadata;
   std::vector<std::string> inputs;
@@ -63,7 +69,8 @@ int load_plans(const AuditOptions& opt, const policy::RuleSet& rules, Inventory&
     }
     for (const auto& s : plan->skipped) diag.debug("{}: skipped {}", plan->file, s);
     inv.warnings.insert(inv.warnings.end(), plan->warnings.begin(), plan->warnings.end());
-    for (auto& t : plan->targets) inv.targets.push_back({std::move(t.target), opt.policies, std::move(t.location)});
+    for (auto& t : plan->targets)
+      inv.targets.push_back({std::move(t.target), opt.policies, std::make_unique<PlanLocation>(std::move(t.location))});
   }
   return errors;
 }
@@ -87,7 +94,7 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::Ru
     if (inv.inputs.empty()) inv.metadata = m->metadata;
     inv.inputs.push_back(m->file);
     for (const auto& entry : m->targets) {
-      inv.targets.push_back({entry.target, opt.policies.empty() ? m->policies_for(entry) : opt.policies, std::nullopt});
+      inv.targets.push_back({entry.target, opt.policies.empty() ? m->policies_for(entry) : opt.policies, nullptr});
     }
     inv.waivers.insert(inv.waivers.end(), m->waivers.begin(), m->waivers.end());
   }
@@ -104,7 +111,7 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::Ru
       diag.error("{}: a plain list names no policy; expected --policy ID", path.string());
       ++errors;
     }
-    for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies, std::nullopt});
+    for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies, nullptr});
   }
   errors += load_plans(opt, rules, inv, diag);
   std::set<std::string> ids;
@@ -419,12 +426,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   auto inv = load_inventory(opt, *rules, as_of, diag);
   if (!inv) return std::unexpected(inv.error());
   if (auto ok = check_policies(*inv, *rules, diag); !ok) return std::unexpected(ok.error());
-  // Only targets typed by a person: a plan's unknown region is a warning instead. The copy of the
-  // inventory is gone, buffer and all, before facts are built.
+  // Only targets typed by a person: a plan's unknown region is a warning instead. Pointers, not
+  // copies: a copy of 100,000 targets was 43 MB of heap that the judging loop never got back.
   const int n = [&] {
-    std::vector<core::Target> declared;
+    std::vector<const core::Target*> declared;
     for (const auto& p : inv->targets) {
-      if (!p.plan) declared.push_back(p.target);
+      if (!p.plan) declared.push_back(&p.target);
     }
     return check_declared_ids(declared, *rules, diag);
   }();
@@ -494,24 +501,26 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   };
   std::map<std::string, Unjudged> unjudged;  // plan file → resources no requirement applies to
   // Targets are judged in id order, so findings come out in report order (sort_result then only
-  // checks it) and targets need no sort.
-  std::vector<PlannedTarget*> order;
-  order.reserve(inv->targets.size());
+  // checks it) and targets need no sort. Ids are unique (load_inventory), so no sort needs to be
+  // stable.
+  std::sort(inv->targets.begin(), inv->targets.end(),
+            [](const PlannedTarget& a, const PlannedTarget& b) { return a.target.id < b.target.id; });
+  const std::size_t judged_targets = inv->targets.size();
   std::size_t judgements = 0;  // every finding to come, so the findings are never moved to grow
-  for (auto& planned : inv->targets) {
-    order.push_back(&planned);
+  for (const auto& planned : inv->targets) {
     for (const auto& pid : planned.policies) {
       for (const auto& req : rules->policies.at(pid).requirements)
         judgements += policy::applies(req, planned.target.tags);
     }
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const PlannedTarget* a, const PlannedTarget* b) { return a->target.id < b->target.id; });
-  if (!opt.on_target) result.targets.reserve(order.size());
+  if (!opt.on_target) result.targets.reserve(judged_targets);
   result.findings.reserve(judgements);
   CertificationNotices notices;
-  for (PlannedTarget* p : order) {
-    PlannedTarget& planned = *p;
+  while (!inv->targets.empty()) {
+    // Taken out of the inventory, whose slot is freed at once (memory stays flat as targets are
+    // judged and, with on_target, streamed away).
+    PlannedTarget planned = std::move(inv->targets.front());
+    inv->targets.pop_front();
     const std::size_t first_finding = result.findings.size();
     // The report takes the inventory's entry: one copy of each target, not two.
     core::TargetReport t = observe_target(std::move(planned.target), rec, *geoip, *rules, as_of, result.warnings);
@@ -561,7 +570,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   if (shard && result.findings.empty()) {
     // One part of a split inventory may hold no judged target; the merged report is what counts.
     result.warnings.push_back(fmt::format("shard {}/{} holds {} of the inventory's {} targets and no finding",
-                                          shard->index, shard->count, inv->targets.size(), shard->inventory_targets));
+                                          shard->index, shard->count, judged_targets, shard->inventory_targets));
   } else if (nothing_planned) {
     result.warnings.push_back(
         "the Terraform plan creates or changes no resource of a cloud provider: nothing to judge (exit 0)");

@@ -22,9 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-// Separator of fingerprint parts: the ASCII unit separator never appears in ids.
-constexpr char k_separator = '\x1f';
-
 std::optional<core::Verdict> parse_verdict(std::string_view text) {
   for (auto v : {core::Verdict::pass, core::Verdict::fail, core::Verdict::unknown, core::Verdict::waived}) {
     if (core::to_string(v) == text) return v;
@@ -75,7 +72,7 @@ struct Reader {
     }
     f.severity = *s;
     f.verdict = *v;
-    if (f.fingerprint.empty()) f.fingerprint = fingerprint(f.target, f.requirement, f.entity, f.jurisdiction);
+    if (f.fingerprint.empty()) f.fingerprint = core::fingerprint(f.target, f.requirement, f.entity, f.jurisdiction);
     return f;
   }
 };
@@ -110,13 +107,6 @@ const BaselineFinding* Baseline::find(const std::string& fp) const {
   return it == by_fingerprint.end() ? nullptr : &findings[it->second];
 }
 
-std::string fingerprint(std::string_view target_id, std::string_view requirement_id, std::string_view entity,
-                        std::string_view jurisdiction) {
-  return core::stable_hash(
-      fmt::format("{}{}{}{}{}{}{}", target_id, k_separator, requirement_id, k_separator, entity, k_separator,
-                  jurisdiction));
-}
-
 core::Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
   auto parsed = core::parse_json_text(text, name);
   if (!parsed) return std::unexpected(parsed.error());
@@ -149,12 +139,11 @@ core::Result<Baseline> load_baseline(const std::filesystem::path& path) {
 
 void apply_baseline(std::vector<core::Finding>& findings, const Baseline& baseline) {
   for (auto& f : findings) {
-    if (f.fingerprint.empty()) f.fingerprint = fingerprint(f.target_id, f.requirement_id, f.entity, f.jurisdiction);
     if (f.verdict != core::Verdict::fail && f.verdict != core::Verdict::unknown) {
       f.baseline = core::Finding::Baseline::none;
       continue;
     }
-    const BaselineFinding* known = baseline.find(f.fingerprint);
+    const BaselineFinding* known = baseline.find(core::fingerprint_of(f));
     if (known != nullptr && known->failing()) {
       f.baseline = core::Finding::Baseline::existing;
       f.counts_as_failure = false;

@@ -49,17 +49,13 @@ struct Baseline {
   const BaselineFinding* find(const std::string& fingerprint) const;
 };
 
-// Return the baseline key of a finding: core::stable_hash of the parts joined by a separator.
-std::string fingerprint(std::string_view target_id, std::string_view requirement_id, std::string_view entity,
-                        std::string_view jurisdiction);
-
 // Read a JSON report; errors name the file and the position (line:column, or a JSON pointer).
 core::Result<Baseline> load_baseline(const std::filesystem::path& path);
 // Parse JSON report text; `name` is used in messages.
 core::Result<Baseline> parse_baseline(std::string_view text, const std::string& name);
 
 // Mark failing findings (fail/unknown) as `existing` when the baseline has them failing (they then
-// stop counting as failures), else `is_new`; fills empty fingerprints first.
+// stop counting as failures), else `is_new`; matched by core::fingerprint_of.
 void apply_baseline(std::vector<core::Finding>& findings, const Baseline& baseline);
 
 // A finding whose verdict or severity changed between two reports.

@@ -219,7 +219,6 @@ core::Finding judge(const policy::RuleSet& rules, const policy::Requirement& req
   }
   f.entity = join(t.facts.find("controlled_by.entities"));
   f.jurisdiction = join(t.facts.find("controlled_by.countries"));
-  f.fingerprint = fingerprint(f.target_id, f.requirement_id, f.entity, f.jurisdiction);
   return f;
 }
 

@@ -1,6 +1,8 @@
 // Lookups and counts over the result model; the one place verdicts are counted.
 #include "core/audit_result.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 
 namespace core {
@@ -17,6 +19,21 @@ void add(Counts& c, Verdict v) {
 }
 
 }  // namespace
+
+std::string fingerprint(std::string_view target_id, std::string_view requirement_id, std::string_view entity,
+                        std::string_view jurisdiction) {
+  constexpr char separator = '\x1f';  // the ASCII unit separator never appears in ids
+  std::string key;
+  key.reserve(target_id.size() + requirement_id.size() + entity.size() + jurisdiction.size() + 3);
+  key.append(target_id).append(1, separator).append(requirement_id).append(1, separator);
+  key.append(entity).append(1, separator).append(jurisdiction);
+  return stable_hash(key);
+}
+
+std::string fingerprint_of(const Finding& finding) {
+  if (!finding.fingerprint.empty()) return finding.fingerprint;
+  return fingerprint(finding.target_id, finding.requirement_id, finding.entity, finding.jurisdiction);
+}
 
 Counts AuditResult::counts() const {
   Counts c;

@@ -43,39 +43,44 @@ struct Provenance {
 std::string_view intern(std::string_view text);
 const Provenance* intern(const Provenance& provenance);
 
+// The pooled copy of `text` (core::intern's), whose address stays the same until exit.
+const std::string* intern_text(std::string_view text);
+
 // A text kept once for the whole process (core::intern), for fields whose few distinct values
-// repeat across targets (an evidence step's kind, method, confidence and source): 16 bytes and
-// no allocation per copy, where a std::string was 32 bytes and, past 15 characters, a heap block.
-// Built from any text, it interns it, so it never points into a temporary.
+// repeat across targets (an evidence step's kind, method, confidence and source; a finding's ids
+// and sentence): one pointer, 8 bytes, and no allocation per copy, where a std::string was 32
+// bytes and, past 15 characters, a heap block. Built from any text, it interns it, so it never
+// points into a temporary.
 class Interned {
  public:
   Interned() = default;
-  Interned(std::string_view text) : m_text(text.empty() ? std::string_view() : intern(text)) {}  // NOLINT
-  Interned(const std::string& text) : Interned(std::string_view(text)) {}                        // NOLINT
-  Interned(const char* text) : Interned(std::string_view(text)) {}                               // NOLINT
+  Interned(std::string_view text) : m_text(text.empty() ? nullptr : intern_text(text)) {}  // NOLINT
+  Interned(const std::string& text) : Interned(std::string_view(text)) {}                  // NOLINT
+  Interned(const char* text) : Interned(std::string_view(text)) {}                         // NOLINT
 
-  operator std::string_view() const { return m_text; }  // NOLINT: reads as the text it holds
-  std::string_view view() const { return m_text; }
-  std::string str() const { return std::string(m_text); }
-  bool empty() const { return m_text.empty(); }
-  std::size_t size() const { return m_text.size(); }
-  std::size_t find(std::string_view part, std::size_t from = 0) const { return m_text.find(part, from); }
-  bool starts_with(std::string_view prefix) const { return m_text.starts_with(prefix); }
+  operator std::string_view() const { return view(); }  // NOLINT: reads as the text it holds
+  std::string_view view() const { return m_text == nullptr ? std::string_view() : std::string_view(*m_text); }
+  std::string str() const { return std::string(view()); }
+  bool empty() const { return m_text == nullptr; }
+  std::size_t size() const { return view().size(); }
+  std::size_t find(std::string_view part, std::size_t from = 0) const { return view().find(part, from); }
+  bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
 
+  // One pooled copy per text, so equal texts are one address.
   friend bool operator==(const Interned& a, const Interned& b) { return a.m_text == b.m_text; }
-  friend bool operator==(const Interned& a, std::string_view b) { return a.m_text == b; }
-  friend bool operator==(const Interned& a, const std::string& b) { return a.m_text == b; }
-  friend bool operator==(const Interned& a, const char* b) { return a.m_text == b; }
-  friend auto operator<=>(const Interned& a, const Interned& b) { return a.m_text <=> b.m_text; }
-  friend auto operator<=>(const Interned& a, std::string_view b) { return a.m_text <=> b; }
+  friend bool operator==(const Interned& a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(const Interned& a, const std::string& b) { return a.view() == b; }
+  friend bool operator==(const Interned& a, const char* b) { return a.view() == b; }
+  friend auto operator<=>(const Interned& a, const Interned& b) { return a.view() <=> b.view(); }
+  friend auto operator<=>(const Interned& a, std::string_view b) { return a.view() <=> b; }
   // Joined with other text, it gives a std::string, as a std::string would.
-  friend std::string operator+(std::string a, const Interned& b) { return a.append(b.m_text); }
-  friend std::string operator+(const char* a, const Interned& b) { return std::string(a).append(b.m_text); }
-  friend std::string operator+(const Interned& a, std::string_view b) { return std::string(a.m_text).append(b); }
+  friend std::string operator+(std::string a, const Interned& b) { return a.append(b.view()); }
+  friend std::string operator+(const char* a, const Interned& b) { return std::string(a).append(b.view()); }
+  friend std::string operator+(const Interned& a, std::string_view b) { return std::string(a.view()).append(b); }
   friend std::ostream& operator<<(std::ostream& out, const Interned& text);
 
  private:
-  std::string_view m_text;
+  const std::string* m_text = nullptr;  // null for the empty text
 };
 
 struct Fact {

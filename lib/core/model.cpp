@@ -47,25 +47,27 @@ std::mutex& intern_mutex() {
 
 }  // namespace
 
-std::string_view intern(std::string_view text) {
+const std::string* intern_text(std::string_view text) {
   // Most calls pass the same literal paths again: a small per-thread cache keyed by the caller's
   // address, confirmed by comparing the text, skips the lock and the hash.
   struct Slot {
     const char* data = nullptr;
-    std::string_view value;
+    const std::string* value = nullptr;
   };
   thread_local std::array<Slot, 64> cache{};
   Slot& slot = cache[(reinterpret_cast<std::uintptr_t>(text.data()) >> 4) % cache.size()];
-  if (slot.data == text.data() && slot.value == text) return slot.value;
+  if (slot.value != nullptr && slot.data == text.data() && *slot.value == text) return slot.value;
   // Leaked on purpose: facts keep views into it until exit. Set nodes never move, so neither do
   // the strings they hold.
   static auto* pool = new std::unordered_set<std::string, TextHash, std::equal_to<>>();
   const std::lock_guard lock(intern_mutex());
   auto it = pool->find(text);
   if (it == pool->end()) it = pool->emplace(text).first;
-  slot = {text.data(), *it};
-  return *it;
+  slot = {text.data(), &*it};
+  return &*it;
 }
+
+std::string_view intern(std::string_view text) { return *intern_text(text); }
 
 const Provenance* intern(const Provenance& provenance) {
   static auto* pool = new std::unordered_set<Provenance, ProvenanceHash>();

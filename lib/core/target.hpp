@@ -1,6 +1,7 @@
 // Targets (what an audit looks at), severities and verdicts: the vocabulary of findings.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,11 +48,11 @@ struct Target {
   std::map<std::string, SourceLocation> declared_fields;
 };
 
-enum class Severity { info, low, medium, high, critical };
+enum class Severity : std::uint8_t { info, low, medium, high, critical };  // a byte: one per finding
 std::string_view to_string(Severity severity);
 std::optional<Severity> parse_severity(std::string_view text);
 
-enum class Verdict { pass, fail, unknown, waived };
+enum class Verdict : std::uint8_t { pass, fail, unknown, waived };
 std::string_view to_string(Verdict verdict);
 
 }  // namespace core

@@ -179,7 +179,7 @@ std::optional<core::Verdict> worst_verdict(const std::vector<const core::Finding
 }
 
 std::string waiver_text(const core::Finding& f) {
-  if (!f.waiver_note.empty()) return f.waiver_note;
+  if (!f.waiver_note.empty()) return f.waiver_note.str();
   if (f.waiver_id.empty()) return {};
   return fmt::format("waiver {}", f.waiver_id);
 }

@@ -100,8 +100,9 @@ void write_csv(const core::AuditResult& result, std::ostream& out) {
           std::string_view(f->counts_as_failure ? "true" : "false")})
       cell(value);
     cell(detail::waiver_text(*f));
+    const std::string fingerprint = core::fingerprint_of(*f);  // outlives the loop below, unlike a temporary
     for (std::string_view value :
-         {std::string_view(f->jurisdiction), std::string_view(f->fingerprint), baseline_name(f->baseline)})
+         {std::string_view(f->jurisdiction), std::string_view(fingerprint), baseline_name(f->baseline)})
       cell(value);
     row += target.evidence;
     row += ',';

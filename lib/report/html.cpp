@@ -115,7 +115,7 @@ class Page {
     std::map<std::string, TargetView> by_id;
     for (const auto* t : detail::sorted_targets(r)) by_id[t->target.id].report = t;
     for (const auto* f : detail::sorted_findings(r)) {
-      by_id[f->target_id].findings.push_back(f);
+      by_id[f->target_id.str()].findings.push_back(f);
       m_by_policy[f->policy_id.str()].push_back(f);
     }
     for (const auto* q : detail::sorted_requirements(r)) m_requirements.emplace(std::pair{q->policy_id, q->id}, q);
@@ -254,7 +254,7 @@ class Page {
     out << fmt::format(
         "<tr data-v=\"{0}\" data-s=\"{1}\"><td>{2}</td><td>{1}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>\n",
         core::to_string(f.verdict), core::to_string(f.severity), verdict_badge(f.verdict) + base_badge(f),
-        target_link(f.target_id), title, message);
+        target_link(f.target_id.str()), title, message);
   }
 
   void write_targets(std::ostream& out) const {

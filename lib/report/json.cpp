@@ -150,7 +150,7 @@ void write_finding(const core::Finding& f, bool explain, std::string& out) {
   if (!f.waiver_id.empty() || !f.waiver_note.empty()) {
     Object(o.value("waiver")).str("id", f.waiver_id).str("note", f.waiver_note);
   }
-  o.str_if("entity", f.entity).str_if("jurisdiction", f.jurisdiction).str("fingerprint", f.fingerprint);
+  o.str_if("entity", f.entity).str_if("jurisdiction", f.jurisdiction).str("fingerprint", core::fingerprint_of(f));
   if (f.baseline != core::Finding::Baseline::none) {
     o.word("baseline", f.baseline == core::Finding::Baseline::is_new ? "new" : "existing");
   }

@@ -194,7 +194,7 @@ std::string justification(const core::AuditResult& result, const core::Finding& 
                        w.owner.empty() ? "(none given)" : w.owner,
                        w.legal_basis.empty() ? "(none given)" : w.legal_basis, w.expires.to_string());
   }
-  return f.waiver_note.empty() ? "waiver " + f.waiver_id.str() : f.waiver_note;
+  return f.waiver_note.empty() ? "waiver " + f.waiver_id.str() : f.waiver_note.str();
 }
 
 // One result as one line of JSON text; `index` is the rule's, or -1 for a finding whose
@@ -217,7 +217,7 @@ std::string result_line(const core::AuditResult& result, const core::Finding& f,
     }
     Object(out.value("message")).str("text", text);
     locations.write(f, out.value("locations"));
-    Object(out.value("partialFingerprints")).str("residency/v1", f.fingerprint);
+    Object(out.value("partialFingerprints")).str("residency/v1", core::fingerprint_of(f));
     if (f.verdict == core::Verdict::waived) {
       std::string& suppressions = out.value("suppressions");
       suppressions += '[';

@@ -111,7 +111,7 @@ class TextWriter {
     }
     // A target's evidence chain is the same for all its findings: print it once, then refer to it.
     const core::Evidence& evidence = m_result.evidence_of(f);
-    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id).second) {
+    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id.str()).second) {
       m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";
     } else {
       for (const auto& step : evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
@@ -123,7 +123,7 @@ class TextWriter {
     std::map<std::string, std::vector<std::string>> by_target;
     for (const auto* f : m_findings) {
       if (f->verdict == core::Verdict::pass)
-        by_target[f->target_id].push_back(fmt::format("{}/{}", f->policy_id, f->requirement_id));
+        by_target[f->target_id.str()].push_back(fmt::format("{}/{}", f->policy_id, f->requirement_id));
     }
     if (by_target.empty()) return;
     m_out << '\n' << paint(fmt::format("Passes ({})", m_result.counts().pass), "1") << '\n';

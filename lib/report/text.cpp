@@ -11,6 +11,7 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace report {
 
@@ -111,7 +112,7 @@ class TextWriter {
     }
     // A target's evidence chain is the same for all its findings: print it once, then refer to it.
     const core::Evidence& evidence = m_result.evidence_of(f);
-    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id.str()).second) {
+    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id.view()).second) {
       m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";
     } else {
       for (const auto& step : evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
@@ -120,10 +121,10 @@ class TextWriter {
   }
 
   void write_passes() {
-    std::map<std::string, std::vector<std::string>> by_target;
+    std::map<std::string_view, std::vector<std::string>> by_target;  // interned ids
     for (const auto* f : m_findings) {
       if (f->verdict == core::Verdict::pass)
-        by_target[f->target_id.str()].push_back(fmt::format("{}/{}", f->policy_id, f->requirement_id));
+        by_target[f->target_id.view()].push_back(fmt::format("{}/{}", f->policy_id, f->requirement_id));
     }
     if (by_target.empty()) return;
     m_out << '\n' << paint(fmt::format("Passes ({})", m_result.counts().pass), "1") << '\n';
@@ -161,7 +162,7 @@ class TextWriter {
   std::ostream& m_out;
   bool m_colour;
   std::vector<const core::Finding*> m_findings;
-  std::set<std::string> m_evidence_shown;  // targets whose evidence chain was printed
+  std::set<std::string_view> m_evidence_shown;  // targets whose evidence chain was printed (interned ids)
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 // every length against the remaining bytes: a damaged blob is an error, never a crash.
 #include "policy/node.hpp"
 
+#include "core/bytes.hpp"
+
 #include <cstdint>
 
 namespace policy {
@@ -13,84 +15,42 @@ namespace {
 constexpr std::string_view k_magic = "RESIDENCY-RULES-1\n";
 constexpr int k_max_depth = 200;
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void put_string(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
+using core::put_text;
+using core::put_varint;
 
 void put_node(std::string& out, const Node& n) {
   out.push_back(static_cast<char>(n.kind));
   put_varint(out, static_cast<std::uint64_t>(n.line));
   put_varint(out, static_cast<std::uint64_t>(n.column));
-  if (n.is_scalar()) put_string(out, n.scalar);
+  if (n.is_scalar()) put_text(out, n.scalar);
   if (n.is_seq() || n.is_map()) {
     put_varint(out, n.items.size());
     for (const auto& item : n.items) put_node(out, item);
   }
 }
 
-class Reader {
+class Reader : public core::ByteReader {
  public:
-  explicit Reader(std::string_view data) : m_data(data) {}
-  bool ok() const { return m_ok; }
-  bool at_end() const { return m_pos == m_data.size(); }
+  using ByteReader::ByteReader;
 
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (m_pos >= m_data.size()) return bad();
-      const auto byte = static_cast<unsigned char>(m_data[m_pos++]);
-      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    return bad();
-  }
-  std::string string() {
-    const std::uint64_t len = varint();
-    if (!m_ok || len > m_data.size() - m_pos) {
-      bad();
-      return {};
-    }
-    std::string s(m_data.substr(m_pos, len));
-    m_pos += len;
-    return s;
-  }
   bool node(Node& out, int file, int depth) {
-    if (depth > k_max_depth || m_pos >= m_data.size()) return bad() == 0 && false;
-    const auto kind = static_cast<unsigned char>(m_data[m_pos++]);
+    const std::string_view kind_byte = depth > k_max_depth ? std::string_view() : take(1);
+    if (kind_byte.empty()) return bad() == 0 && false;
+    const auto kind = static_cast<unsigned char>(kind_byte.front());
     if (kind > static_cast<unsigned char>(Node::Kind::map)) return bad() == 0 && false;
     out.kind = static_cast<Node::Kind>(kind);
     out.file = file;
     out.line = static_cast<int>(varint());
     out.column = static_cast<int>(varint());
-    if (out.is_scalar()) out.scalar = string();
+    if (out.is_scalar()) out.scalar = text();
     if (out.is_seq() || out.is_map()) {
-      const std::uint64_t count = varint();
-      if (!m_ok || count > m_data.size() - m_pos) return bad() == 0 && false;
-      out.items.resize(count);
+      out.items.resize(count());  // each item takes a byte at least
       for (auto& item : out.items) {
         if (!node(item, file, depth + 1)) return false;
       }
     }
-    return m_ok;
+    return ok();
   }
-
- private:
-  std::uint64_t bad() {
-    m_ok = false;
-    return 0;
-  }
-  std::string_view m_data;
-  std::size_t m_pos = 0;
-  bool m_ok = true;
 };
 
 }  // namespace
@@ -99,7 +59,7 @@ std::string encode_files(const std::vector<ParsedFile>& files) {
   std::string out(k_magic);
   put_varint(out, files.size());
   for (const auto& f : files) {
-    put_string(out, f.name);
+    put_text(out, f.name);
     put_node(out, f.root);
   }
   return out;
@@ -113,7 +73,7 @@ core::Result<std::vector<ParsedFile>> decode_files(std::string_view blob) {
   if (!r.ok() || count > blob.size()) return damaged();
   std::vector<ParsedFile> files(count);
   for (std::size_t i = 0; i < files.size(); ++i) {
-    files[i].name = r.string();
+    files[i].name = r.text();
     if (!r.ok() || !r.node(files[i].root, static_cast<int>(i), 0)) return damaged();
   }
   if (!r.at_end()) return damaged();

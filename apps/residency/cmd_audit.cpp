@@ -6,6 +6,7 @@
 #include "audit/run.hpp"
 #include "common_options.hpp"
 #include "core/date.hpp"
+#include "core/target_store.hpp"
 #include "core/text.hpp"
 #include "progress.hpp"
 #include "report/report.hpp"
@@ -166,24 +167,31 @@ void run_audit(const AuditFlags& f, Context& ctx) {
   auto opts = build_options(f, ctx);
   if (!opts) return ctx.fail(opts.error());
   opts->report_outputs = *outputs;
-  // A JSON report alone is written while the audit runs: each target's part goes to a scratch
-  // file as soon as it is judged, so memory does not hold every target's facts and evidence.
+  // Memory does not hold every target's facts and evidence: each judged target goes to a scratch
+  // file at once. A JSON report alone is written there as the audit runs; the other formats,
+  // which group findings across targets and print counts first, read each target back from a
+  // core::TargetStore as they render it. The scratch file goes beside the report, or in $TMPDIR
+  // for standard output, devices and a folder still to be made. Where it cannot be made, the
+  // targets are kept in memory.
   std::optional<report::JsonTargetStream> stream;
-  if (std::all_of(formats.begin(), formats.end(), [](const std::string& name) { return name == "json"; })) {
-    // The scratch file goes beside the report, or in $TMPDIR for standard output and devices.
-    // Where it cannot be made, the report is written from memory as for the other formats.
-    const bool to_file = !outputs->empty() && outputs->front().kind == core::OutputKind::regular;
-    std::error_code ec;
-    const auto folder = to_file ? outputs->front().target.parent_path() : std::filesystem::temp_directory_path(ec);
-    if (!ec) {
-      if (auto opened = report::JsonTargetStream::open(folder)) stream = std::move(*opened);
-    }
+  std::shared_ptr<core::TargetStore> store;
+  const bool to_file = !outputs->empty() && outputs->front().kind == core::OutputKind::regular;
+  std::error_code ec;
+  const auto folder = to_file ? outputs->front().target.parent_path() : std::filesystem::temp_directory_path(ec);
+  if (ec) {
+    // no scratch folder: the targets stay in memory
+  } else if (std::all_of(formats.begin(), formats.end(), [](const std::string& name) { return name == "json"; })) {
+    if (auto opened = report::JsonTargetStream::open(folder)) stream = std::move(*opened);
     if (stream) opts->on_target = [&](const core::TargetReport& t) { stream->add(t); };
+  } else if (auto opened = core::TargetStore::open(folder)) {
+    store = std::move(*opened);
+    opts->on_target = [&](const core::TargetReport& t) { store->add(t); };
   }
   Progress progress(ctx.diag.is_tty() && !ctx.quiet);
   auto result = audit::run(*opts, ctx.diag, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();
   if (!result) return ctx.fail(result.error());
+  result->stored_targets = store;
   for (const auto& w : result->warnings) ctx.diag.warning("{}", w);
   if (auto ok = set_source_root(*result, formats, f.sarif_root); !ok) return ctx.fail(ok.error());
   if (stream) {

@@ -50,7 +50,8 @@ struct AuditOptions {
   std::string started_at;  // ISO 8601 UTC (ignored on replay)
   // When set, each target goes here as soon as it is judged and is then forgotten: the result's
   // `targets` stays empty, all else (findings, counts, warnings, exit code) is whole. For a
-  // report written while the audit runs (report::JsonTargetStream), so memory does not grow
+  // report written while the audit runs (report::JsonTargetStream), or for targets kept in a
+  // scratch file until the reports are written (core::TargetStore), so memory does not grow
   // with every target's facts and evidence.
   std::function<void(const core::TargetReport&)> on_target;
 };

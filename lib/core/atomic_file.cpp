@@ -429,6 +429,28 @@ Result<void> SpillFile::copy_to(std::ostream& out) {
   return {};
 }
 
+Result<void> SpillFile::read_at(std::uint64_t offset, std::size_t size, std::string& out) {
+  if (offset + size > this->size())
+    return fail(ErrorCode::io,
+                fmt::format("a scratch file holds {} bytes, not the {} read", this->size(), offset + size));
+  if (offset >= m_written) {  // still in the buffer
+    out.assign(m_buffer, offset - m_written, size);
+    return {};
+  }
+  drain();
+  if (!m_result) return m_result;
+  out.resize(size);
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(m_fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(ErrorCode::io, fmt::format("cannot read a scratch file back: {}", errno_text(errno)));
+    if (n == 0) return fail(ErrorCode::io, "a scratch file ended before what was written to it");
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
 Result<std::string> read_file(const std::filesystem::path& path) {
   // Read straight into the string, sized from fstat: a stream copy through an ostringstream
   // doubled its buffer and copied again (two copies of a 70 MB recording).

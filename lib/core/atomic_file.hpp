@@ -79,9 +79,9 @@ class OutputBatch {
 };
 
 // A scratch file for the parts of a report written before its head can be (a streamed JSON
-// report's targets): anonymous (O_TMPFILE, else mkstemp + unlink at once), so nothing is left
-// behind by a crash or a signal, and it lives in the report's own folder rather than in a /tmp
-// that may be memory. append() buffers; the first error is kept and returned by copy_to().
+// report's targets) or read back while it is written (core::TargetStore): anonymous (O_TMPFILE, else mkstemp + unlink
+// at once), so nothing is left behind by a crash or a signal, and it lives in the report's own folder rather than in a
+// /tmp that may be memory. append() buffers; the first error is kept and returned by copy_to().
 class SpillFile {
  public:
   static Result<SpillFile> open(const std::filesystem::path& folder);
@@ -97,6 +97,9 @@ class SpillFile {
   std::uint64_t size() const { return m_written + m_buffer.size(); }
   // Everything appended, from the start, into `out`; an io error when a write or read failed.
   Result<void> copy_to(std::ostream& out);
+  // The `size` bytes appended at `offset` (an offset size() had then), into `out`; an io error
+  // when a write or the read failed. Not for use while another thread appends.
+  Result<void> read_at(std::uint64_t offset, std::size_t size, std::string& out);
 
  private:
   explicit SpillFile(int fd) : m_fd(fd) {}

@@ -1,6 +1,7 @@
 // Lookups and counts over the result model; the one place verdicts are counted.
 #include "core/audit_result.hpp"
 
+#include "core/target_store.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -61,22 +62,41 @@ const RequirementInfo* AuditResult::requirement(std::string_view policy_id, std:
   return nullptr;
 }
 
-const TargetReport* AuditResult::target(std::string_view id) const {
-  // Reports look a target up once per finding: logarithmic on the sorted vector, and still right
-  // (a scan) for a result built in another order.
+std::size_t AuditResult::target_count() const { return targets.size() + (stored_targets ? stored_targets->size() : 0); }
+
+std::shared_ptr<const TargetReport> AuditResult::target(std::string_view id) const {
+  // Held targets are this result's: pointers that own nothing (the aliasing constructor, no
+  // allocation). Reports look a target up once per finding: logarithmic on the sorted vector,
+  // and still right (a scan) for a result built in another order.
+  auto held = [](const TargetReport& t) { return std::shared_ptr<const TargetReport>(std::shared_ptr<void>(), &t); };
   auto it = std::lower_bound(targets.begin(), targets.end(), id,
                              [](const TargetReport& t, std::string_view key) { return t.target.id < key; });
-  if (it != targets.end() && it->target.id == id) return &*it;
+  if (it != targets.end() && it->target.id == id) return held(*it);
   for (const auto& t : targets) {
-    if (t.target.id == id) return &t;
+    if (t.target.id == id) return held(t);
   }
-  return nullptr;
+  return stored_targets ? stored_targets->find(id) : nullptr;
 }
 
-const Evidence& AuditResult::evidence_of(const Finding& finding) const {
+std::shared_ptr<const Evidence> AuditResult::evidence_of(const Finding& finding) const {
   static const Evidence k_none;
-  const TargetReport* t = target(finding.target_id);
-  return t != nullptr ? t->evidence : k_none;
+  auto t = target(finding.target_id);
+  if (t == nullptr) return {std::shared_ptr<void>(), &k_none};
+  return {t, &t->evidence};  // shares the target's ownership
+}
+
+void AuditResult::for_each_target(const std::function<void(const TargetReport&)>& visit) const {
+  auto by_id = [](const TargetReport* a, const TargetReport* b) { return a->target.id < b->target.id; };
+  std::vector<const TargetReport*> held;
+  held.reserve(targets.size());
+  for (const auto& t : targets) held.push_back(&t);
+  if (!std::is_sorted(held.begin(), held.end(), by_id)) std::stable_sort(held.begin(), held.end(), by_id);
+  for (const auto* t : held) visit(*t);
+  if (stored_targets) stored_targets->for_each(visit);
+}
+
+Result<void> AuditResult::targets_readable() const {
+  return stored_targets ? stored_targets->status() : Result<void>{};
 }
 
 std::string_view to_string(Placement::Served served) {

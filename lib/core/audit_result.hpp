@@ -5,17 +5,22 @@
 #pragma once
 
 #include "core/date.hpp"
+#include "core/error.hpp"
 #include "core/facts.hpp"
 #include "core/target.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace core {
+
+class TargetStore;  // core/target_store.hpp
 
 struct Reference {
   std::string citation;  // e.g. "18 U.S.C. § 2713"
@@ -113,6 +118,8 @@ struct Placement {
   enum class Control { eu, non_eu, unknown } control = Control::unknown;
   std::string served_note;   // the countries ("FR"), or why unknown ("anycast network")
   std::string control_note;  // the control countries ("US"), or why unknown
+
+  bool operator==(const Placement&) const = default;
 };
 
 std::string_view to_string(Placement::Served served);    // eea, adequate, elsewhere, unknown
@@ -125,6 +132,8 @@ struct TargetReport {
   Evidence evidence;
   std::vector<CertificationStatus> certifications = {};  // of the declared offer, one per scheme
   Placement placement = {};
+
+  bool operator==(const TargetReport&) const = default;
 };
 
 // A data source the run used, named in every report. In AuditResult::sources: the databases and
@@ -178,6 +187,11 @@ struct AuditResult {
   std::vector<std::string> policies;
   std::vector<RequirementInfo> requirements;  // sorted by policy, id
   std::vector<TargetReport> targets;          // sorted by id
+  // Or, for an audit whose reports are written once it has run, its targets as they were judged,
+  // kept in a scratch file rather than in memory (audit::AuditOptions::on_target): a result holds
+  // its targets in one or the other. Renderers read targets through target_count(), target(),
+  // evidence_of() and for_each_target(), which see both.
+  std::shared_ptr<const TargetStore> stored_targets;
   std::vector<Finding> findings;              // sorted by target, policy, requirement
   std::vector<WaiverInfo> waivers;
   std::vector<DataSource> sources;
@@ -198,11 +212,22 @@ struct AuditResult {
   // Counts for one policy.
   Counts counts_for_policy(const std::string& policy_id) const;
   const RequirementInfo* requirement(std::string_view policy_id, std::string_view id) const;
-  // The target with this id, or nullptr: a binary search when `targets` is sorted by id (as every
-  // result from lib/audit is), else a scan.
-  const TargetReport* target(std::string_view id) const;
+  // How many targets the result holds.
+  std::size_t target_count() const;
+  // The target with this id, or null: a binary search when `targets` is sorted by id (as every
+  // result from lib/audit is), else a scan; a stored target is read back, and held for as long
+  // as the pointer is. Null too when a stored target cannot be read (targets_readable() says why).
+  std::shared_ptr<const TargetReport> target(std::string_view id) const;
   // The evidence chain behind a finding: its target's; empty when the target is not in the result.
-  const Evidence& evidence_of(const Finding& finding) const;
+  // Never null. Keep the pointer in a variable while using the chain: a range-for over
+  // `*evidence_of(f)` would free a stored target's chain before its loop starts (GCC 12 ends
+  // the temporaries of a range-for's initializer there).
+  std::shared_ptr<const Evidence> evidence_of(const Finding& finding) const;
+  // Every target in id order, one at a time: a stored target is read back for the call only.
+  void for_each_target(const std::function<void(const TargetReport&)>& visit) const;
+  // An io error when a stored target could not be read back, so a report was rendered without
+  // it and must not be written; ok otherwise.
+  Result<void> targets_readable() const;
 };
 
 std::string_view to_string(WaiverInfo::State state);

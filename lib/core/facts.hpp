@@ -65,6 +65,14 @@ class Interned {
   std::size_t size() const { return view().size(); }
   std::size_t find(std::string_view part, std::size_t from = 0) const { return view().find(part, from); }
   bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
+  // The pooled string itself (null for the empty text), and back, for a process's own scratch
+  // files (core::TargetStore): they keep the pointer, which stays valid until exit, not the text.
+  const std::string* pooled() const { return m_text; }
+  static Interned from_pooled(const std::string* text) {
+    Interned out;
+    out.m_text = text;
+    return out;
+  }
 
   // One pooled copy per text, so equal texts are one address.
   friend bool operator==(const Interned& a, const Interned& b) { return a.m_text == b.m_text; }
@@ -105,6 +113,7 @@ struct Fact {
     return !provenance.empty() && std::all_of(provenance.begin(), provenance.end(),
                                               [](const Provenance* p) { return p->source == "declared"; });
   }
+  bool operator==(const Fact&) const = default;
 };
 
 // Rank of a confidence level (low 1, medium 2, high 3; unrated 0).
@@ -133,6 +142,7 @@ class Facts {
   const Fact* find(std::string_view path) const;
   // Every fact, sorted by path.
   const std::vector<Entry>& all() const { return m_facts; }
+  bool operator==(const Facts&) const = default;
 
  private:
   // The first entry whose path is not less than `path` (where it is, or would be inserted).

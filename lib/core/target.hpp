@@ -46,6 +46,8 @@ struct Target {
   // Where the ids the rules must know were written: "provider", "region", "offer",
   // "tls_terminated_by" → file:line:column (checked against the rule packs before probing).
   std::map<std::string, SourceLocation> declared_fields;
+
+  bool operator==(const Target&) const = default;
 };
 
 enum class Severity : std::uint8_t { info, low, medium, high, critical };  // a byte: one per finding

@@ -28,13 +28,6 @@ std::vector<const core::RequirementInfo*> sorted_requirements(const core::AuditR
   return out;
 }
 
-std::vector<const core::TargetReport*> sorted_targets(const core::AuditResult& result) {
-  std::vector<const core::TargetReport*> out;
-  for (const auto& t : result.targets) out.push_back(&t);
-  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->target.id < b->target.id; });
-  return out;
-}
-
 std::vector<const core::WaiverInfo*> sorted_waivers(const core::AuditResult& result) {
   std::vector<const core::WaiverInfo*> out;
   for (const auto& w : result.waivers) out.push_back(&w);

@@ -15,8 +15,6 @@ namespace report::detail {
 std::vector<const core::Finding*> sorted_findings(const core::AuditResult& result);
 // Requirements sorted by (policy, id).
 std::vector<const core::RequirementInfo*> sorted_requirements(const core::AuditResult& result);
-// Targets sorted by id.
-std::vector<const core::TargetReport*> sorted_targets(const core::AuditResult& result);
 // Waivers sorted by id.
 std::vector<const core::WaiverInfo*> sorted_waivers(const core::AuditResult& result);
 // Policy ids: the run's policies plus any named by a finding, sorted and unique.

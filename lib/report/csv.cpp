@@ -53,16 +53,17 @@ struct TargetCells {
   std::string evidence;
 
   void fill(const core::AuditResult& result, const core::Finding& f) {
-    const core::TargetReport* t = result.target(f.target_id);
+    const auto t = result.target(f.target_id);
     id = f.target_id;
     escaped.clear();
     for (std::string_view path : {"controlled_by.providers", "served_from.countries", "served_from.regions",
                                   "controlled_by.entities", "controlled_by.laws"}) {
       if (!escaped.empty()) escaped += ',';
-      escaped += detail::csv_cell(fact_cell(t, path));
+      escaped += detail::csv_cell(fact_cell(t.get(), path));
     }
     std::string chain;
-    for (const auto& step : result.evidence_of(f)) chain += (chain.empty() ? "" : "; ") + detail::evidence_text(step);
+    const auto steps = result.evidence_of(f);
+    for (const auto& step : *steps) chain += (chain.empty() ? "" : "; ") + detail::evidence_text(step);
     evidence = detail::csv_cell(chain);
   }
 };

@@ -113,8 +113,12 @@ std::string base_badge(const core::Finding& f) {
 class Page {
  public:
   explicit Page(const core::AuditResult& r) : m_r(r) {
-    std::map<std::string_view, TargetView> by_id;  // views of the result's ids
-    for (const auto* t : detail::sorted_targets(r)) by_id[t->target.id].report = t;
+    std::map<std::string_view, TargetView> by_id;  // pooled ids (core::intern)
+    r.for_each_target([&](const core::TargetReport& t) {
+      TargetView& view = by_id[core::intern(t.target.id)];  // a pooled copy: `t` may be read back for this call only
+      view.has_report = true;
+      view.placement = t.placement;
+    });
     for (const auto* f : detail::sorted_findings(r)) {
       by_id[f->target_id.view()].findings.push_back(f);
       m_by_policy[f->policy_id.str()].push_back(f);
@@ -268,13 +272,14 @@ class Page {
     const std::string worst = view.worst ? std::string(core::to_string(*view.worst)) : "none";
     out << fmt::format("<details class=\"target w-{}\" id=\"{}\">\n<summary>{} {}", worst, view.anchor,
                        view.worst ? verdict_badge(*view.worst) : std::string(), html_escape(view.id));
-    if (view.report != nullptr) {
-      const auto& p = view.report->placement;
+    const auto report = view.has_report ? m_r.target(view.id) : nullptr;
+    if (report != nullptr) {
+      const auto& p = report->placement;
       out << fmt::format(" — served {}, controlled from {}", detail::served_words(p.served),
                          detail::control_words(p.control));
     }
     out << "</summary>\n";
-    if (view.report != nullptr) write_target_facts(*view.report, out);
+    if (report != nullptr) write_target_facts(*report, out);
     out << "<h4>Findings</h4>\n<ul>\n";
     for (const auto* f : view.findings) {
       out << fmt::format("<li>{} {} / {}: {}", verdict_badge(f->verdict), html_escape(f->policy_id),
@@ -289,9 +294,9 @@ class Page {
       out << "</li>\n";
     }
     out << "</ul>\n";
-    if (view.report != nullptr && !view.report->evidence.empty()) {
+    if (report != nullptr && !report->evidence.empty()) {
       out << "<h4>Evidence chain</h4>\n";
-      write_evidence(view.report->evidence, out);
+      write_evidence(report->evidence, out);
     }
     out << "</details>\n";
   }

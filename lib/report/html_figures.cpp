@@ -74,7 +74,7 @@ std::string_view dot_class(const std::optional<core::Verdict>& v) {
 }
 
 Placement placement_of(const TargetView& t) {
-  if (t.report != nullptr) return t.report->placement;
+  if (t.has_report) return t.placement;
   Placement p;
   p.served_note = p.control_note = "no observation of this target in the report";
   return p;

@@ -11,11 +11,13 @@
 
 namespace report::detail {
 
-// One target as the HTML page shows it: its report (when the model has one), its findings and
-// the anchor of its section ("t-3").
+// One target as the HTML page shows it: whether the model has its report, and its placement
+// (the rest of the report is looked up when its section is written: a stored target is read back
+// then, not held for the whole page), its findings and the anchor of its section ("t-3").
 struct TargetView {
   std::string id;
-  const core::TargetReport* report = nullptr;
+  bool has_report = false;
+  core::Placement placement;  // the report's, when it has one
   std::vector<const core::Finding*> findings;
   std::optional<core::Verdict> worst;
   std::string anchor;

@@ -241,14 +241,25 @@ class TopLevel {
   // An array of `items`, one per line, each written by `write(item, line)`.
   template <typename Items, typename Write>
   void array(std::string_view name, const Items& items, Write write) {
+    array_from(
+        name,
+        [&](const auto& emit) {
+          for (const auto& item : items) emit(item);
+        },
+        write);
+  }
+  // The same, for items that `each(emit)` hands over one at a time (targets read back from a
+  // core::TargetStore) rather than a container holding them all.
+  template <typename Each, typename Write>
+  void array_from(std::string_view name, Each each, Write write) {
     key(name);
     m_line += '[';
     std::size_t index = 0;
-    for (const auto& item : items) {
+    each([&](const auto& item) {
       m_line += item_separator(index++);
       write(item, m_line);
       flush();
-    }
+    });
     m_line += index == 0 ? "]" : "\n  ]";
   }
   template <typename Items, typename ToJson>
@@ -313,12 +324,13 @@ void write_tail(const core::AuditResult& r, TopLevel& top) {
 }  // namespace
 
 void write_json(const core::AuditResult& r, std::ostream& out) {
-  const auto targets = detail::sorted_targets(r);
   ProvenanceTable table;
-  for (const auto* t : targets) table.add(*t);
+  r.for_each_target([&](const core::TargetReport& t) { table.add(t); });
   TopLevel top(out);
   write_head(r, table, top);
-  top.array("targets", targets, [&](const core::TargetReport* t, std::string& o) { write_target(*t, table, o); });
+  top.array_from(
+      "targets", [&](const auto& emit) { r.for_each_target(emit); },
+      [&](const core::TargetReport& t, std::string& o) { write_target(t, table, o); });
   write_tail(r, top);
 }
 

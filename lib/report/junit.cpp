@@ -45,7 +45,8 @@ std::string details(const core::AuditResult& r, const core::Finding& f) {
   if (r.explain) {
     for (const auto& line : f.explanation) body += "why: " + line + "\n";
   }
-  for (const auto& step : r.evidence_of(f)) body += "evidence: " + detail::evidence_text(step) + "\n";
+  const auto evidence = r.evidence_of(f);
+  for (const auto& step : *evidence) body += "evidence: " + detail::evidence_text(step) + "\n";
   return xml_escape(body);
 }
 

@@ -88,7 +88,8 @@ void write_details(const core::AuditResult& r, const core::Finding& f, std::ostr
   if (r.explain) {
     for (const auto& line : f.explanation) out << "- why: " << md_escape(line) << '\n';
   }
-  for (const auto& step : r.evidence_of(f)) out << "- evidence: " << md_escape(detail::evidence_text(step)) << '\n';
+  const auto evidence = r.evidence_of(f);
+  for (const auto& step : *evidence) out << "- evidence: " << md_escape(detail::evidence_text(step)) << '\n';
   if (auto w = detail::waiver_text(f); !w.empty()) out << "- waiver: " << md_escape(w) << '\n';
   out << "\n</details>\n\n";
 }

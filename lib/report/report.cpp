@@ -163,10 +163,18 @@ core::Result<void> write_reports(const core::AuditResult& result, const std::vec
   auto checked = check_report_outputs(formats, output);
   if (!checked) return std::unexpected(checked.error());
   const auto unique = unique_formats(formats);
+  // A report rendered without a target that could not be read back from its scratch file
+  // (AuditResult::stored_targets) fails its stream, so it is discarded, never renamed into place.
+  auto render = [&](const Format& format, std::ostream& o, bool coloured) {
+    format.writer(result, o, coloured);
+    if (!result.targets_readable()) o.setstate(std::ios::badbit);
+  };
   if (unique.size() == 1) {
     const Format& format = *find_format(unique.front());
     const bool coloured = colour && !output;  // colour is for a terminal, never for a file
-    return write_report([&](std::ostream& o) { format.writer(result, o, coloured); }, output, stdout_stream);
+    auto ok = write_report([&](std::ostream& o) { render(format, o, coloured); }, output, stdout_stream);
+    if (auto readable = result.targets_readable(); !readable) return readable;  // the cause, not "not in full"
+    return ok;
   }
   if (auto ok = ensure_folder(*output); !ok) return ok;
   // Render and stage every report first, then rename them all: no mix of old and new reports.
@@ -175,7 +183,10 @@ core::Result<void> write_reports(const core::AuditResult& result, const std::vec
     auto out = core::check_output_path(*output / report_file_name(name), "--output");
     if (!out) return std::unexpected(out.error());
     const Format& format = *find_format(name);
-    if (auto ok = batch.stage(*out, [&](std::ostream& o) { format.writer(result, o, false); }); !ok) return ok;
+    if (auto ok = batch.stage(*out, [&](std::ostream& o) { render(format, o, false); }); !ok) {
+      if (auto readable = result.targets_readable(); !readable) return readable;
+      return ok;
+    }
   }
   return batch.commit();
 }

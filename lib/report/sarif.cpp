@@ -145,7 +145,7 @@ class Locations {
   // The locations of `f`'s target: the line that declared it, and for a declared cloud resource
   // (a Terraform address) also a logical location.
   void write(const core::Finding& f, std::string& out) {
-    const auto* t = m_result.target(f.target_id);
+    const auto t = m_result.target(f.target_id);
     if (t == nullptr || t->target.declared_at.file.empty()) {
       out += m_fallback;
       return;

@@ -65,7 +65,7 @@ class TextWriter {
     write_data_sources();
     if (const auto& s = m_result.shard) {
       m_out << fmt::format("shard: {} of {} ({} of the inventory's {} targets)\n", s->index, s->count,
-                           m_result.targets.size(), s->inventory_targets);
+                           m_result.target_count(), s->inventory_targets);
     }
     m_out << '\n' << paint("Summary: ", "1") << detail::summary_line(m_result.counts()) << '\n';
     if (auto b = detail::baseline_line(m_result); !b.empty()) m_out << "Baseline: " << b << '\n';
@@ -111,11 +111,11 @@ class TextWriter {
       for (const auto& line : f.explanation) m_out << "      why: " << one_line(line) << '\n';
     }
     // A target's evidence chain is the same for all its findings: print it once, then refer to it.
-    const core::Evidence& evidence = m_result.evidence_of(f);
-    if (!evidence.empty() && !m_evidence_shown.insert(f.target_id.view()).second) {
+    const auto evidence = m_result.evidence_of(f);
+    if (!evidence->empty() && !m_evidence_shown.insert(f.target_id.view()).second) {
       m_out << "      evidence: as for " << one_line(f.target_id) << " above\n";
     } else {
-      for (const auto& step : evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
+      for (const auto& step : *evidence) m_out << "      evidence: " << one_line(detail::evidence_text(step)) << '\n';
     }
     if (auto w = detail::waiver_text(f); !w.empty()) m_out << "      waiver: " << one_line(w) << '\n';
   }

@@ -118,7 +118,7 @@ const core::Finding& finding(const core::AuditResult& r, const std::string& targ
 }
 
 const core::Fact& fact(const core::AuditResult& r, const std::string& target, const std::string& path) {
-  const auto* t = r.target(target);
+  const auto t = r.target(target);
   REQUIRE(t != nullptr);
   const auto* f = t->facts.find(path);
   INFO(target << " " << path);
@@ -258,7 +258,7 @@ TEST_CASE("audit::run --terraform: tags select policies, --tag fills them in, ta
   CHECK(std::any_of(all.findings.begin(), all.findings.end(),
                     [](const auto& f) { return f.target_id == "aws_instance.us"; }));
   CHECK(finding(all, "aws_instance.us", "HDH-LOC").verdict == core::Verdict::fail);
-  const auto* t = all.target("aws_instance.us");
+  const auto t = all.target("aws_instance.us");
   REQUIRE(t != nullptr);
   CHECK(t->target.kind == core::TargetKind::cloud_resource);
   CHECK(t->target.service == "aws_instance");

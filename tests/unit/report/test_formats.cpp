@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 #include "support/run_command.hpp"
 
+#include "core/target_store.hpp"
 #include "core/text.hpp"
 #include "report/report.hpp"
 
@@ -149,6 +150,32 @@ TEST_CASE("report: every format lists each finding once with the same verdicts a
   REQUIRE(report::formats().size() == 8);
   SECTION("health data hub") { check_all_formats(health_data_hub()); }
   SECTION("hostile strings") { check_all_formats(hostile()); }
+}
+
+// What `residency audit` does for every format but a JSON report alone: the targets go to a
+// scratch file as they are judged (core::TargetStore), and the reports read them back.
+core::AuditResult with_stored_targets(core::AuditResult r, const std::string& folder) {
+  auto store = core::TargetStore::open(fresh_dir(folder));
+  REQUIRE(store);
+  for (const auto& t : r.targets) (*store)->add(t);
+  r.targets.clear();
+  r.stored_targets = *store;
+  return r;
+}
+
+TEST_CASE("report: every format renders the same from targets stored in a scratch file", "[report]") {
+  for (const auto& [name, result] : {std::pair{"health data hub", health_data_hub()}, std::pair{"hostile", hostile()},
+                                     std::pair{"large", large(300, 3)}}) {
+    const auto stored = with_stored_targets(result, "stored-targets");
+    REQUIRE(stored.targets.empty());
+    REQUIRE(stored.target_count() == result.targets.size());
+    REQUIRE(result.target_count() > 0);
+    for (const auto& format : report::formats()) {
+      INFO(name << ", format " << format.name);
+      CHECK(render(std::string(format.name), stored) == render(std::string(format.name), result));
+    }
+    CHECK(stored.targets_readable());
+  }
 }
 
 TEST_CASE("report: every format is byte-stable", "[report]") {

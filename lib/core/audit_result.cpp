@@ -64,25 +64,41 @@ const RequirementInfo* AuditResult::requirement(std::string_view policy_id, std:
 
 std::size_t AuditResult::target_count() const { return targets.size() + (stored_targets ? stored_targets->size() : 0); }
 
-std::shared_ptr<const TargetReport> AuditResult::target(std::string_view id) const {
-  // Held targets are this result's: pointers that own nothing (the aliasing constructor, no
-  // allocation). Reports look a target up once per finding: logarithmic on the sorted vector,
-  // and still right (a scan) for a result built in another order.
-  auto held = [](const TargetReport& t) { return std::shared_ptr<const TargetReport>(std::shared_ptr<void>(), &t); };
+namespace {
+
+// Reports look a target up once per finding: logarithmic on the sorted vector, and still right
+// (a scan) for a result built in another order.
+const TargetReport* find_held(const std::vector<TargetReport>& targets, std::string_view id) {
   auto it = std::lower_bound(targets.begin(), targets.end(), id,
                              [](const TargetReport& t, std::string_view key) { return t.target.id < key; });
-  if (it != targets.end() && it->target.id == id) return held(*it);
+  if (it != targets.end() && it->target.id == id) return &*it;
   for (const auto& t : targets) {
-    if (t.target.id == id) return held(t);
+    if (t.target.id == id) return &t;
   }
+  return nullptr;
+}
+
+// A pointer that owns nothing (the aliasing constructor: no allocation), to what the result holds.
+template <typename T>
+std::shared_ptr<const T> unowned(const T* p) {
+  return std::shared_ptr<const T>(std::shared_ptr<void>(), p);
+}
+
+}  // namespace
+
+std::shared_ptr<const TargetReport> AuditResult::target(std::string_view id) const {
+  if (const TargetReport* t = find_held(targets, id)) return unowned(t);
   return stored_targets ? stored_targets->find(id) : nullptr;
 }
 
 std::shared_ptr<const Evidence> AuditResult::evidence_of(const Finding& finding) const {
   static const Evidence k_none;
-  auto t = target(finding.target_id);
-  if (t == nullptr) return {std::shared_ptr<void>(), &k_none};
-  return {t, &t->evidence};  // shares the target's ownership
+  if (const TargetReport* t = find_held(targets, finding.target_id)) return unowned(&t->evidence);
+  // A stored target's chain is read alone, without the rest of its target.
+  if (stored_targets) {
+    if (auto evidence = stored_targets->find_evidence(finding.target_id)) return evidence;
+  }
+  return unowned(&k_none);
 }
 
 void AuditResult::for_each_target(const std::function<void(const TargetReport&)>& visit) const {

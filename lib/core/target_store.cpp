@@ -129,10 +129,39 @@ Target decode_target_part(Reader& r) {
   return t;
 }
 
-}  // namespace
+// The evidence chain comes first, so the reports that need only a target's chain (text, JUnit,
+// Markdown) read that part alone (decode_evidence).
+void encode_evidence(const Evidence& evidence, Writer& w) {
+  w.number(evidence.size());
+  for (const auto& step : evidence) {
+    w.interned(step.kind);
+    w.text(step.subject);
+    w.text(step.value);
+    w.interned(step.method);
+    w.interned(step.confidence);
+    w.interned(step.source);
+  }
+}
 
-void encode_target(const TargetReport& t, std::string& out) {
+Evidence decode_evidence_part(Reader& r) {
+  Evidence evidence(r.count());
+  for (auto& step : evidence) {
+    step.kind = r.interned();
+    step.subject = r.text();
+    step.value = r.text();
+    step.method = r.interned();
+    step.confidence = r.interned();
+    step.source = r.interned();
+  }
+  return evidence;
+}
+
+// encode_target, returning how many of the bytes it appended are the evidence chain.
+std::size_t encode_parts(const TargetReport& t, std::string& out) {
+  const std::size_t start = out.size();
   Writer w(out);
+  encode_evidence(t.evidence, w);
+  const std::size_t evidence_bytes = out.size() - start;
   encode(t.target, w);
   w.number(t.facts.all().size());
   for (const auto& [path, fact] : t.facts.all()) {
@@ -147,15 +176,6 @@ void encode_target(const TargetReport& t, std::string& out) {
     w.interned(fact.confidence);
     w.number(fact.partial ? 1 : 0);
   }
-  w.number(t.evidence.size());
-  for (const auto& step : t.evidence) {
-    w.interned(step.kind);
-    w.text(step.subject);
-    w.text(step.value);
-    w.interned(step.method);
-    w.interned(step.confidence);
-    w.interned(step.source);
-  }
   w.number(t.certifications.size());
   for (const auto& c : t.certifications) {
     for (const std::string* s :
@@ -166,11 +186,24 @@ void encode_target(const TargetReport& t, std::string& out) {
   w.number(static_cast<std::uint64_t>(t.placement.control));
   w.text(t.placement.served_note);
   w.text(t.placement.control_note);
+  return evidence_bytes;
+}
+
+}  // namespace
+
+void encode_target(const TargetReport& t, std::string& out) { encode_parts(t, out); }
+
+std::optional<Evidence> decode_evidence(std::string_view bytes) {
+  Reader r(bytes);
+  Evidence evidence = decode_evidence_part(r);
+  if (r.failed() || !r.at_end()) return std::nullopt;
+  return evidence;
 }
 
 std::optional<TargetReport> decode_target(std::string_view bytes) {
   Reader r(bytes);
   TargetReport t;
+  t.evidence = decode_evidence_part(r);
   t.target = decode_target_part(r);
   for (std::size_t n = r.count(); n > 0 && !r.failed(); --n) {
     const auto* data = static_cast<const char*>(r.pointer());
@@ -189,15 +222,6 @@ std::optional<TargetReport> decode_target(std::string_view bytes) {
     t.facts.set(std::string_view(data, size), std::move(fact));
   }
   t.facts.shrink_to_fit();
-  t.evidence.resize(r.count());
-  for (auto& step : t.evidence) {
-    step.kind = r.interned();
-    step.subject = r.text();
-    step.value = r.text();
-    step.method = r.interned();
-    step.confidence = r.interned();
-    step.source = r.interned();
-  }
   t.certifications.resize(r.count());
   for (auto& c : t.certifications) {
     for (std::string* s :
@@ -221,15 +245,16 @@ Result<std::shared_ptr<TargetStore>> TargetStore::open(const std::filesystem::pa
 void TargetStore::add(const TargetReport& target) {
   const std::lock_guard lock(m_mutex);
   m_encoded.clear();
-  encode_target(target, m_encoded);
+  const std::size_t evidence_bytes = encode_parts(target, m_encoded);
   if (m_encoded.size() > std::numeric_limits<std::uint32_t>::max()) {
     if (m_status) m_status = fail(ErrorCode::io, fmt::format("target '{}' is too large to keep", target.target.id));
     return;
   }
   const std::string_view id = intern(target.target.id);
   if (!m_index.empty() && id < m_index.back().id) m_sorted = false;
-  m_index.push_back({id, m_spill.size(), static_cast<std::uint32_t>(m_encoded.size())});
-  m_last_at = k_none;
+  m_index.push_back(
+      {id, m_spill.size(), static_cast<std::uint32_t>(m_encoded.size()), static_cast<std::uint32_t>(evidence_bytes)});
+  m_last_at = m_last_evidence_at = k_none;
   m_spill.append(m_encoded);
 }
 
@@ -237,20 +262,26 @@ const std::vector<TargetStore::Slot>& TargetStore::index() const {
   if (!m_sorted) {
     std::stable_sort(m_index.begin(), m_index.end(), [](const Slot& a, const Slot& b) { return a.id < b.id; });
     m_sorted = true;
-    m_last_at = k_none;
+    m_last_at = m_last_evidence_at = k_none;
     m_last.reset();
+    m_last_evidence.reset();
   }
   return m_index;
+}
+
+bool TargetStore::read_bytes(std::size_t at, std::uint32_t size) const {
+  if (!m_status) return false;
+  if (auto ok = m_spill.read_at(m_index[at].offset, size, m_bytes); !ok) {
+    m_status = std::unexpected(ok.error());
+    return false;
+  }
+  return true;
 }
 
 std::shared_ptr<const TargetReport> TargetStore::read(std::size_t at) const {
   if (m_last_at == at) return m_last;
   const Slot& slot = m_index[at];
-  if (!m_status) return nullptr;
-  if (auto ok = m_spill.read_at(slot.offset, slot.size, m_bytes); !ok) {
-    m_status = std::unexpected(ok.error());
-    return nullptr;
-  }
+  if (!read_bytes(at, slot.size)) return nullptr;
   auto decoded = decode_target(m_bytes);
   if (!decoded) {
     m_status = fail(ErrorCode::io, fmt::format("target '{}' could not be read back from its scratch file", slot.id));
@@ -261,13 +292,35 @@ std::shared_ptr<const TargetReport> TargetStore::read(std::size_t at) const {
   return m_last;
 }
 
-std::shared_ptr<const TargetReport> TargetStore::find(std::string_view id) const {
-  const std::lock_guard lock(m_mutex);
+std::size_t TargetStore::locate(std::string_view id) const {
   const auto& slots = index();
   auto it =
       std::lower_bound(slots.begin(), slots.end(), id, [](const Slot& s, std::string_view key) { return s.id < key; });
-  if (it == slots.end() || it->id != id) return nullptr;
-  return read(static_cast<std::size_t>(it - slots.begin()));
+  return it == slots.end() || it->id != id ? k_none : static_cast<std::size_t>(it - slots.begin());
+}
+
+std::shared_ptr<const TargetReport> TargetStore::find(std::string_view id) const {
+  const std::lock_guard lock(m_mutex);
+  const std::size_t at = locate(id);
+  return at == k_none ? nullptr : read(at);
+}
+
+std::shared_ptr<const Evidence> TargetStore::find_evidence(std::string_view id) const {
+  const std::lock_guard lock(m_mutex);
+  const std::size_t at = locate(id);
+  if (at == k_none) return nullptr;
+  if (m_last_at == at) return {m_last, &m_last->evidence};  // the whole target is at hand
+  if (m_last_evidence_at == at) return m_last_evidence;
+  if (!read_bytes(at, m_index[at].evidence_size)) return nullptr;
+  auto decoded = decode_evidence(m_bytes);
+  if (!decoded) {
+    m_status = fail(ErrorCode::io,
+                    fmt::format("the evidence of target '{}' could not be read back from its scratch file", id));
+    return nullptr;
+  }
+  m_last_evidence = std::make_shared<const Evidence>(std::move(*decoded));
+  m_last_evidence_at = at;
+  return m_last_evidence;
 }
 
 void TargetStore::for_each(const std::function<void(const TargetReport&)>& visit) const {

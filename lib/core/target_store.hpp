@@ -34,6 +34,9 @@ class TargetStore {
   // The target with this id, read back, or null when there is none or it cannot be read (then
   // status() says why). The last one read is kept, so a target's adjacent findings read it once.
   std::shared_ptr<const TargetReport> find(std::string_view id) const;
+  // The evidence chain of the target with this id, read back alone (the first part of its
+  // record), or null as find() is. The last one read is kept, as is the last whole target.
+  std::shared_ptr<const Evidence> find_evidence(std::string_view id) const;
   // Every target in id order, read back one at a time; stops at the first that cannot be read.
   void for_each(const std::function<void(const TargetReport&)>& visit) const;
   // The first error of writing or reading the scratch file, or ok.
@@ -45,11 +48,16 @@ class TargetStore {
     std::string_view id;  // interned
     std::uint64_t offset = 0;
     std::uint32_t size = 0;
+    std::uint32_t evidence_size = 0;  // the first bytes: the evidence chain
   };
   // Sorted by id (targets come in id order from lib/audit; sorted here once when they did not).
   const std::vector<Slot>& index() const;
+  // The slot of `id` in index(), or k_none.
+  std::size_t locate(std::string_view id) const;
   // The target at m_index[at], read back (the last one read is kept); null on error.
   std::shared_ptr<const TargetReport> read(std::size_t at) const;
+  // Read `size` bytes of the record at m_index[at] into m_bytes; false (and m_status) on error.
+  bool read_bytes(std::size_t at, std::uint32_t size) const;
   static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
 
   mutable std::mutex m_mutex;
@@ -59,6 +67,8 @@ class TargetStore {
   mutable std::string m_bytes;  // the last target read, encoded
   mutable std::size_t m_last_at = k_none;
   mutable std::shared_ptr<const TargetReport> m_last;
+  mutable std::size_t m_last_evidence_at = k_none;
+  mutable std::shared_ptr<const Evidence> m_last_evidence;
   mutable Result<void> m_status;
   std::string m_encoded;  // add()'s buffer, kept to reuse its room
 };
@@ -68,5 +78,8 @@ class TargetStore {
 // process: the pooled addresses they hold are used as they are.
 void encode_target(const TargetReport& target, std::string& out);
 std::optional<TargetReport> decode_target(std::string_view bytes);
+// The evidence chain alone, from the first bytes of an encoded target (as many as TargetStore
+// records for it); nullopt when they are not a whole chain.
+std::optional<Evidence> decode_evidence(std::string_view bytes);
 
 }  // namespace core

@@ -97,6 +97,9 @@ TEST_CASE("core::decode_target refuses a cut or padded encoding", "[core]") {
     CHECK_FALSE(core::decode_target(std::string_view(bytes).substr(0, n)));
   }
   CHECK_FALSE(core::decode_target(bytes + '\0'));
+  // The whole record is more than a chain.
+  CHECK_FALSE(core::decode_evidence(bytes));
+  CHECK_FALSE(core::decode_evidence(""));
 }
 
 TEST_CASE("core::TargetStore finds each target it kept, and visits them in id order", "[core]") {
@@ -118,6 +121,16 @@ TEST_CASE("core::TargetStore finds each target it kept, and visits them in id or
   CHECK(store.find("") == nullptr);
   // The same target twice in a row is read once: the same object.
   CHECK(store.find("t0001.example") == store.find("t0001.example"));
+  // A chain alone, read from the first part of the record: of a target not read whole, of the
+  // one just read whole, in the buffer and in the file.
+  for (const char* id : {"t0002.example", "t0001.example", "t2999.example", "t0000.example"}) {
+    INFO(id);
+    auto evidence = store.find_evidence(id);
+    REQUIRE(evidence != nullptr);
+    CHECK(*evidence == full_target(id).evidence);
+    CHECK(store.find_evidence(id) == evidence);
+  }
+  CHECK(store.find_evidence("t3000.example") == nullptr);
 
   std::vector<std::string> visited;
   store.for_each([&](const core::TargetReport& t) {

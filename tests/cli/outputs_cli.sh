@@ -174,6 +174,20 @@ TMPDIR=$tmp/missing "$bin" -q audit "$tmp/many.yaml" --facts examples/health-dat
 same_report "$tmp/no-tmpdir.json" "$tmp/new/report.json" \
   && ok "without a folder for the scratch file (a missing \$TMPDIR) the JSON report is written from memory, the same" \
   || bad "a missing \$TMPDIR changed the JSON report: $(grep -v warning "$tmp/err" | head -2)"
+# Every other format keeps the judged targets in a scratch file too (core::TargetStore) and reads
+# them back as it renders; without one (a missing $TMPDIR, standard output) the targets stay in
+# memory. A replay is byte-stable, so both must give the very same bytes.
+for f in text sarif junit markdown html csv; do
+  "$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json --as-of 2026-11-30 --format "$f" \
+    -o "$tmp/streamed/report.$f" 2>/dev/null
+  TMPDIR=$tmp/missing "$bin" -q audit "$tmp/many.yaml" --facts examples/health-data-hub/facts.json \
+    --as-of 2026-11-30 --format "$f" >"$tmp/memory.$f" 2>/dev/null
+  [[ -s $tmp/memory.$f ]] && cmp -s "$tmp/streamed/report.$f" "$tmp/memory.$f" \
+    && ok "$f: the report from targets kept in a scratch file equals the one from targets in memory" \
+    || bad "$f: the report from stored targets differs from the one written from memory"
+done
+[[ $(ls -A "$tmp/streamed" | grep -cv '^report\.') -eq 0 ]] && ok "no scratch file is left beside the reports" \
+  || bad "a scratch file was left: $(ls -A "$tmp/streamed")"
 runs=0 killed=0 mixed=0 stray=0 badrc=0 olds=0 news=0
 for k in $(seq 1 10); do
   cp "$tmp"/old/* "$tmp/batch/"

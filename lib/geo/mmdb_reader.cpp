@@ -491,16 +491,30 @@ core::Prefix network_of(const core::IpAddress& ip, int tree_version, int netmask
 
 }  // namespace
 
-struct Database::Impl {
+// The open file, shared by a Database and its copies for other threads (Database::for_thread):
+// libmaxminddb reads an MMDB_s opened in MMAP mode from any number of threads.
+struct Mapping {
   MMDB_s mmdb{};
   bool is_open = false;
-  DatabaseInfo info;
-  std::vector<Field> fields;
-  mutable detail::EntryCache cache;  // filled by const lookups: hence not thread-safe
 
-  ~Impl() {
+  Mapping() = default;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
     if (is_open) MMDB_close(&mmdb);
   }
+};
+
+struct Database::Impl {
+  explicit Impl(std::shared_ptr<Mapping> file = std::make_shared<Mapping>())
+      : mapping(std::move(file)), mmdb(mapping->mmdb) {}
+
+  std::shared_ptr<Mapping> mapping;
+  MMDB_s& mmdb;  // mapping's
+  DatabaseInfo info;
+  std::vector<Field> fields;
+  CacheMode cache_mode = CacheMode::on;
+  mutable detail::EntryCache cache;  // filled by const lookups: hence one per thread
 
   core::Error error(std::string message) const { return data_error(info.path, std::move(message)); }
   core::Error lookup_error(const core::IpAddress& ip, std::string_view what) const {
@@ -607,6 +621,15 @@ const DatabaseInfo& Database::info() const { return m_impl->info; }
 
 CacheStats Database::cache_stats() const { return m_impl->cache.stats(); }
 
+Database Database::for_thread() const {
+  auto impl = std::make_unique<Impl>(m_impl->mapping);
+  impl->info = m_impl->info;
+  impl->fields = m_impl->fields;
+  impl->cache_mode = m_impl->cache_mode;
+  impl->cache.configure(impl->cache_mode, impl->info.node_count);
+  return Database(std::move(impl));
+}
+
 core::Result<Database> Database::open(const std::filesystem::path& path, Verify verify, CacheMode cache) {
   const std::string name = path.string();
   if (auto ok = preflight(name); !ok) return std::unexpected(ok.error());
@@ -618,7 +641,7 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
         status == MMDB_IO_ERROR || status == MMDB_FILE_OPEN_ERROR ? core::ErrorCode::io : core::ErrorCode::data;
     return core::fail(code, fmt::format("not a valid MaxMind DB file ({})", MMDB_strerror(status)), name);
   }
-  impl->is_open = true;
+  impl->mapping->is_open = true;
   impl->read_metadata();
   if (auto ok = impl->check_layout(); !ok) return std::unexpected(ok.error());
   const auto [schema, basis] = decide_schema(impl->info.database_type, layout_from_keys(impl->sample_keys()));
@@ -628,6 +651,7 @@ core::Result<Database> Database::open(const std::filesystem::path& path, Verify 
   // A database built by residency data update names its kind itself (residency_kind).
   if (auto recorded = parse_data_kind(impl->info.provenance.kind)) impl->info.kind = *recorded;
   impl->fields = fields_for(schema);
+  impl->cache_mode = cache;
   impl->cache.configure(cache, impl->info.node_count);
   Database db(std::move(impl));
   if (verify == Verify::always || (verify == Verify::if_small && db.info().node_count <= k_verify_node_limit)) {
@@ -745,6 +769,12 @@ core::Result<DatabaseSet> DatabaseSet::open(const std::vector<std::filesystem::p
     if (!db) return std::unexpected(db.error());
     set.add(std::move(*db));
   }
+  return set;
+}
+
+DatabaseSet DatabaseSet::for_thread() const {
+  DatabaseSet set;
+  for (const auto& db : m_databases) set.add(db.for_thread());
   return set;
 }
 

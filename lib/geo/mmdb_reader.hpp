@@ -73,8 +73,8 @@ struct CacheStats {
 // One open database. Lookups keep the normalised fields of the entries they decode in a bounded
 // cache by the entry's offset in the file (at most 8,192 entries, under 1 MiB: see
 // lib/geo/entry_cache.hpp), so many addresses of one entry decode it once. That cache makes a
-// Database (and a DatabaseSet) NOT safe for concurrent lookups, const as they are: use one per
-// thread. (residency looks up from one thread only.)
+// Database (and a DatabaseSet) NOT safe for concurrent lookups, const as they are: each thread
+// looks up through a copy of its own (for_thread), which shares the mapped file.
 class Database {
  public:
   // Open `path` (memory-mapped), check it is a MaxMind DB, and recognise its schema; verify the
@@ -106,6 +106,10 @@ class Database {
   // What the record cache has done since open.
   CacheStats cache_stats() const;
 
+  // The same open file, with a record cache of its own, for lookups from another thread (this
+  // Database's file stays open while either lives; the answers are the same).
+  Database for_thread() const;
+
  private:
   friend class DatabaseSet;  // lookup_all fills its answers in place through Impl
   struct Impl;
@@ -128,6 +132,9 @@ class DatabaseSet {
   void add(Database database) { m_databases.push_back(std::move(database)); }
   const std::vector<Database>& databases() const { return m_databases; }
   bool empty() const { return m_databases.empty(); }
+  // The same databases, each with a record cache of its own (Database::for_thread), for another
+  // thread. An answer's `source` points into the set it came from.
+  DatabaseSet for_thread() const;
 
   // Return every database's answer for `ip`, in the set's order.
   std::vector<SourcedAnswer> lookup_all(const core::IpAddress& ip, RawEntry raw = RawEntry::include) const;

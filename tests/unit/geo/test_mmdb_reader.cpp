@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <thread>
+#include <tuple>
 
 using geo_test::check_same;
 using geo_test::fixture;
@@ -441,4 +443,67 @@ TEST_CASE("geo::reader: lookup_all_into gives lookup_all's answers while reusing
   CHECK((*answers[3].result)->region == "us-east-1");  // shorter, in the longer one's storage
   CHECK_FALSE((*answers[3].result)->country);          // not left over from 51.210.1.7
   CHECK_FALSE(*answers[2].result);                     // 2600:1f00::5 has no country here
+}
+
+TEST_CASE("geo::reader: a set's copy for another thread answers alike, from threads at once, after the set is gone",
+          "[geo]") {
+  // audit --jobs looks up from several threads, each through DatabaseSet::for_thread: the same
+  // mapped files, a record cache of its own. Every answer equals the original's; the copies stay
+  // usable once the original is destroyed; four threads looking up at once agree with it.
+  auto set = geo::DatabaseSet::open({fixture("GeoIP2-City-Test.mmdb"), fixture("GeoLite2-ASN-Test.mmdb")});
+  REQUIRE(set);
+  std::vector<core::IpAddress> addresses;
+  for (const char* text : {"81.2.69.160", "2001:218::1", "89.160.20.112", "1.128.0.1", "10.0.0.1", "216.160.83.56",
+                           "2a02:ff80::1", "175.16.199.1"}) {
+    addresses.push_back(ip(text));
+  }
+  std::vector<std::vector<geo::SourcedAnswer>> expected;
+  for (const auto& a : addresses) expected.push_back(set->lookup_all(a, geo::RawEntry::include));
+  std::vector<std::string> paths;  // the answers' sources, which point into `set`
+  for (const auto& db : set->databases()) paths.push_back(db.info().path);
+  int found = 0;
+  for (const auto& answers : expected) {
+    for (const auto& answer : answers) found += answer.result && answer.result->has_value();
+  }
+  REQUIRE(found >= 8);  // the addresses hit both databases
+
+  // Compared without Catch2's macros, which are not safe from several threads.
+  auto same_record = [](const geo::GeoRecord& a, const geo::GeoRecord& b) {
+    return std::tie(a.country, a.registered_country, a.asn, a.as_org, a.is_anycast, a.provider, a.region, a.service,
+                    a.raw_json) == std::tie(b.country, b.registered_country, b.asn, b.as_org, b.is_anycast, b.provider,
+                                            b.region, b.service, b.raw_json) &&
+           a.network == b.network;
+  };
+  auto check_alike = [&](const geo::DatabaseSet& copy) {
+    std::vector<geo::SourcedAnswer> answers;
+    for (int pass = 0; pass < 50; ++pass) {
+      for (std::size_t i = 0; i < addresses.size(); ++i) {
+        copy.lookup_all_into(addresses[i], answers, geo::RawEntry::include);
+        if (answers.size() != expected[i].size()) return false;
+        for (std::size_t d = 0; d < answers.size(); ++d) {
+          if (answers[d].source->path != paths.at(d)) return false;
+          if (!answers[d].result || !expected[i][d].result) return false;
+          if (answers[d].result->has_value() != expected[i][d].result->has_value()) return false;
+          if (*answers[d].result && !same_record(**answers[d].result, **expected[i][d].result)) return false;
+        }
+      }
+    }
+    return true;
+  };
+  std::vector<geo::DatabaseSet> copies;
+  for (int t = 0; t < 4; ++t) copies.push_back(set->for_thread());
+  CHECK(copies[0].databases().size() == set->databases().size());
+  CHECK(&copies[0].databases()[0].info() != &set->databases()[0].info());  // a set of its own
+  CHECK(copies[0].databases()[0].info().path == set->databases()[0].info().path);
+  { auto gone = std::move(*set); }  // the copies keep the files open
+  std::vector<char> alike(copies.size(), 0);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < copies.size(); ++t) threads.emplace_back([&, t] { alike[t] = check_alike(copies[t]); });
+  }
+  for (std::size_t t = 0; t < copies.size(); ++t) {
+    INFO("thread " << t);
+    CHECK(alike[t]);
+    CHECK(copies[t].databases()[0].cache_stats().hits > 0);  // each copy's cache served its repeats
+  }
 }

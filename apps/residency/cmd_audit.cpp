@@ -51,6 +51,7 @@ struct AuditFlags {
   bool allow_empty = false;
   bool explain = false;
   int max_data_age = 90;
+  int jobs = 0;
   bool fail_on_stale_data = false;
   std::string baseline, save_facts, facts;
   std::string sarif_root;
@@ -123,6 +124,7 @@ core::Result<audit::AuditOptions> build_options(const AuditFlags& f, Context& ct
   o.allow_empty = f.allow_empty;
   o.explain = f.explain;
   o.max_data_age_days = f.max_data_age;
+  o.jobs = f.jobs;
   o.fail_on_stale_data = f.fail_on_stale_data;
   o.baseline = opt_path(f.baseline);
   o.save_facts = opt_path(f.save_facts);
@@ -249,6 +251,11 @@ void add_audit_command(CLI::App& cli, Context& ctx) {
   cmd->add_option("--shard", f->shard,
                   "K/N: audit only the K-th of N parts of the targets, split by a stable hash of their ids "
                   "(join the parts with `residency report merge`)");
+  cmd->add_option("-j,--jobs", f->jobs,
+                  "Threads that judge the targets (0: one per CPU, at most 8); the reports are the same for any "
+                  "number")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
   cmd->add_option("--max-data-age", f->max_data_age,
                   "Warn about data sources older than this many days on the as-of date")
       ->capture_default_str()

@@ -28,10 +28,17 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
+#include <exception>
+#include <functional>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_set>
+#include <utility>
 
 namespace audit {
 
@@ -240,6 +247,102 @@ core::RequirementInfo info_of(const policy::Requirement& req) {
                              req.rationale, req.remediation, {},        std::string(policy::to_string(req.on_unknown))};
   for (const auto& ref : req.references) info.references.push_back({ref.citation, ref.url});
   return info;
+}
+
+// Targets judged at a time: enough to keep every thread busy, few enough that a batch's reports
+// (a few KB each) stay small beside the findings.
+constexpr std::size_t k_batch = 256;
+
+// The threads that judge `targets` targets: --jobs as given, else one per CPU (at most 8), or
+// one for a small audit, where starting threads would cost more than they save.
+unsigned judging_threads(int jobs, std::size_t targets) {
+  if (jobs > 0) return static_cast<unsigned>(jobs);
+  if (targets < 2 * k_batch) return 1;
+  return std::clamp(std::thread::hardware_concurrency(), 1U, 8U);
+}
+
+// Calls fn(i, thread) for every i < count: started on helper threads 1…N (each taking the next i
+// in turn), which go on while this thread does other work, then finished with this thread's help
+// (thread 0). The first exception a call throws is rethrown by finish, once every thread has
+// stopped.
+class ParallelFor {
+ public:
+  ParallelFor() = default;
+  ParallelFor(const ParallelFor&) = delete;
+  ParallelFor& operator=(const ParallelFor&) = delete;
+  ~ParallelFor() { stop(); }
+
+  void start(std::size_t count, unsigned helpers, std::function<void(std::size_t, unsigned)> fn) {
+    m_count = count;
+    m_next = 0;
+    m_fn = std::move(fn);
+    m_failure = nullptr;
+    for (unsigned t = 1; t <= helpers && t < count; ++t) m_helpers.emplace_back([this, t] { work(t); });
+  }
+  void finish() {
+    work(0);
+    stop();
+    if (m_failure) std::rethrow_exception(std::exchange(m_failure, nullptr));
+  }
+
+ private:
+  void work(unsigned thread) {
+    try {
+      for (std::size_t i = m_next++; i < m_count; i = m_next++) m_fn(i, thread);
+    } catch (...) {
+      const std::lock_guard lock(m_failure_mutex);
+      if (!m_failure) m_failure = std::current_exception();
+      m_next = m_count;  // the others stop at their next item
+    }
+  }
+  void stop() {
+    m_next = m_count;   // nothing more is started (a no-op once every item is taken)
+    m_helpers.clear();  // joined
+  }
+
+  std::size_t m_count = 0;
+  std::atomic<std::size_t> m_next{0};
+  std::function<void(std::size_t, unsigned)> m_fn;
+  std::mutex m_failure_mutex;
+  std::exception_ptr m_failure;
+  std::vector<std::jthread> m_helpers;
+};
+
+// One target judged: its report, its findings in report order, the warnings judging it gave,
+// and the policies it was judged against.
+struct Judged {
+  core::TargetReport report;
+  std::vector<core::Finding> findings;
+  std::vector<std::string> warnings;
+  std::vector<std::string> policies;
+  bool from_plan = false;
+};
+
+// Observe, place and judge one target, reading only what every thread may share (the recording,
+// the rules, the options) and `geoip`, which is this thread's.
+void judge_target(PlannedTarget& planned, Judged& out, const Recording& rec, const geo::DatabaseSet& geoip,
+                  const policy::RuleSet& rules, core::Date as_of, const AuditOptions& opt) {
+  // The report takes the inventory's entry: one copy of each target, not two.
+  out.report = observe_target(std::move(planned.target), rec, geoip, rules, as_of, out.warnings);
+  core::TargetReport& t = out.report;
+  if (planned.plan) apply_plan_location(*planned.plan, rules, t);
+  t.placement = place(rules, t.facts, as_of);  // after the plan's location replaced the facts
+  t.facts.shrink_to_fit();
+  for (const auto& pid : planned.policies) {
+    for (const auto& req : rules.policies.at(pid).requirements) {
+      if (!policy::applies(req, t.target.tags)) continue;
+      core::Finding f = judge(rules, req, t, as_of, opt.explain);
+      f.counts_as_failure = counts(f, req, opt);
+      if (f.verdict == core::Verdict::unknown && req.on_unknown == policy::OnUnknown::warn) {
+        out.warnings.push_back(fmt::format("{}: {} is unknown: {}", f.target_id, f.requirement_id, f.message));
+      }
+      out.findings.push_back(std::move(f));
+    }
+  }
+  std::sort(out.findings.begin(), out.findings.end(), core::finding_before);
+  out.policies = std::move(planned.policies);
+  out.from_plan = planned.plan != nullptr;
+  planned = PlannedTarget{};  // the rest of the inventory's entry, freed by the thread that judged it
 }
 
 // "target 'x': no requirement of fr-health-data applies to it (they select classification: health)".
@@ -522,54 +625,76 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
   if (!opt.on_target) result.targets.reserve(judged_targets);
   result.findings.reserve(judgements);
   CertificationNotices notices;
-  while (!inv->targets.empty()) {
-    // Taken out of the inventory, whose slot is freed at once (memory stays flat as targets are
-    // judged and, with on_target, streamed away).
-    PlannedTarget planned = std::move(inv->targets.front());
-    inv->targets.pop_front();
+  // Targets are judged a batch at a time by `jobs` threads, each looking up through GeoIP
+  // databases of its own (their record caches are not shared); this thread takes each batch's
+  // results in id order, so every report is the same for any number of threads.
+  const unsigned jobs = judging_threads(opt.jobs, judged_targets);
+  std::vector<geo::DatabaseSet> thread_geoip;
+  for (unsigned w = 1; w < jobs; ++w) thread_geoip.push_back(geoip->for_thread());
+  // Two batches: while helper threads judge the next, this thread takes the results of the last
+  // (streams its targets, keeps its findings), then helps finish the next.
+  struct Batch {
+    std::vector<PlannedTarget> planned;
+    std::vector<Judged> judged;
+  };
+  Batch next, done;
+  ParallelFor judging;
+  std::size_t taken = 0;
+  auto start_batch = [&](Batch& batch) {
+    // Taken out of the inventory, whose slots are freed at once (memory stays flat as targets
+    // are judged and, with on_target, streamed away).
+    batch.planned.clear();
+    while (batch.planned.size() < k_batch && !inv->targets.empty()) {
+      batch.planned.push_back(std::move(inv->targets.front()));
+      inv->targets.pop_front();
+    }
 #if defined(__GLIBC__)
     // The slots are freed in the middle of the heap, which glibc keeps, while the findings grow
     // into pages of their own: give the free pages back now and then (peak RSS of the
     // 100,000-target replay 227 -> 209 MB; a trim is a walk of the free lists, 13 of them here).
-    if (inv->targets.size() % 8192 == 0) malloc_trim(0);
+    if (taken / 8192 != (taken + batch.planned.size()) / 8192) malloc_trim(0);
 #endif
-    const std::size_t first_finding = result.findings.size();
-    // The report takes the inventory's entry: one copy of each target, not two.
-    core::TargetReport t = observe_target(std::move(planned.target), rec, *geoip, *rules, as_of, result.warnings);
-    std::size_t applicable = 0;
-    if (planned.plan) apply_plan_location(*planned.plan, *rules, t);
-    t.placement = place(*rules, t.facts, as_of);  // after the plan's location replaced the facts
-    t.facts.shrink_to_fit();
-    for (const auto& pid : planned.policies) {
-      policies.insert(pid);
-      for (const auto& req : rules->policies.at(pid).requirements) {
-        if (!policy::applies(req, t.target.tags)) continue;
-        ++applicable;
-        core::Finding f = judge(*rules, req, t, as_of, opt.explain);
-        f.counts_as_failure = counts(f, req, opt);
-        if (f.verdict == core::Verdict::unknown && req.on_unknown == policy::OnUnknown::warn) {
-          result.warnings.push_back(fmt::format("{}: {} is unknown: {}", f.target_id, f.requirement_id, f.message));
+    taken += batch.planned.size();
+    batch.judged.clear();
+    batch.judged.resize(batch.planned.size());
+    judging.start(batch.planned.size(), jobs - 1, [&, b = &batch](std::size_t i, unsigned thread) {
+      judge_target(b->planned[i], b->judged[i], rec, thread == 0 ? *geoip : thread_geoip[thread - 1], *rules, as_of,
+                   opt);
+    });
+  };
+  if (!inv->targets.empty()) start_batch(next);
+  while (!next.planned.empty()) {
+    judging.finish();
+    std::swap(next, done);
+    next.planned.clear();
+    if (!inv->targets.empty()) start_batch(next);
+    for (Judged& j : done.judged) {
+      core::TargetReport& t = j.report;
+      for (const auto& pid : j.policies) {
+        policies.insert(pid);
+        for (const auto& req : rules->policies.at(pid).requirements) {
+          if (policy::applies(req, t.target.tags) && requirements.insert({pid, req.id}).second)
+            result.requirements.push_back(info_of(req));
         }
-        if (requirements.insert({pid, req.id}).second) result.requirements.push_back(info_of(req));
-        result.findings.push_back(std::move(f));
       }
-    }
-    std::sort(result.findings.begin() + static_cast<std::ptrdiff_t>(first_finding), result.findings.end(),
-              core::finding_before);
-    if (applicable == 0) {
-      // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
-      if (planned.plan) {
-        Unjudged& u = unjudged[t.target.declared_at.file];
-        if (u.count++ == 0) u.first = not_applicable(t.target, planned.policies, *rules);
+      std::move(j.findings.begin(), j.findings.end(), std::back_inserter(result.findings));
+      std::move(j.warnings.begin(), j.warnings.end(), std::back_inserter(result.warnings));
+      if (j.findings.empty()) {
+        // A plan's untagged resources are told once per plan, not once each (plans hold thousands).
+        if (j.from_plan) {
+          Unjudged& u = unjudged[t.target.declared_at.file];
+          if (u.count++ == 0) u.first = not_applicable(t.target, j.policies, *rules);
+        } else {
+          result.warnings.push_back(not_applicable(t.target, j.policies, *rules));
+        }
+      }
+      notices.add(t, as_of);
+      if (opt.on_target) {
+        opt.on_target(t);
       } else {
-        result.warnings.push_back(not_applicable(t.target, planned.policies, *rules));
+        result.targets.push_back(std::move(t));
       }
-    }
-    notices.add(t, as_of);
-    if (opt.on_target) {
-      opt.on_target(t);
-    } else {
-      result.targets.push_back(std::move(t));
+      j = Judged{};  // its strings and vectors freed now, before the next batch is judged
     }
   }
   result.policies.assign(policies.begin(), policies.end());

@@ -40,6 +40,7 @@ struct AuditOptions {
   bool allow_empty = false;  // an audit with no finding is an error unless this says it is expected
   bool explain = false;      // reports also show each finding's predicate trace
   int max_data_age_days = 90;       // --max-data-age: warn about older data sources
+  int jobs = 0;  // --jobs: threads that judge targets (0: one per CPU, at most 8); same results for any
   bool fail_on_stale_data = false;  // --fail-on-stale-data: such data makes the run exit 3
   std::optional<std::filesystem::path> baseline;
   std::vector<core::OutputPath> report_outputs;     // report::check_report_outputs: checked against the inputs

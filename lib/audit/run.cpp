@@ -249,15 +249,17 @@ core::RequirementInfo info_of(const policy::Requirement& req) {
   return info;
 }
 
-// Targets judged at a time: enough to keep every thread busy, few enough that a batch's reports
-// (a few KB each) stay small beside the findings.
-constexpr std::size_t k_batch = 256;
+// Targets judged at a time by several threads: enough to keep every thread busy, few enough that
+// a batch's reports are still in the caches when this thread stores them. One thread judges and
+// stores one target at a time, as before there were threads.
+constexpr std::size_t k_batch = 64;
+std::size_t batch_size(unsigned jobs) { return jobs > 1 ? k_batch : 1; }
 
 // The threads that judge `targets` targets: --jobs as given, else one per CPU (at most 8), or
 // one for a small audit, where starting threads would cost more than they save.
 unsigned judging_threads(int jobs, std::size_t targets) {
   if (jobs > 0) return static_cast<unsigned>(jobs);
-  if (targets < 2 * k_batch) return 1;
+  if (targets < 512) return 1;
   return std::clamp(std::thread::hardware_concurrency(), 1U, 8U);
 }
 
@@ -644,7 +646,7 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     // Taken out of the inventory, whose slots are freed at once (memory stays flat as targets
     // are judged and, with on_target, streamed away).
     batch.planned.clear();
-    while (batch.planned.size() < k_batch && !inv->targets.empty()) {
+    while (batch.planned.size() < batch_size(jobs) && !inv->targets.empty()) {
       batch.planned.push_back(std::move(inv->targets.front()));
       inv->targets.pop_front();
     }
@@ -652,8 +654,8 @@ core::Result<core::AuditResult> run(const AuditOptions& opt, core::Diag& diag, c
     // The slots are freed in the middle of the heap, which glibc keeps, while the findings grow
     // into pages of their own: give the free pages back now and then (peak RSS of the
     // 100,000-target replay 227 -> 209 MB; a trim is a walk of the free lists, 13 of them here).
-    // Every other batch, not every 8,192 targets: each judging thread has an arena of its own,
-    // where the reports this thread frees leave holes (two threads, JSON: 199.4 -> 194.4 MB).
+    // Every 512 targets, not 8,192: each judging thread has an arena of its own, where the
+    // reports this thread frees leave holes (two threads, JSON: 199.4 -> 194.4 MB).
     if (taken / 512 != (taken + batch.planned.size()) / 512) malloc_trim(0);
 #endif
     taken += batch.planned.size();

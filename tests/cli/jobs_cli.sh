@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # audit --jobs: targets judged by several threads give the very same reports as one thread, byte
-# for byte, in every format and with --explain, for a replay of 1,500 targets (6 batches of
+# for byte, in every format and with --explain, for a replay of 1,500 targets (24 batches of
 # judging) whose recorded answers differ (Azure, OVHcloud, CloudFront, Microsoft 365, CNAME
 # chains, special-use addresses), for Terraform plans, and for the default (--jobs 0). A bad
 # --jobs is a usage error (exit 2). Offline: recorded facts and the default GeoIP data.
